@@ -1,0 +1,294 @@
+"""The ``closebot`` command. The only place that turns errors into messages and exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+from detector.errors import ClosebotError
+
+log = logging.getLogger("closebot")
+
+
+def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
+    p.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
+    if weights:
+        p.add_argument(
+            "--weights", type=Path, default=None, help="weights file (default: detector.weights in the config)"
+        )
+        p.add_argument(
+            "--torch-device",
+            choices=("auto", "cpu", "cuda"),
+            default=None,
+            help="where the network runs (default: detector.inference.torch_device)",
+        )
+
+
+def _detector(args: argparse.Namespace):
+    import dataclasses
+
+    from agent.config import load_config
+    from detector.engine import Detector
+
+    cfg = load_config(args.config)
+    inf = cfg.detector.inference
+    if getattr(args, "torch_device", None):
+        inf = dataclasses.replace(inf, torch_device=args.torch_device)
+    weights = args.weights or Path(cfg.detector.weights)
+    return cfg, Detector.load(weights, inf)
+
+
+# ------------------------------------------------------------------------------------------------------------ detect
+
+
+def cmd_detect(args: argparse.Namespace) -> int:
+    from detector.images import load_rgb
+    from detector.render import annotate, save_png
+    from policies.decide import decide
+
+    cfg, det = _detector(args)
+    failed = 0
+    for i, name in enumerate(args.images):
+        t0 = time.perf_counter()
+        try:
+            img = load_rgb(name)
+            res = det.detect(img)
+        except ClosebotError as e:
+            failed += 1
+            if args.json:
+                print(json.dumps({"image": name, "error": str(e)}), flush=True)
+            else:
+                print(f"{name}: error: {e}", file=sys.stderr, flush=True)
+            continue
+        tap = decide(res.detections, cfg.policy)
+        ms = (time.perf_counter() - t0) * 1000
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "image": name,
+                        "width": res.width,
+                        "height": res.height,
+                        "detections": [
+                            {"label": d.label, "score": round(d.score, 4), "box": d.box.as_list()}
+                            for d in res.detections
+                        ],
+                        "tap": None
+                        if tap is None
+                        else {"x": tap.x, "y": tap.y, "label": tap.label, "score": round(tap.score, 4)},
+                        "ms": round(ms, 1),
+                    },
+                    ensure_ascii=False,
+                ),
+                flush=True,
+            )
+        else:
+            print(_detect_table(name, res, tap, ms), flush=True)
+        if args.out:
+            stem = Path(name).stem
+            save_png(annotate(img, res.detections, tap), Path(args.out) / f"{i:03d}-{stem}.png")
+    return 1 if failed else 0
+
+
+def _detect_table(name: str, res, tap, ms: float) -> str:
+    lines = [
+        f"{name}  {res.width}x{res.height}  {len(res.detections)} detections  {ms:.0f} ms ({res.timings.tiles} tiles)"
+    ]
+    shown = [d for d in res.detections if d.label != "ja_char"]
+    n_ja = len(res.detections) - len(shown)
+    if shown:
+        lines.append(f"  {'label':<8} {'score':>6}  box (x1, y1, x2, y2)")
+        for d in shown:
+            b = d.box
+            lines.append(f"  {d.label:<8} {d.score:>6.3f}  ({b.x1:.0f}, {b.y1:.0f}, {b.x2:.0f}, {b.y2:.0f})")
+    if n_ja:
+        lines.append(f"  ja_char  x{n_ja} (Japanese text: never tapped)")
+    lines.append(f"  tap: {tap.label} at ({tap.x}, {tap.y}) score {tap.score:.3f}" if tap else "  tap: none")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------------------------- synth
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from detector.synth.generate import synthesize
+
+    size = None
+    if args.size:
+        try:
+            w, h = (int(v) for v in args.size.lower().split("x"))
+        except ValueError:
+            raise ClosebotError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1080x2400") from None
+        size = (w, h)
+    recipe = synthesize(
+        Path(args.out),
+        args.n,
+        args.seed,
+        val_fraction=args.val_fraction,
+        workers=args.workers,
+        fixed_size=size,
+        show_progress=not args.quiet,
+    )
+    print(
+        f"wrote {recipe['n'] - recipe['n_val']} train + {recipe['n_val']} val screens to {args.out} "
+        f"(VOC: JPEGImages/, Annotations/, ImageSets/Main/{{train,val}}.txt; recipe.json, meta.jsonl)"
+    )
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------- train
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from detector.train import TrainConfig, train
+
+    cfg = TrainConfig(
+        data=tuple(str(d) for d in args.data),
+        out=str(args.out),
+        epochs=args.epochs,
+        lr=args.lr,
+        seed=args.seed,
+        eval_screens=args.eval_screens,
+        workers=args.workers,
+        init=str(args.init) if args.init else None,
+        max_steps_per_epoch=args.max_steps_per_epoch,
+        screens_per_batch=args.screens_per_batch,
+    )
+    history = train(cfg, resume=args.resume, show_progress=not args.quiet)
+    best = max(history, key=lambda h: h.score) if history else None
+    if best:
+        print(
+            f"best epoch {best.epoch}: tap success {best.tap_success:.3f}, "
+            f"false taps/screen {best.false_tap_rate:.4f}; "
+            f"weights {args.out}, curve {Path(args.out).with_name(Path(args.out).stem + '-curve.png')}"
+        )
+    return 0
+
+
+# -------------------------------------------------------------------------------------------------------------- eval
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from detector.data import load_items
+    from detector.evaluate import evaluate, write_report
+
+    cfg, det = _detector(args)
+    import dataclasses
+
+    det.cfg = dataclasses.replace(det.cfg, min_score=min(det.cfg.min_score, 0.05))  # full PR curve for AP
+    items = load_items([Path(d) for d in args.data], args.split)
+    if args.limit:
+        items = items[: args.limit]
+    report = evaluate(det, items, cfg.policy, show_progress=not args.quiet)
+    if args.json:
+        print(json.dumps(report.to_dict(), default=str))
+    else:
+        print(report.table())
+    if args.report:
+        write_report(report, Path(args.report))
+    return 0
+
+
+# ------------------------------------------------------------------------------------------------------------- bench
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from detector.bench import run_bench
+
+    cfg, det = _detector(args)
+    result = run_bench(
+        det,
+        frames=args.frames,
+        seed=args.seed,
+        template_frames=args.template_frames,
+        weights=args.weights or Path(cfg.detector.weights),
+        config=args.config,
+        rss=not args.no_rss,
+    )
+    print(json.dumps(result, indent=2) if args.json else result["table"])
+    return 0
+
+
+# -------------------------------------------------------------------------------------------------------------- main
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="closebot", description="Find and tap the close button of interstitial ads.")
+    p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    d = sub.add_parser("detect", help="detect close/skip buttons in screenshots and print the tap decision")
+    d.add_argument("images", nargs="+", help="image files (PNG, JPEG, WebP...)")
+    d.add_argument("--json", action="store_true", help="one JSON object per line per image")
+    d.add_argument("--out", type=Path, help="write one annotated PNG per image into this folder")
+    _add_common(d)
+    d.set_defaults(func=cmd_detect)
+
+    s = sub.add_parser("synth", help="generate a Pascal VOC dataset of synthetic ad screens")
+    s.add_argument("--out", type=Path, required=True)
+    s.add_argument("--n", type=int, required=True, help="number of screens")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--val-fraction", type=float, default=0.1, help="share of screens from held-out layouts/assets")
+    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
+    s.add_argument("--quiet", action="store_true")
+    s.set_defaults(func=cmd_synth)
+
+    t = sub.add_parser("train", help="train (or fine-tune with --init) the detector on VOC datasets")
+    t.add_argument("--data", type=Path, action="append", required=True, help="VOC dataset folder (repeatable)")
+    t.add_argument("--out", type=Path, required=True, help="weights file to write (best epoch); OUT.ckpt to resume")
+    t.add_argument("--init", type=Path, help="start from these weights (fine-tuning)")
+    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--resume", action="store_true", help="continue from OUT.ckpt")
+    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--eval-screens", type=int, default=200, help="validation screens per epoch (0: all)")
+    t.add_argument("--workers", type=int, default=1, help="data-loading processes")
+    t.add_argument("--screens-per-batch", type=int, default=8)
+    t.add_argument("--max-steps-per-epoch", type=int, default=0)
+    t.add_argument("--quiet", action="store_true")
+    t.set_defaults(func=cmd_train)
+
+    e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")
+    e.add_argument("--data", type=Path, action="append", required=True)
+    e.add_argument("--split", default="val")
+    e.add_argument("--limit", type=int, default=0)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--report", type=Path, help="also write the full JSON report here")
+    e.add_argument("--quiet", action="store_true")
+    _add_common(e)
+    e.set_defaults(func=cmd_eval)
+
+    b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
+    b.add_argument("--frames", type=int, default=20)
+    b.add_argument("--template-frames", type=int, default=5)
+    b.add_argument("--seed", type=int, default=123)
+    b.add_argument("--no-rss", action="store_true", help="skip the peak-RSS measurement of `closebot detect`")
+    b.add_argument("--json", action="store_true")
+    _add_common(b)
+    b.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return args.func(args)
+    except ClosebotError as e:
+        print(f"closebot: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("closebot: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""``config.yaml`` -> one typed, validated :class:`Config`. Unknown keys, wrong types and out-of-range values stop the
+program at start-up with a :class:`ConfigError` that names the file, the key and the value."""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import yaml
+
+from detector.engine import InferenceConfig
+from detector.errors import ConfigError
+from policies.decide import PolicyConfig
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "closebot-ssd.pt"
+
+
+@dataclass(frozen=True)
+class DetectorSection:
+    weights: str = str(DEFAULT_WEIGHTS)
+    inference: InferenceConfig = field(default_factory=InferenceConfig)
+
+
+@dataclass(frozen=True)
+class Config:
+    detector: DetectorSection = field(default_factory=DetectorSection)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    source: str = "<defaults>"
+
+
+# Ranges checked after types: (min, max) inclusive; None = open.
+RANGES: dict[str, tuple[float | None, float | None]] = {
+    "detector.inference.tile_size": (64, 4096),
+    "detector.inference.min_overlap": (0, 2048),
+    "detector.inference.batch_size": (1, 256),
+    "detector.inference.min_score": (0.0, 1.0),
+    "detector.inference.nms_iou": (0.0, 1.0),
+    "detector.inference.max_candidates": (1, 100_000),
+    "detector.inference.max_detections": (1, 10_000),
+    "detector.inference.threads": (0, 256),
+    "policy.close_threshold": (0.0, 1.0),
+    "policy.skip_threshold": (0.0, 1.0),
+    "policy.close_over_text_threshold": (0.0, 1.0),
+    "policy.ja_overlap": (0.0, 1.0),
+}
+
+
+def _fail(source: str, key: str, value: Any, why: str) -> ConfigError:
+    return ConfigError(f"{source}: '{key}={value!r}' is invalid: {why}")
+
+
+def _convert(source: str, key: str, tp: Any, value: Any) -> Any:
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp):
+        return _build(source, key, tp, value)
+    if origin is Literal:
+        allowed = get_args(tp)
+        if value not in allowed:
+            raise _fail(source, key, value, f"valid values are {', '.join(map(repr, allowed))}")
+        return value
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in get_args(tp) if a is not type(None)]
+        if value is None:
+            return None
+        return _convert(source, key, args[0], value)
+    if tp is bool:
+        if not isinstance(value, bool):
+            raise _fail(source, key, value, "expected true or false")
+        return value
+    if tp is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _fail(source, key, value, "expected a whole number")
+        return value
+    if tp is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _fail(source, key, value, "expected a number")
+        return float(value)
+    if tp is str:
+        if not isinstance(value, str):
+            raise _fail(source, key, value, "expected a string")
+        return value
+    raise _fail(source, key, value, f"unsupported type {tp}")
+
+
+def _build(source: str, prefix: str, cls: type, data: Any) -> Any:
+    if not isinstance(data, dict):
+        raise _fail(source, prefix or "<top>", data, "expected a mapping of keys to values")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name != "source"}
+    kwargs = {}
+    for k, v in data.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        if k not in fields:
+            raise ConfigError(f"{source}: unknown key '{key}'; valid keys here: {', '.join(sorted(fields))}")
+        kwargs[k] = _convert(source, key, hints[k], v)
+        bounds = RANGES.get(key)
+        if bounds and kwargs[k] is not None:
+            lo, hi = bounds
+            if (lo is not None and kwargs[k] < lo) or (hi is not None and kwargs[k] > hi):
+                raise _fail(source, key, v, f"valid values are between {lo} and {hi}")
+    return cls(**kwargs)
+
+
+def _cross_checks(cfg: Config) -> None:
+    inf = cfg.detector.inference
+    if inf.min_overlap >= inf.tile_size:
+        raise _fail(
+            cfg.source,
+            "detector.inference.min_overlap",
+            inf.min_overlap,
+            f"must be smaller than detector.inference.tile_size ({inf.tile_size})",
+        )
+    if cfg.policy.close_over_text_threshold < cfg.policy.close_threshold:
+        raise _fail(
+            cfg.source,
+            "policy.close_over_text_threshold",
+            cfg.policy.close_over_text_threshold,
+            f"must be at least policy.close_threshold ({cfg.policy.close_threshold})",
+        )
+
+
+def load_config(path: Path | str | None = None) -> Config:
+    """Read and validate ``path`` (default: the repository's config.yaml; built-in defaults when that is absent)."""
+    p = Path(path) if path is not None else DEFAULT_CONFIG
+    if not p.is_file():
+        if path is None:
+            return Config()
+        raise ConfigError(f"{p}: config file not found")
+    try:
+        data = yaml.safe_load(p.read_text()) or {}
+    except yaml.YAMLError as e:
+        raise ConfigError(f"{p}: not valid YAML: {e}") from e
+    cfg = _build(str(p), "", Config, data)
+    cfg = dataclasses.replace(cfg, source=str(p))
+    if cfg.detector.weights and not Path(cfg.detector.weights).is_absolute():
+        cfg = dataclasses.replace(
+            cfg, detector=dataclasses.replace(cfg.detector, weights=str((p.parent / cfg.detector.weights).resolve()))
+        )
+    _cross_checks(cfg)
+    return cfg

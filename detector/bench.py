@@ -1,0 +1,157 @@
+"""``closebot bench``: speed of whole-frame detection on this machine, and of a template matcher on the same frames.
+
+Frames are generated 1080x2400 ad screens (held-out layouts and assets); generation is not timed, nor is capture.
+Both detectors run in one process, one after the other, so their ratio is measured under the same conditions.
+The template matcher is what a user of template tools would write: a few close/skip templates, grey-scale
+``cv2.matchTemplate`` (normalised correlation) at 8 scales covering 24-150 px buttons.
+"""
+
+from __future__ import annotations
+
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+from detector.engine import Detector
+from detector.synth import assets, screen
+
+TEMPLATE_SCALES = (24, 34, 46, 60, 78, 100, 125, 150)
+
+
+def bench_frames(n: int, seed: int, size: tuple[int, int] = (1080, 2400)) -> list[np.ndarray]:
+    pool = assets.load_pool("val")
+    frames = []
+    for i in range(n):
+        rng = random.Random(f"bench:{seed}:{i}")
+        scr = screen.compose(rng, pool, rng.choice(screen.VAL_LAYOUTS), size)
+        frames.append(np.asarray(scr.image.convert("RGB")))
+    return frames
+
+
+def _templates() -> list[np.ndarray]:
+    """Grey 64x64 templates: x in a dark circle, x in a light circle, bare dark x, x in an outline circle, ">>"."""
+    out = []
+    for bg, fg, plate in ((255, 255, 40), (235, 255, 180), (255, 30, None), (255, 60, "ring")):
+        t = np.full((64, 64), bg, np.uint8)
+        if plate == "ring":
+            cv2.circle(t, (32, 32), 29, fg, 3, cv2.LINE_AA)
+        elif plate is not None:
+            cv2.circle(t, (32, 32), 30, plate, -1, cv2.LINE_AA)
+        cv2.line(t, (20, 20), (44, 44), fg, 5, cv2.LINE_AA)
+        cv2.line(t, (44, 20), (20, 44), fg, 5, cv2.LINE_AA)
+        out.append(t)
+    ff = np.full((64, 64), 40, np.uint8)
+    for x0 in (14, 32):
+        cv2.fillPoly(ff, [np.array([[x0, 18], [x0 + 18, 32], [x0, 46]], np.int32)], 255, cv2.LINE_AA)
+    out.append(ff)
+    return out
+
+
+def template_match(
+    frame: np.ndarray, templates: list[np.ndarray], threshold: float = 0.8
+) -> list[tuple[int, int, int, float]]:
+    grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+    hits = []
+    for t in templates:
+        for s in TEMPLATE_SCALES:
+            ts = cv2.resize(t, (s, s), interpolation=cv2.INTER_AREA)
+            res = cv2.matchTemplate(grey, ts, cv2.TM_CCOEFF_NORMED)
+            _, mx, _, loc = cv2.minMaxLoc(res)
+            if mx >= threshold:
+                hits.append((loc[0], loc[1], s, float(mx)))
+    return hits
+
+
+def _peak_rss_of_detect(frames: list[np.ndarray], weights: Path, config: Path | None) -> float:
+    """Peak RSS (MiB) of a `closebot detect` process over the given frames, read from the kernel's rusage."""
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, f in enumerate(frames):
+            p = Path(tmp) / f"frame{i}.png"
+            cv2.imwrite(str(p), cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+            paths.append(str(p))
+        cmd = [sys.executable, "-m", "agent.cli", "detect", *paths, "--json", "--weights", str(weights)]
+        if config:
+            cmd += ["--config", str(config)]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(before, after) / 1024.0
+
+
+def run_bench(
+    det: Detector,
+    frames: int = 20,
+    seed: int = 123,
+    template_frames: int = 5,
+    weights: Path | None = None,
+    config: Path | None = None,
+    rss: bool = True,
+) -> dict:
+    imgs = bench_frames(frames, seed)
+    det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
+    totals, pre, model, post = [], [], [], []
+    for img in imgs:
+        t0 = time.perf_counter()
+        r = det.detect(img)
+        totals.append((time.perf_counter() - t0) * 1000)
+        pre.append(r.timings.preprocess_ms)
+        model.append(r.timings.model_ms)
+        post.append(r.timings.postprocess_ms)
+    templates = _templates()
+    tm = []
+    for img in imgs[: max(1, template_frames)]:
+        t0 = time.perf_counter()
+        template_match(img, templates)
+        tm.append((time.perf_counter() - t0) * 1000)
+    tiles = len(det.plan(imgs[0].shape[1], imgs[0].shape[0]))
+    med = statistics.median(totals)
+    tmed = statistics.median(tm)
+    result = {
+        "frame": "1080x2400",
+        "frames": len(imgs),
+        "tiles_per_frame": tiles,
+        "tile_px": det.plan(1080, 2400)[0].size,
+        "input_px": det.spec.input_size,
+        "batch_size": det.cfg.batch_size,
+        "threads": torch.get_num_threads(),
+        "device": str(det.device),
+        "median_ms": round(med, 1),
+        "p90_ms": round(sorted(totals)[int(0.9 * (len(totals) - 1))], 1),
+        "median_preprocess_ms": round(statistics.median(pre), 1),
+        "median_model_ms": round(statistics.median(model), 1),
+        "median_postprocess_ms": round(statistics.median(post), 1),
+        "template_matcher_median_ms": round(tmed, 1),
+        "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
+        "speedup_vs_template": round(tmed / med, 1),
+        "peak_rss_detect_mib": round(_peak_rss_of_detect(imgs[:5], weights, config), 0) if rss and weights else None,
+    }
+    rows = [
+        ("frames (1080x2400, held-out layouts)", result["frames"]),
+        ("tiles per frame / tile px -> input px", f"{tiles} / {result['tile_px']} -> {result['input_px']}"),
+        ("batch size / threads / device", f"{result['batch_size']} / {result['threads']} / {result['device']}"),
+        ("closebot median ms per frame (p90)", f"{result['median_ms']} ({result['p90_ms']})"),
+        (
+            "  pre-processing / model / post-processing",
+            f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}",
+        ),
+        (
+            "template matcher median ms per frame",
+            f"{result['template_matcher_median_ms']} "
+            f"({result['template_matcher_calls_per_frame']} matchTemplate calls)",
+        ),
+        ("speed-up vs template matcher", f"{result['speedup_vs_template']}x"),
+        ("peak RSS of `closebot detect` (MiB)", result["peak_rss_detect_mib"]),
+    ]
+    width = max(len(r[0]) for r in rows)
+    result["table"] = "\n".join(f"{k.ljust(width)}  {v}" for k, v in rows)
+    return result

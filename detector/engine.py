@@ -1,0 +1,189 @@
+"""Whole-screen detection: tile, batch through the network, decode, map back to screen pixels, merge.
+
+``Detector.detect(image)`` takes an RGB ``numpy`` array of any size and returns typed detections in that image's
+pixels plus a timing split. The network runs without autograd, on CUDA when asked for and available.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+import torch
+from torchvision.ops import batched_nms
+
+from detector.errors import ImageError, WeightsError
+from detector.model import ModelSpec, anchors_xyxy
+from detector.tiling import Tile, merge_detections, plan_tiles
+from detector.types import CLASSES, Box, Detection
+from detector.weights import load_weights, model_from_weights
+
+log = logging.getLogger(__name__)
+TorchDevice = Literal["auto", "cpu", "cuda"]
+MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 20000x20000 image is 400 Mpx)
+
+
+@dataclass(frozen=True)
+class InferenceConfig:
+    tile_size: int = 480
+    min_overlap: int = 160
+    scale_with_screen: bool = True
+    batch_size: int = 24
+    min_score: float = 0.2  # detections below this are dropped before merging
+    nms_iou: float = 0.5
+    max_candidates: int = 4000  # per frame, before NMS
+    max_detections: int = 300  # per frame, after NMS
+    threads: int = 0  # 0: one per core, capped at 2
+    torch_device: TorchDevice = "auto"
+
+
+@dataclass(frozen=True)
+class DetectTimings:
+    tiles: int
+    preprocess_ms: float
+    model_ms: float
+    postprocess_ms: float
+
+    @property
+    def total_ms(self) -> float:
+        return self.preprocess_ms + self.model_ms + self.postprocess_ms
+
+
+@dataclass(frozen=True)
+class DetectResult:
+    width: int
+    height: int
+    detections: list[Detection]
+    timings: DetectTimings
+
+
+def resolve_device(choice: TorchDevice) -> torch.device:
+    if choice == "cuda" and not torch.cuda.is_available():
+        raise WeightsError("--torch-device cuda was asked for but no CUDA device is available")
+    if choice == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(choice)
+
+
+class Detector:
+    """A loaded model plus the tiling that feeds it. Safe to share between devices of one daemon (one thread)."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        spec: ModelSpec,
+        cfg: InferenceConfig,
+        manifest: dict | None = None,
+        source: str = "<memory>",
+    ) -> None:
+        self.cfg = cfg
+        self.spec = spec
+        self.manifest = manifest or {}
+        self.source = source
+        self.device = resolve_device(cfg.torch_device)
+        if self.device.type == "cpu":
+            import os
+
+            torch.set_num_threads(cfg.threads or max(1, min(2, os.cpu_count() or 1)))
+        self.model = model.eval().to(self.device).to(memory_format=torch.channels_last)
+        self.anchors = anchors_xyxy(model, spec).to(self.device)
+        mean = torch.tensor(model.transform.image_mean, device=self.device).view(1, 3, 1, 1)
+        std = torch.tensor(model.transform.image_std, device=self.device).view(1, 3, 1, 1)
+        self._scale = (1.0 / (255.0 * std)).float()
+        self._shift = (-mean / std).float()
+        log.info("detector %s on %s, %d threads", source, self.device, torch.get_num_threads())
+
+    @classmethod
+    def load(cls, path: Path | str, cfg: InferenceConfig | None = None) -> Detector:
+        w = load_weights(path)
+        return cls(model_from_weights(w), w.spec, cfg or InferenceConfig(), w.manifest, str(path))
+
+    def plan(self, width: int, height: int) -> list[Tile]:
+        return plan_tiles(width, height, self.cfg.tile_size, self.cfg.min_overlap, self.cfg.scale_with_screen)
+
+    def _cut(self, image: np.ndarray, tiles: list[Tile]) -> np.ndarray:
+        s = self.spec.input_size
+        h, w = image.shape[:2]
+        out = np.empty((len(tiles), s, s, 3), dtype=np.uint8)
+        for i, t in enumerate(tiles):
+            patch = image[t.y : t.y + t.size, t.x : t.x + t.size]
+            if patch.shape[0] != t.size or patch.shape[1] != t.size:  # screen smaller than a tile: pad grey
+                padded = np.full((t.size, t.size, 3), 114, dtype=np.uint8)
+                padded[: patch.shape[0], : patch.shape[1]] = patch
+                patch = padded
+            interp = cv2.INTER_AREA if t.size > s else cv2.INTER_LINEAR
+            out[i] = cv2.resize(patch, (s, s), interpolation=interp)
+        return out
+
+    @torch.inference_mode()
+    def _run(self, batch: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        x = torch.from_numpy(batch).to(self.device).permute(0, 3, 1, 2).float()
+        x = (x * self._scale + self._shift).contiguous(memory_format=torch.channels_last)
+        feats = list(self.model.backbone(x).values())
+        head = self.model.head(feats)
+        scores = torch.softmax(head["cls_logits"], dim=-1)
+        return head["bbox_regression"], scores
+
+    @torch.inference_mode()
+    def _decode(self, tiles: list[Tile], reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
+        s = self.spec.input_size
+        n, a, _ = reg.shape
+        boxes = self.model.box_coder.decode_single(reg.reshape(-1, 4), self.anchors.repeat(n, 1)).reshape(n, a, 4)
+        fg = scores[..., 1:]
+        tile_idx, anchor_idx, cls_idx = torch.nonzero(fg > self.cfg.min_score, as_tuple=True)
+        if tile_idx.numel() == 0:
+            return []
+        sel_scores = fg[tile_idx, anchor_idx, cls_idx]
+        if sel_scores.numel() > self.cfg.max_candidates:  # an untrained or confused model: keep the best only
+            top = sel_scores.topk(self.cfg.max_candidates).indices
+            tile_idx, anchor_idx, cls_idx, sel_scores = tile_idx[top], anchor_idx[top], cls_idx[top], sel_scores[top]
+        sel_boxes = boxes[tile_idx, anchor_idx].clamp(0, s)
+        offs = torch.tensor([[t.x, t.y, t.x, t.y] for t in tiles], dtype=sel_boxes.dtype, device=sel_boxes.device)
+        scale = torch.tensor([t.size / s for t in tiles], dtype=sel_boxes.dtype, device=sel_boxes.device)
+        screen_boxes = sel_boxes * scale[tile_idx, None] + offs[tile_idx]
+        keep = batched_nms(screen_boxes, sel_scores, cls_idx, self.cfg.nms_iou)[: self.cfg.max_detections]
+        b, sc, c = screen_boxes[keep].cpu().tolist(), sel_scores[keep].cpu().tolist(), cls_idx[keep].cpu().tolist()
+        dets = [Detection(Box(*bb), CLASSES[ci], float(sv)) for bb, sv, ci in zip(b, sc, c, strict=True)]
+        return merge_detections(dets, self.cfg.nms_iou)
+
+    def detect(self, image: np.ndarray) -> DetectResult:
+        """Detections for one RGB uint8 image (H, W, 3), in its pixels."""
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ImageError(f"expected an RGB uint8 image, got shape {image.shape} and dtype {image.dtype}")
+        h, w = image.shape[:2]
+        if h == 0 or w == 0:
+            raise ImageError("image has zero size")
+        if h * w > MAX_PIXELS:
+            raise ImageError(
+                f"image is {w}x{h} ({h * w / 1e6:.0f} Mpx), more than the {MAX_PIXELS / 1e6:.0f} Mpx limit"
+            )
+        tiles = self.plan(w, h)
+        pre = model = post = 0.0
+        regs, scs = [], []
+        for i in range(0, len(tiles), self.cfg.batch_size):
+            ta = time.perf_counter()
+            batch = self._cut(image, tiles[i : i + self.cfg.batch_size])
+            tb = time.perf_counter()
+            reg, sc = self._run(batch)
+            regs.append(reg)
+            scs.append(sc)
+            tc = time.perf_counter()
+            pre += tb - ta
+            model += tc - tb
+        tp = time.perf_counter()
+        dets = self._decode(tiles, torch.cat(regs), torch.cat(scs))
+        dets = [
+            Detection(
+                Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2)),
+                d.label,
+                d.score,
+            )
+            for d in dets
+        ]
+        post = time.perf_counter() - tp
+        return DetectResult(w, h, dets, DetectTimings(len(tiles), pre * 1000, model * 1000, post * 1000))

@@ -1,0 +1,40 @@
+"""closebot's error hierarchy. Lower-level errors are translated into these where they arise; only the CLI turns
+them into a message and an exit status.
+
+    ClosebotError
+    ├── ConfigError        bad config file, key or value (exit status 2)
+    ├── WeightsError       weights file missing, tampered, or for other classes
+    ├── ImageError         an input image is missing, truncated, not an image or too large
+    ├── DatasetError       a dataset folder or annotation is missing or malformed
+    └── TrainingError      training cannot go on (for example the loss stopped being finite)
+"""
+
+from __future__ import annotations
+
+
+class ClosebotError(Exception):
+    """Base class of every error closebot raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigError(ClosebotError):
+    """The configuration file, one of its keys, or a value is invalid."""
+
+    exit_code = 2
+
+
+class WeightsError(ClosebotError):
+    """A weights file is missing, truncated, tampered with, or does not match the expected classes."""
+
+
+class ImageError(ClosebotError):
+    """An input image cannot be used."""
+
+
+class DatasetError(ClosebotError):
+    """A dataset folder or one of its files is missing or malformed."""
+
+
+class TrainingError(ClosebotError):
+    """Training cannot continue."""

@@ -1,0 +1,215 @@
+"""Evaluation the way closebot is judged: one tap decision per screen first, box AP second.
+
+Per screen the policy makes at most one tap. With a close on screen the tap must land inside a close box; with no
+close but a skip, inside a skip box; with neither, any tap is a false tap (the worst outcome: it may open a store).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from detector.data import read_image
+from detector.engine import Detector
+from detector.types import CLASSES, Detection, GroundTruth
+from detector.voc import VocItem
+from policies.decide import PolicyConfig, TapDecision, decide
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ScreenOutcome:
+    image_id: str
+    kind: str  # "hit", "miss", "false_tap", "wrong_button", "correct_no_tap"
+    tap: TapDecision | None
+    has_close: bool
+    has_skip: bool
+    has_ja: bool
+    max_target_score: float  # best close/skip score not matching a true target (for the ja-text rule)
+
+
+@dataclass
+class EvalReport:
+    screens: int
+    target_screens: int
+    tap_success: float  # hits / screens with a target
+    false_taps: int  # taps on screens with no target + taps outside the right button
+    false_tap_rate: float  # false_taps / screens
+    misses: int
+    ap: dict[str, float]
+    close_recall_at_threshold: float
+    ja_no_target_screens: int
+    ja_no_target_clean: float  # share of such screens with no close/skip detection at or above the tap threshold
+    false_target_detections: int  # close/skip detections >= threshold that match no true target
+    false_target_on_ja: int  # ... of which lie on Japanese text
+    recall_by_style: dict[str, list[float]] = field(default_factory=dict)  # style -> [recall, count]
+    failures: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def table(self) -> str:
+        rows = [
+            ("screens", f"{self.screens} ({self.target_screens} with a close or skip)"),
+            ("tap success", f"{self.tap_success:.3f}"),
+            ("false taps", f"{self.false_taps} ({self.false_tap_rate:.4f} per screen)"),
+            ("missed targets", str(self.misses)),
+            *[(f"AP@0.5 {c}", f"{self.ap.get(c, float('nan')):.3f}") for c in CLASSES],
+            ("close recall @ threshold", f"{self.close_recall_at_threshold:.3f}"),
+            ("ja text, no target: clean", f"{self.ja_no_target_clean:.4f} of {self.ja_no_target_screens} screens"),
+            (
+                "close/skip taken on non-targets",
+                f"{self.false_target_detections} (on Japanese text: {self.false_target_on_ja})",
+            ),
+        ]
+        width = max(len(r[0]) for r in rows)
+        lines = [f"{k.ljust(width)}  {v}" for k, v in rows]
+        if self.recall_by_style:
+            lines.append("close/skip recall by style (at threshold):")
+            for style, (rec, n) in sorted(self.recall_by_style.items(), key=lambda kv: kv[1][0]):
+                lines.append(f"  {style.ljust(width)}  {rec:.3f}  (n={int(n)})")
+        return "\n".join(lines)
+
+
+def average_precision(scored: list[tuple[float, bool]], n_gt: int) -> float:
+    """VOC all-point interpolated AP from (score, is_true_positive) pairs."""
+    if n_gt == 0:
+        return float("nan")
+    scored = sorted(scored, key=lambda s: -s[0])
+    tp = fp = 0
+    precisions, recalls = [], []
+    for _, ok in scored:
+        tp += ok
+        fp += not ok
+        precisions.append(tp / (tp + fp))
+        recalls.append(tp / n_gt)
+    ap, prev_r = 0.0, 0.0
+    for i, r in enumerate(recalls):
+        p = max(precisions[i:])
+        ap += (r - prev_r) * p
+        prev_r = r
+    return ap
+
+
+def match(
+    dets: list[Detection], gts: tuple[GroundTruth, ...], label: str, iou: float = 0.5
+) -> list[tuple[float, bool]]:
+    """Greedy matching by score: each ground truth matches at most one detection."""
+    cand = sorted((d for d in dets if d.label == label), key=lambda d: -d.score)
+    gt = [g for g in gts if g.label == label]
+    used = [False] * len(gt)
+    out = []
+    for d in cand:
+        best, bi = iou, -1
+        for i, g in enumerate(gt):
+            v = d.box.iou(g.box)
+            if not used[i] and v >= best:
+                best, bi = v, i
+        if bi >= 0:
+            used[bi] = True
+        out.append((d.score, bi >= 0))
+    return out
+
+
+def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenOutcome:
+    closes = [g for g in item.objects if g.label == "close"]
+    skips = [g for g in item.objects if g.label == "skip"]
+    has_ja = any(g.label == "ja_char" for g in item.objects)
+    tap = decide(dets, policy)
+    right = closes or skips
+    if tap is None:
+        kind = "miss" if right else "correct_no_tap"
+    elif not right:
+        kind = "false_tap"
+    elif any(g.box.contains(tap.x, tap.y) for g in right):
+        kind = "hit"
+    else:
+        kind = "wrong_button"
+    targets = closes + skips
+    stray = [
+        d.score
+        for d in dets
+        if d.label in ("close", "skip") and not any(g.box.contains(*d.box.center) for g in targets)
+    ]
+    return ScreenOutcome(item.image_id, kind, tap, bool(closes), bool(skips), has_ja, max(stray, default=0.0))
+
+
+def evaluate(
+    detector: Detector, items: list[VocItem], policy: PolicyConfig, show_progress: bool = True, max_failures: int = 50
+) -> EvalReport:
+    scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
+    n_gt: dict[str, int] = defaultdict(int)
+    outcomes: list[ScreenOutcome] = []
+    close_tp = close_n = 0
+    false_det = false_on_ja = 0
+    style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in tqdm(items, desc="eval", disable=not show_progress, leave=False):
+        img = read_image(item.image_path)
+        dets = detector.detect(img).detections
+        for c in CLASSES:
+            scored[c].extend(match(dets, item.objects, c))
+            n_gt[c] += sum(g.label == c for g in item.objects)
+        strong = [
+            d
+            for d in dets
+            if d.label in ("close", "skip")
+            and d.score >= (policy.close_threshold if d.label == "close" else policy.skip_threshold)
+        ]
+        texts = [g.box for g in item.objects if g.label == "ja_char"]
+        for g in item.objects:
+            if g.label not in ("close", "skip"):
+                continue
+            found = any(d.label == g.label and d.box.iou(g.box) >= 0.5 for d in strong)
+            if g.label == "close":
+                close_n += 1
+                close_tp += found
+            style = f"{g.label}:{g.style.split('/')[0]}"
+            style_hits[style][0] += found
+            style_hits[style][1] += 1
+        for d in strong:
+            if not any(g.label in ("close", "skip") and g.box.contains(*d.box.center) for g in item.objects):
+                false_det += 1
+                false_on_ja += any(t.contains(*d.box.center) or d.box.iou(t) > 0.1 for t in texts)
+        outcomes.append(judge(item, dets, policy))
+    target = [o for o in outcomes if o.has_close or o.has_skip]
+    hits = sum(o.kind == "hit" for o in outcomes)
+    false_taps = sum(o.kind in ("false_tap", "wrong_button") for o in outcomes)
+    ja_neg = [o for o in outcomes if o.has_ja and not (o.has_close or o.has_skip)]
+    thr = min(policy.close_threshold, policy.skip_threshold)
+    failures = [
+        {
+            "image": o.image_id,
+            "kind": o.kind,
+            "tap": None
+            if o.tap is None
+            else {"x": o.tap.x, "y": o.tap.y, "label": o.tap.label, "score": round(o.tap.score, 3)},
+        }
+        for o in outcomes
+        if o.kind in ("miss", "false_tap", "wrong_button")
+    ][:max_failures]
+    return EvalReport(
+        screens=len(outcomes),
+        target_screens=len(target),
+        tap_success=hits / len(target) if target else float("nan"),
+        false_taps=false_taps,
+        false_tap_rate=false_taps / len(outcomes) if outcomes else 0.0,
+        misses=sum(o.kind == "miss" for o in outcomes),
+        ap={c: average_precision(scored[c], n_gt[c]) for c in CLASSES},
+        close_recall_at_threshold=close_tp / close_n if close_n else float("nan"),
+        ja_no_target_screens=len(ja_neg),
+        ja_no_target_clean=(sum(o.max_target_score < thr for o in ja_neg) / len(ja_neg)) if ja_neg else float("nan"),
+        false_target_detections=false_det,
+        false_target_on_ja=false_on_ja,
+        recall_by_style={k: [v[0] / v[1], float(v[1])] for k, v in style_hits.items()},
+        failures=failures,
+    )
+
+
+def write_report(report: EvalReport, path: Path) -> None:
+    path.write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n")

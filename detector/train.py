@@ -1,0 +1,259 @@
+"""``closebot train``: fit the SSD on tiles cut from VOC screens; checkpoint, evaluate and plot every epoch.
+
+``train_one_epoch`` and ``evaluate`` are separate steps. A checkpoint (``OUT.ckpt``) holds model, optimizer,
+scheduler, epoch, history and the run's settings, so ``--resume`` continues where a run stopped; it is read with
+``weights_only=True`` like every other file closebot loads. The best epoch (by the tap-decision score) is written
+to ``OUT`` as a weights file with its manifest.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from torch.utils.data import DataLoader
+from tqdm import tqdm
+
+from detector.data import CropPolicy, TileDataset, collate, load_items
+from detector.engine import Detector, InferenceConfig
+from detector.errors import TrainingError
+from detector.evaluate import EvalReport, evaluate
+from detector.model import ModelSpec, build_model
+from detector.weights import load_weights, model_from_weights, save_weights
+from policies.decide import PolicyConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: tuple[str, ...]
+    out: str
+    epochs: int = 10
+    screens_per_batch: int = 8
+    crops_per_screen: int = 4
+    lr: float = 2e-3
+    weight_decay: float = 5e-4
+    warmup_steps: int = 300
+    seed: int = 0
+    eval_screens: int = 200  # validation screens evaluated after every epoch (0: all)
+    workers: int = 1
+    init: str | None = None
+    max_steps_per_epoch: int = 0  # 0: one pass over the training screens
+    spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    steps: int
+    loss: float
+    seconds: float
+    tap_success: float
+    false_tap_rate: float
+    ap: dict[str, float]
+    ja_no_target_clean: float
+
+    @property
+    def score(self) -> float:
+        """What "best" means: taps that land, heavily penalising false taps."""
+        ts = 0.0 if math.isnan(self.tap_success) else self.tap_success
+        return ts - 10.0 * self.false_tap_rate
+
+
+def _ckpt_path(out: Path) -> Path:
+    return out.with_suffix(".ckpt")
+
+
+def _plot(history: list[EpochRecord], step_losses: list[float], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4))
+    if step_losses:
+        k = max(1, len(step_losses) // 200)
+        smooth = [sum(step_losses[i : i + k]) / len(step_losses[i : i + k]) for i in range(0, len(step_losses), k)]
+        a.plot([i * k for i in range(len(smooth))], smooth)
+    a.set_title("training loss (smoothed)")
+    a.set_xlabel("step")
+    a.set_yscale("log")
+    ep = [h.epoch for h in history]
+    b.plot(ep, [h.tap_success for h in history], "o-", label="tap success")
+    b.plot(ep, [h.ap.get("close", float("nan")) for h in history], "s-", label="AP close")
+    b.plot(ep, [h.ap.get("skip", float("nan")) for h in history], "^-", label="AP skip")
+    b.plot(ep, [h.ja_no_target_clean for h in history], "d-", label="ja text clean")
+    b.plot(ep, [h.false_tap_rate * 10 for h in history], "x--", label="false taps x10")
+    b.set_title("validation (held-out layouts)")
+    b.set_xlabel("epoch")
+    b.set_ylim(0, 1.02)
+    b.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+
+
+def train_one_epoch(
+    model, loader, optimizer, scheduler, epoch: int, max_steps: int, step_losses: list[float], show_progress: bool
+) -> tuple[int, float]:
+    model.train()
+    total, steps = 0.0, 0
+    bar = tqdm(loader, desc=f"epoch {epoch}", disable=not show_progress, total=max_steps or len(loader))
+    for images, targets in bar:
+        losses = model(images, targets)
+        loss = losses["bbox_regression"] + losses["classification"]
+        if not torch.isfinite(loss):
+            raise TrainingError(
+                f"loss became {loss.item()} at epoch {epoch} step {steps} "
+                f"({', '.join(f'{k}={v.item():.4g}' for k, v in losses.items())}); lower --lr or check the data"
+            )
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+        optimizer.step()
+        scheduler.step()
+        value = loss.item()
+        step_losses.append(value)
+        total += value
+        steps += 1
+        bar.set_postfix(loss=f"{value:.3f}", lr=f"{scheduler.get_last_lr()[0]:.2e}")
+        if max_steps and steps >= max_steps:
+            break
+    return steps, total / max(1, steps)
+
+
+def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) -> list[EpochRecord]:
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    out = Path(cfg.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    roots = [Path(d) for d in cfg.data]
+    spec = ModelSpec.from_dict(cfg.spec)
+    crop = CropPolicy(input_size=spec.input_size)
+    train_items = load_items(roots, "train")
+    val_items = load_items(roots, "val")
+    if cfg.eval_screens:
+        val_items = val_items[: cfg.eval_screens]
+    parent = None
+    if cfg.init:
+        w = load_weights(cfg.init)
+        spec = w.spec
+        model = model_from_weights(w)
+        parent = {"path": str(cfg.init), "sha256": w.manifest.get("sha256")}
+    else:
+        model = build_model(spec)
+    dataset = TileDataset(train_items, crop, cfg.crops_per_screen, seed=cfg.seed)
+    loader = DataLoader(
+        dataset,
+        batch_size=cfg.screens_per_batch,
+        shuffle=True,
+        collate_fn=collate,
+        num_workers=cfg.workers,
+        persistent_workers=cfg.workers > 0,
+        generator=torch.Generator().manual_seed(cfg.seed),
+    )
+    steps_per_epoch = min(len(loader), cfg.max_steps_per_epoch or len(loader))
+    total_steps = steps_per_epoch * cfg.epochs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    warm = min(cfg.warmup_steps, max(1, total_steps // 10))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda s: min(1.0, (s + 1) / warm) * 0.5 * (1 + math.cos(math.pi * min(1.0, s / max(1, total_steps)))),
+    )
+    history: list[EpochRecord] = []
+    step_losses: list[float] = []
+    start_epoch = 1
+    ckpt = _ckpt_path(out)
+    if resume:
+        if not ckpt.is_file():
+            raise TrainingError(f"--resume: no checkpoint at {ckpt}")
+        state = torch.load(ckpt, map_location="cpu", weights_only=True)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        history = [EpochRecord(**h) for h in json.loads(state["history"])]
+        step_losses = list(state["step_losses"])
+        start_epoch = int(state["epoch"]) + 1
+        log.info("resuming %s at epoch %d", ckpt, start_epoch)
+    policy = PolicyConfig()
+    best = max((h.score for h in history), default=-math.inf)
+    for epoch in range(start_epoch, cfg.epochs + 1):
+        dataset.epoch = epoch
+        t0 = time.time()
+        steps, mean_loss = train_one_epoch(
+            model, loader, optimizer, scheduler, epoch, steps_per_epoch, step_losses, show_progress
+        )
+        det = Detector(model, spec, InferenceConfig(torch_device="cpu", min_score=0.05))
+        report: EvalReport = evaluate(det, val_items, policy, show_progress=show_progress)
+        rec = EpochRecord(
+            epoch,
+            steps,
+            mean_loss,
+            time.time() - t0,
+            report.tap_success,
+            report.false_tap_rate,
+            report.ap,
+            report.ja_no_target_clean,
+        )
+        history.append(rec)
+        log.info(
+            "epoch %d: loss %.4f tap %.3f false %.4f AP %s (%.0fs)",
+            epoch,
+            mean_loss,
+            rec.tap_success,
+            rec.false_tap_rate,
+            {k: round(v, 3) for k, v in rec.ap.items()},
+            rec.seconds,
+        )
+        if show_progress:
+            print(
+                f"epoch {epoch}: loss {mean_loss:.4f}  tap success {rec.tap_success:.3f}  false taps/screen "
+                f"{rec.false_tap_rate:.4f}  AP " + " ".join(f"{k}={v:.3f}" for k, v in rec.ap.items()),
+                flush=True,
+            )
+        if rec.score >= best:
+            best = rec.score
+            manifest = {
+                "name": out.stem,
+                "input_size": spec.input_size,
+                "tile": asdict(InferenceConfig()),
+                "anchors_px": list(spec.anchor_px),
+                "data": {"dirs": list(cfg.data), "recipes": _recipes(roots)},
+                "train": {k: v for k, v in asdict(cfg).items() if k != "spec"},
+                "epoch": epoch,
+                "train_seconds": round(sum(h.seconds for h in history), 1),
+                "metrics_val": {k: v for k, v in report.to_dict().items() if k != "failures"},
+                "parent": parent,
+            }
+            save_weights(out, model, spec, manifest)
+        tmp = ckpt.with_suffix(".ckpt.tmp")
+        torch.save(
+            {
+                "model": model.state_dict(),
+                "optimizer": optimizer.state_dict(),
+                "scheduler": scheduler.state_dict(),
+                "epoch": epoch,
+                "config": json.dumps(asdict(cfg)),
+                "history": json.dumps([asdict(h) for h in history]),
+                "step_losses": step_losses,
+            },
+            tmp,
+        )
+        os.replace(tmp, ckpt)
+        _plot(history, step_losses, out.with_name(out.stem + "-curve.png"))
+    return history
+
+
+def _recipes(roots: list[Path]) -> list[dict]:
+    out = []
+    for r in roots:
+        p = r / "recipe.json"
+        out.append(json.loads(p.read_text()) if p.is_file() else {"dir": str(r)})
+    return out

@@ -1,0 +1,66 @@
+"""Which detection, if any, to tap on one frame. Pure functions over typed detections: no I/O, no state.
+
+Rules, in order:
+1. ``ja_char`` is never a target.
+2. A ``close`` needs ``close_threshold``; a ``skip`` needs ``skip_threshold``.
+3. A close whose box overlaps Japanese text (``ja_overlap`` of its area covered by ja_char boxes) needs the higher
+   ``close_over_text_threshold``: the user saw 残, 十, 区 taken for close at 0.84-0.95.
+4. Any qualifying close beats any skip; among equals the highest score wins.
+5. The tap point is the centre of the chosen box, rounded to integer pixels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detector.types import Box, Detection
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    close_threshold: float = 0.6
+    skip_threshold: float = 0.6
+    close_over_text_threshold: float = 0.9
+    ja_overlap: float = 0.3
+
+
+@dataclass(frozen=True)
+class TapDecision:
+    x: int
+    y: int
+    label: str
+    score: float
+    box: Box
+
+
+def text_overlap(box: Box, texts: list[Box]) -> float:
+    """Share of ``box`` covered by the union-free sum of text boxes (capped at 1)."""
+    if box.area <= 0:
+        return 0.0
+    covered = 0.0
+    for t in texts:
+        ix = max(0.0, min(box.x2, t.x2) - max(box.x1, t.x1))
+        iy = max(0.0, min(box.y2, t.y2) - max(box.y1, t.y1))
+        covered += ix * iy
+    return min(1.0, covered / box.area)
+
+
+def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
+    if det.label == "close":
+        need = cfg.close_over_text_threshold if text_overlap(det.box, texts) >= cfg.ja_overlap else cfg.close_threshold
+        return det.score >= need
+    if det.label == "skip":
+        return det.score >= cfg.skip_threshold
+    return False
+
+
+def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None:
+    """The one tap for this frame, or None."""
+    texts = [d.box for d in detections if d.label == "ja_char"]
+    for label in ("close", "skip"):
+        candidates = [d for d in detections if d.label == label and qualifies(d, texts, cfg)]
+        if candidates:
+            best = max(candidates, key=lambda d: d.score)
+            cx, cy = best.box.center
+            return TapDecision(int(round(cx)), int(round(cy)), label, best.score, best.box)
+    return None

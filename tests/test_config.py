@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+
+from agent.cli import main
+from agent.config import load_config
+from detector.errors import ConfigError
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_shipped_config_loads():
+    cfg = load_config(REPO / "config.yaml")
+    assert cfg.detector.inference.tile_size == 480
+    assert cfg.policy.close_threshold == 0.6
+    assert Path(cfg.detector.weights).is_absolute()
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "needles"),
+    [
+        ("policy:\n  close_treshold: 0.5\n", ["policy.close_treshold", "unknown key"]),
+        ("detector:\n  inference:\n    tile_size: big\n", ["detector.inference.tile_size", "'big'", "whole number"]),
+        ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
+        ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),
+        ("detector:\n  inference:\n    min_overlap: 500\n", ["min_overlap", "500", "tile_size"]),
+        ("policy: [1, 2]\n", ["policy", "mapping"]),
+        ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),
+        ("detector: {inference: {tile_size: 480}\n", ["not valid YAML"]),
+    ],
+)
+def test_bad_config_exits_2_naming_key_value_and_file(tmp_path, capsys, yaml_text, needles):
+    cfg = tmp_path / "bad.yaml"
+    cfg.write_text(yaml_text)
+    with pytest.raises(ConfigError):
+        load_config(cfg)
+    assert main(["detect", "whatever.png", "--config", str(cfg)]) == 2
+    err = capsys.readouterr().err
+    assert str(cfg) in err
+    for n in needles:
+        assert n in err
+
+
+def test_missing_config_file_is_an_error(tmp_path, capsys):
+    assert main(["detect", "x.png", "--config", str(tmp_path / "nope.yaml")]) == 2
+    assert "config file not found" in capsys.readouterr().err

@@ -1,0 +1,67 @@
+import json
+
+from detector.synth import assets, screen
+from detector.voc import read_split
+
+RESERVED = (
+    "phosphor",
+    "tabler",
+    "fluent",
+    "mingcute",
+    "solar",
+    "iconoir",
+    "carbon",
+    "tdesign",
+    "majesticons",
+    "akar",
+    "humbleicons",
+)
+
+
+def test_synth_writes_a_voc_dataset(tiny_dataset):
+    train = read_split(tiny_dataset, "train")
+    val = read_split(tiny_dataset, "val")
+    assert len(train) == 9 and len(val) == 3
+    for item in train + val:
+        assert item.image_path.is_file() and (item.width, item.height) == (540, 1200)
+        for o in item.objects:
+            assert 0 <= o.box.x1 < o.box.x2 <= 540 and 0 <= o.box.y1 < o.box.y2 <= 1200
+    metas = [json.loads(line) for line in (tiny_dataset / "meta.jsonl").read_text().splitlines()]
+    assert {m["layout"] for m in metas if m["id"].startswith("val_")} <= set(screen.VAL_LAYOUTS)
+    assert {m["layout"] for m in metas if m["id"].startswith("train_")} <= set(screen.TRAIN_LAYOUTS)
+    recipe = json.loads((tiny_dataset / "recipe.json").read_text())
+    assert recipe["seed"] == 3 and recipe["n"] == 12
+
+
+def test_same_seed_same_screens(tmp_path):
+    from detector.synth.generate import synthesize
+
+    for name in ("a", "b"):
+        synthesize(tmp_path / name, 2, seed=5, val_fraction=0.0, workers=1, fixed_size=(360, 800), show_progress=False)
+    a = sorted((tmp_path / "a" / "Annotations").iterdir())
+    b = sorted((tmp_path / "b" / "Annotations").iterdir())
+    assert [p.read_text() for p in a] == [p.read_text() for p in b]
+
+
+def test_train_and_val_assets_are_disjoint_and_no_reserved_icon_family():
+    tr, va = assets.load_pool("train"), assets.load_pool("val")
+    assert not set(tr.art) & set(va.art)
+    assert not {g.font for g in tr.glyphs} & {g.font for g in va.glyphs}
+    for path in tr.ja_fonts + tr.latin_fonts + tr.symbol_fonts + tuple(g.font for g in tr.glyphs + va.glyphs):
+        assert not any(r in path.lower() for r in RESERVED), path
+
+
+def test_every_element_kind_draws(tmp_path):
+    import random
+
+    from detector.synth import elements
+
+    pool = assets.load_pool("train")
+    rng = random.Random(1)
+    for scheme in elements.CLOSE_SCHEMES:
+        s = elements.draw_close(rng, pool, 60, scheme)
+        assert [b.label for b in s.boxes] == ["close"] and s.boxes[0].style.startswith(scheme)
+    assert [b.label for b in elements.draw_skip(rng, pool, 60).boxes] == ["skip"]
+    text = elements.draw_text(rng, "残り十区ジ", pool.ja_fonts[0], 40, (0, 0, 0, 255))
+    assert [b.label for b in text.boxes] == ["ja_char"] * 5
+    assert elements.draw_text(rng, "x2 +", pool.latin_fonts[0], 40, (0, 0, 0, 255)).boxes == []

@@ -1,0 +1,65 @@
+import pytest
+
+from detector.tiling import Tile, axis_positions, merge_detections, plan_tiles, scaled_tile
+from detector.types import Box, Detection
+
+
+@pytest.mark.parametrize(
+    ("size", "n", "side", "xs", "ys"),
+    [
+        ((1080, 2400), 21, 480, [0, 300, 600], [0, 320, 640, 960, 1280, 1600, 1920]),
+        ((720, 1600), 24, 320, [0, 200, 400], [0, 183, 366, 549, 731, 914, 1097, 1280]),
+        ((1440, 3120), 21, 640, [0, 400, 800], [0, 413, 827, 1240, 1653, 2067, 2480]),
+        ((2400, 1080), 21, 480, [0, 320, 640, 960, 1280, 1600, 1920], [0, 300, 600]),
+    ],
+)
+def test_tile_plans(size, n, side, xs, ys):
+    tiles = plan_tiles(*size)
+    assert len(tiles) == n
+    assert {t.size for t in tiles} == {side}
+    assert sorted({t.x for t in tiles}) == xs
+    assert sorted({t.y for t in tiles}) == ys
+
+
+@pytest.mark.parametrize("size", [(720, 1600), (1080, 2400), (1440, 3120), (2400, 1080), (1080, 1920), (300, 500)])
+def test_every_pixel_covered_and_largest_target_whole_somewhere(size):
+    w, h = size
+    tiles = plan_tiles(w, h)
+    side, overlap = scaled_tile(w, h, 480, 160)
+    # coverage: last tile flush with the far edges
+    assert max(t.x + t.size for t in tiles) >= w and max(t.y + t.size for t in tiles) >= h
+    assert min(t.x for t in tiles) == 0 and min(t.y for t in tiles) == 0
+    # a target of `overlap` px anywhere lies whole inside at least one tile
+    for x in range(0, max(1, w - overlap), 37):
+        for y in range(0, max(1, h - overlap), 53):
+            assert any(
+                t.x <= x and t.y <= y and x + overlap <= t.x + t.size and y + overlap <= t.y + t.size for t in tiles
+            )
+
+
+def test_axis_positions_edge_cases():
+    assert axis_positions(400, 480, 160) == [0]
+    assert axis_positions(481, 480, 160) == [0, 1]
+    with pytest.raises(ValueError):
+        axis_positions(1000, 100, 100)
+
+
+def test_button_split_across_two_tiles_is_one_detection():
+    # A close at x 280-340 straddles tile 0 (0-480) and tile 1 (300-780). Tile 0 sees it whole; tile 1 only its right
+    # part (300-340), a box mostly contained in the whole one: one detection survives, the best one.
+    whole = Detection(Box(280, 100, 340, 160), "close", 0.93)
+    part = Detection(Box(300, 100, 340, 160), "close", 0.71)
+    other_class = Detection(Box(300, 100, 340, 160), "ja_char", 0.5)
+    merged = merge_detections([part, whole, other_class])
+    assert merged == [whole, other_class]
+
+
+def test_merge_keeps_separate_buttons():
+    a = Detection(Box(0, 0, 50, 50), "close", 0.9)
+    b = Detection(Box(100, 0, 150, 50), "close", 0.8)
+    dup = Detection(Box(2, 1, 52, 51), "close", 0.85)
+    assert merge_detections([a, b, dup]) == [a, b]
+
+
+def test_tile_box():
+    assert Tile(300, 320, 480).box == Box(300, 320, 780, 800)

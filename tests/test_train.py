@@ -1,0 +1,80 @@
+import json
+
+import pytest
+import torch
+
+from detector.data import CropPolicy, TileDataset, collate, load_items
+from detector.errors import TrainingError
+from detector.model import build_model
+from detector.train import TrainConfig, train
+from detector.weights import load_weights
+
+from .conftest import TINY_SPEC
+
+
+def test_a_few_steps_really_lower_the_loss(tiny_dataset):
+    torch.manual_seed(0)
+    items = load_items([tiny_dataset], "train")
+    ds = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size), crops_per_screen=2, train=False)
+    images, targets = collate([ds[i] for i in range(4)])
+    model = build_model(TINY_SPEC).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+
+    def loss() -> torch.Tensor:
+        d = model(images, targets)
+        return d["bbox_regression"] + d["classification"]
+
+    first = loss().item()
+    for _ in range(25):
+        opt.zero_grad()
+        value = loss()
+        value.backward()
+        opt.step()
+    assert loss().item() < 0.6 * first
+
+
+def test_train_writes_weights_curve_checkpoint_and_resumes(tmp_path, tiny_dataset):
+    out = tmp_path / "m.pt"
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(out),
+        epochs=1,
+        max_steps_per_epoch=2,
+        eval_screens=2,
+        workers=0,
+        screens_per_batch=2,
+        crops_per_screen=2,
+        spec=TINY_SPEC.to_dict(),
+    )
+    hist = train(cfg, show_progress=False)
+    assert [h.epoch for h in hist] == [1]
+    assert out.is_file() and out.with_suffix(".ckpt").is_file() and (tmp_path / "m-curve.png").stat().st_size > 1000
+    manifest = json.loads(out.with_suffix(".json").read_text())
+    assert manifest["epoch"] == 1 and manifest["data"]["recipes"][0]["seed"] == 3
+    assert load_weights(out).spec == TINY_SPEC
+    more = train(TrainConfig(**{**cfg.__dict__, "epochs": 2}), resume=True, show_progress=False)
+    assert [h.epoch for h in more] == [1, 2]
+
+
+def test_non_finite_loss_stops_training(tmp_path, tiny_dataset):
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(tmp_path / "x.pt"),
+        epochs=1,
+        lr=1e30,
+        warmup_steps=1,
+        max_steps_per_epoch=8,
+        eval_screens=1,
+        workers=0,
+        screens_per_batch=2,
+        crops_per_screen=2,
+        spec=TINY_SPEC.to_dict(),
+    )
+    with pytest.raises(TrainingError, match="loss became"):
+        train(cfg, show_progress=False)
+
+
+def test_resume_without_checkpoint_is_an_error(tmp_path, tiny_dataset):
+    cfg = TrainConfig(data=(str(tiny_dataset),), out=str(tmp_path / "y.pt"), workers=0, spec=TINY_SPEC.to_dict())
+    with pytest.raises(TrainingError, match="no checkpoint"):
+        train(cfg, resume=True, show_progress=False)
