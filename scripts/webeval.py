@@ -1,0 +1,392 @@
+"""Build a held-out evaluation set "drawn by other hands": ad screens written as HTML/CSS, rendered by headless
+Chromium at 1080x2400 (360x800 CSS px at device scale 3), with icon sets the generator never uses.
+
+Icons come from npm packages that are in neither training nor the reserved evaluation families:
+bootstrap-icons, remixicon, lucide-static, ionicons, heroicons. Ground-truth boxes are read from the DOM
+(getBoundingClientRect). Output is a VOC dataset whose ``val.txt`` lists every screen, so ``closebot eval`` reads it.
+
+Needs: Debian ``chromium``; ``pip install playwright`` (used only as a driver for /usr/bin/chromium, nothing is
+downloaded); the icon packages: ``npm install bootstrap-icons remixicon lucide-static ionicons@7 heroicons`` in
+ICONS_DIR. Usage: ``python scripts/webeval.py --icons DIR/node_modules --out data/webeval --n 150 --seed 7``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from detector.synth import assets  # noqa: E402
+from detector.types import Box, GroundTruth  # noqa: E402
+from detector.voc import write_annotation  # noqa: E402
+
+CLOSE_ICONS = {
+    "bootstrap": [
+        "bootstrap-icons/icons/x.svg",
+        "bootstrap-icons/icons/x-lg.svg",
+        "bootstrap-icons/icons/x-circle.svg",
+        "bootstrap-icons/icons/x-circle-fill.svg",
+        "bootstrap-icons/icons/x-square.svg",
+    ],
+    "remix": [
+        "remixicon/icons/System/close-line.svg",
+        "remixicon/icons/System/close-fill.svg",
+        "remixicon/icons/System/close-circle-line.svg",
+        "remixicon/icons/System/close-circle-fill.svg",
+        "remixicon/icons/System/close-large-line.svg",
+    ],
+    "lucide": ["lucide-static/icons/x.svg", "lucide-static/icons/circle-x.svg", "lucide-static/icons/square-x.svg"],
+    "ionicons": [
+        "ionicons/dist/svg/close.svg",
+        "ionicons/dist/svg/close-outline.svg",
+        "ionicons/dist/svg/close-circle.svg",
+        "ionicons/dist/svg/close-circle-outline.svg",
+        "ionicons/dist/svg/close-sharp.svg",
+    ],
+    "heroicons": [
+        "heroicons/24/solid/x-mark.svg",
+        "heroicons/24/outline/x-mark.svg",
+        "heroicons/24/solid/x-circle.svg",
+        "heroicons/24/outline/x-circle.svg",
+    ],
+}
+SKIP_ICONS = [
+    "bootstrap-icons/icons/fast-forward-fill.svg",
+    "bootstrap-icons/icons/skip-end-fill.svg",
+    "bootstrap-icons/icons/chevron-double-right.svg",
+    "remixicon/icons/Media/skip-forward-fill.svg",
+    "remixicon/icons/Media/speed-fill.svg",
+    "lucide-static/icons/chevrons-right.svg",
+    "lucide-static/icons/fast-forward.svg",
+    "ionicons/dist/svg/play-forward.svg",
+    "ionicons/dist/svg/play-skip-forward.svg",
+]
+NEG_ICONS = [
+    "bootstrap-icons/icons/plus-lg.svg",
+    "bootstrap-icons/icons/volume-mute-fill.svg",
+    "remixicon/icons/Media/volume-mute-fill.svg",
+    "remixicon/icons/System/add-circle-fill.svg",
+    "heroicons/24/solid/speaker-x-mark.svg",
+    "lucide-static/icons/plus.svg",
+    "ionicons/dist/svg/add-circle.svg",
+    "bootstrap-icons/icons/star-fill.svg",
+    "bootstrap-icons/icons/battery-full.svg",
+    "bootstrap-icons/icons/wifi.svg",
+    "bootstrap-icons/icons/hand-index-thumb.svg",
+    "lucide-static/icons/chevron-right.svg",
+]
+JA_FONTS = [
+    "Noto Sans CJK JP",
+    "Noto Serif CJK JP",
+    "IPAGothic",
+    "IPAMincho",
+    "TakaoPGothic",
+    "VL Gothic",
+    "M+ 1p",
+    "Klee One",
+    "Kiloji",
+    "Aoyagi Soseki",
+]
+LATIN_FONTS = ["Roboto", "Lato", "Open Sans", "DejaVu Sans", "Liberation Sans", "Cantarell", "Comic Neue", "Bebas Neue"]
+
+
+def svg(icons: Path, rel: str, px: float, color: str) -> str:
+    text = (icons / rel).read_text()
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
+    text = (
+        text.replace(
+            "<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}" fill="currentColor"', 1
+        )
+        if "fill=" not in text.split(">")[0]
+        else text.replace("<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}"', 1)
+    )
+    text = text.replace('stroke="#000"', 'stroke="currentColor"').replace('fill="#000"', 'fill="currentColor"')
+    return text
+
+
+def ja_text(rng: random.Random, lines: list[str], n: int) -> str:
+    out = []
+    for _ in range(n):
+        t = rng.choice(lines) if rng.random() < 0.6 else rng.choice(assets.AD_PHRASES_JA)
+        if rng.random() < 0.3:
+            p = rng.randint(0, len(t))
+            t = t[:p] + rng.choice(assets.X_LIKE_JA) + t[p:]
+        out.append(
+            "".join(
+                f'<span class="ja">{html.escape(c)}</span>' if assets.is_japanese(c) else html.escape(c) for c in t[:40]
+            )
+        )
+    return "<br>".join(out)
+
+
+def close_button(rng: random.Random, icons: Path, pale: bool) -> str:
+    size = rng.uniform(8, 50)  # CSS px: 24-150 device px
+    family = rng.choice(list(CLOSE_ICONS))
+    rel = rng.choice(CLOSE_ICONS[family])
+    style = rng.choice(["bare", "circle", "circle", "ring", "square", "char", "pill"])
+    if pale and rng.random() < 0.5:
+        style = "circle"
+        g = rng.randint(150, 215)
+        plate, mark = f"rgba({g},{g},{g},{rng.uniform(0.4, 0.75):.2f})", "#fff"
+    elif rng.random() < 0.5:
+        plate, mark = f"rgba(0,0,0,{rng.uniform(0.3, 0.75):.2f})", "#fff"
+    else:
+        plate, mark = rng.choice(
+            [
+                ("#fff", "#111"),
+                ("#eee", "#444"),
+                ("#e53935", "#fff"),
+                ("#1e88e5", "#fff"),
+                ("rgba(255,255,255,0.85)", "#222"),
+            ]
+        )
+    if style == "bare":
+        color = rng.choice(["#000", "#555", "#888"] if pale else ["#fff", "#ddd", "#bbb"])
+        return f'<div data-label="close" data-ink="1" style="display:inline-block">{svg(icons, rel, size, color)}</div>'
+    if style == "char":
+        ch = rng.choice("×✕✖Xx")
+        return (
+            f'<div data-label="close" style="display:inline-block;font:{rng.choice([400, 700])} {size}px '
+            f"{rng.choice(LATIN_FONTS)};line-height:1;color:{mark};background:{plate};border-radius:50%;"
+            f'width:{size * 1.1:.1f}px;height:{size * 1.1:.1f}px;text-align:center">{ch}</div>'
+        )
+    if style == "pill":
+        h = max(size, 20)
+        word = rng.choice(["閉じる", "Close", "CLOSE", "とじる"])
+        return (
+            f'<div data-label="close" style="display:inline-flex;align-items:center;gap:4px;padding:0 {h * 0.4:.0f}px;'
+            f"height:{h:.0f}px;border-radius:{h / 2:.0f}px;background:{plate};color:{mark};"
+            f'font:500 {h * 0.45:.0f}px {rng.choice(JA_FONTS)}">{svg(icons, rel, h * 0.5, mark)}{word}</div>'
+        )
+    inner = svg(icons, rel, size * rng.uniform(0.5, 0.7), mark)
+    radius = "50%" if style in ("circle", "ring") else f"{rng.uniform(3, 10):.0f}px"
+    bg = "transparent" if style == "ring" else plate
+    border = f"border:{rng.uniform(1.5, 3):.1f}px solid {mark};" if style == "ring" else ""
+    return (
+        f'<div data-label="close" style="display:inline-flex;align-items:center;justify-content:center;'
+        f'box-sizing:border-box;width:{size:.1f}px;height:{size:.1f}px;border-radius:{radius};background:{bg};{border}">'
+        f"{inner}</div>"
+    )
+
+
+def skip_button(rng: random.Random, icons: Path, pale: bool) -> str:
+    h = rng.uniform(16, 36)
+    rel = rng.choice(SKIP_ICONS)
+    dark = rng.random() < 0.6
+    plate, fg = (f"rgba(0,0,0,{rng.uniform(0.4, 0.8):.2f})", "#fff") if dark else ("rgba(255,255,255,0.9)", "#222")
+    form = rng.choice(["pill", "pill", "circle", "bare"])
+    if form == "bare":
+        return (
+            f'<div data-label="skip" data-ink="1" style="display:inline-block">'
+            f"{svg(icons, rel, h, '#222' if pale else '#fff')}</div>"
+        )
+    if form == "circle":
+        return (
+            f'<div data-label="skip" style="display:inline-flex;align-items:center;justify-content:center;width:{h:.0f}px;'
+            f'height:{h:.0f}px;border-radius:50%;background:{plate}">{svg(icons, rel, h * 0.6, fg)}</div>'
+        )
+    word = rng.choice(["スキップ", "Skip", "SKIP AD", "広告をスキップ", "Skip Ad"])
+    return (
+        f'<div data-label="skip" style="display:inline-flex;align-items:center;gap:4px;padding:0 {h * 0.4:.0f}px;'
+        f"height:{h:.0f}px;border-radius:{rng.choice([h / 2, 4]):.0f}px;background:{plate};color:{fg};"
+        f'font:600 {h * 0.42:.0f}px {rng.choice(JA_FONTS + LATIN_FONTS)}">{word}{svg(icons, rel, h * 0.5, fg)}</div>'
+    )
+
+
+def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, str]:
+    layout = rng.choice(["interstitial", "fullart", "whitecard", "textlist", "video"])
+    art = rng.choice(pool.art) if pool.art else ""
+    pale = layout in ("whitecard", "textlist") and rng.random() < 0.7
+    bg = "#fafafa" if pale else f"url('file://{art}') center/cover"
+    jaf = rng.choice(JA_FONTS)
+    body = []
+    lines = list(pool.ja_lines) or list(assets.AD_PHRASES_JA)
+    if layout == "interstitial":
+        body.append(f'<div style="position:absolute;inset:0;background:rgba(0,0,0,{rng.uniform(0.3, 0.7):.2f})"></div>')
+        top = rng.uniform(120, 260)
+        body.append(
+            f'<div id="card" style="position:absolute;left:{rng.uniform(14, 40):.0f}px;right:{rng.uniform(14, 40):.0f}px;'
+            f"top:{top:.0f}px;height:{rng.uniform(300, 420):.0f}px;background:#fff;border-radius:{rng.uniform(0, 18):.0f}px;"
+            f'overflow:hidden"><div style="height:55%;background:url(\'file://{rng.choice(pool.art)}\') center/cover"></div>'
+            f'<div style="padding:12px;font:{rng.uniform(13, 20):.0f}px {jaf};color:#222">{ja_text(rng, lines, 2)}</div>'
+            f'<div style="margin:0 24px;padding:10px;text-align:center;border-radius:22px;background:#2e7d32;color:#fff;'
+            f'font:700 17px {jaf}"><span class="ja">今</span><span class="ja">す</span><span class="ja">ぐ</span>'
+            f'<span class="ja">プ</span><span class="ja">レ</span><span class="ja">イ</span></div></div>'
+        )
+    elif layout == "fullart":
+        body.append(
+            f'<div style="position:absolute;left:0;right:0;bottom:0;height:{rng.uniform(150, 260):.0f}px;'
+            f'background:rgba(0,0,0,0.55);padding:16px;color:#fff;font:{rng.uniform(16, 26):.0f}px {jaf}">'
+            f"{ja_text(rng, lines, 2)}</div>"
+        )
+        body.append(
+            f'<div style="position:absolute;left:14px;top:40px">{svg(icons, rng.choice(NEG_ICONS), rng.uniform(16, 28), "#fff")}</div>'
+        )
+    elif layout == "whitecard":
+        body.append(
+            f'<div style="position:absolute;left:130px;top:170px;width:100px;height:100px;border-radius:22px;'
+            f"background:url('file://{rng.choice(pool.art)}') center/cover\"></div>"
+        )
+        body.append(
+            f'<div style="position:absolute;left:30px;right:30px;top:300px;font:{rng.uniform(15, 24):.0f}px {jaf};'
+            f'color:#333;text-align:center">{ja_text(rng, lines, 3)}</div>'
+        )
+        body.append(
+            '<div style="position:absolute;left:40px;right:40px;bottom:90px;padding:14px;border-radius:26px;'
+            'background:#1a73e8;color:#fff;text-align:center;font:700 18px Roboto">INSTALL</div>'
+        )
+    elif layout == "textlist":
+        items = "".join(
+            f'<div style="padding:10px 14px;border-bottom:1px solid #ddd;font:{rng.uniform(13, 22):.0f}px '
+            f'{rng.choice(JA_FONTS)};color:{"#222" if pale else "#fff"}">{ja_text(rng, lines, 1)} '
+            f'<span style="color:#888;font:12px Roboto">{rng.randint(0, 23)}:{rng.randint(0, 59):02d}</span></div>'
+            for _ in range(rng.randint(8, 16))
+        )
+        body.append(f'<div style="position:absolute;left:0;right:0;top:30px">{items}</div>')
+        body.append(
+            f'<div style="position:absolute;right:{rng.uniform(8, 30):.0f}px;top:{rng.uniform(30, 60):.0f}px;font:700 '
+            f'{rng.uniform(20, 44):.0f}px {jaf};color:#c00"><span class="ja">{rng.choice(assets.X_LIKE_JA[:11])}</span></div>'
+        )
+    else:  # video
+        body.append('<div style="position:absolute;inset:0;background:#000"></div>')
+        body.append(
+            f'<div style="position:absolute;left:0;right:0;top:{rng.uniform(150, 300):.0f}px;height:{rng.uniform(200, 330):.0f}px;'
+            f"background:url('file://{rng.choice(pool.art)}') center/cover\"></div>"
+        )
+        body.append(
+            f'<div style="position:absolute;left:20px;bottom:120px;right:20px;color:#eee;font:{rng.uniform(14, 20):.0f}px {jaf}">'
+            f"{ja_text(rng, lines, 2)}</div>"
+        )
+    roll = rng.random()
+    has_ad = layout != "textlist"
+    want_close = has_ad and roll < 0.75
+    want_skip = has_ad and (0.55 < roll < 0.75 or roll > 0.9)
+    if want_close:
+        where = (
+            rng.choice(["tr", "tr", "tl", "card", "below"])
+            if layout == "interstitial"
+            else rng.choice(["tr", "tr", "tl"])
+        )
+        pos = {
+            "tr": f"right:{rng.uniform(6, 22):.0f}px;top:{rng.uniform(26, 50):.0f}px",
+            "tl": f"left:{rng.uniform(6, 22):.0f}px;top:{rng.uniform(26, 50):.0f}px",
+            "card": f"right:{rng.uniform(8, 30):.0f}px;top:{rng.uniform(100, 230):.0f}px",
+            "below": f"left:50%;transform:translateX(-50%);top:{rng.uniform(600, 700):.0f}px",
+        }[where]
+        body.append(f'<div style="position:absolute;{pos}">{close_button(rng, icons, pale)}</div>')
+    if want_skip:
+        pos = rng.choice(
+            [
+                f"right:{rng.uniform(8, 20):.0f}px;bottom:{rng.uniform(60, 200):.0f}px",
+                f"right:{rng.uniform(8, 20):.0f}px;top:{rng.uniform(60, 100):.0f}px",
+            ]
+        )
+        body.append(f'<div style="position:absolute;{pos}">{skip_button(rng, icons, pale)}</div>')
+    for _ in range(rng.randint(0, 3)):
+        body.append(
+            f'<div style="position:absolute;left:{rng.uniform(10, 320):.0f}px;top:{rng.uniform(60, 760):.0f}px">'
+            f"{svg(icons, rng.choice(NEG_ICONS), rng.uniform(12, 30), rng.choice(['#fff', '#333', '#f5b400']))}</div>"
+        )
+    if rng.random() < 0.4:
+        body.append(
+            f'<div style="position:absolute;left:{rng.uniform(20, 250):.0f}px;top:{rng.uniform(80, 700):.0f}px;'
+            f'font:700 {rng.uniform(14, 24):.0f}px Roboto;color:#ffd54f;text-shadow:0 1px 2px #000">'
+            f"{rng.choice(['x2', '×3', '+100', '1:22', 'x10'])}</div>"
+        )
+    status = (
+        f'<div style="position:absolute;left:0;right:0;top:0;height:24px;padding:0 14px;display:flex;'
+        f'justify-content:space-between;align-items:center;font:500 12px Roboto;color:{"#222" if pale else "#fff"}">'
+        f"<span>{rng.randint(0, 23)}:{rng.randint(0, 59):02d}</span><span style='display:flex;gap:4px'>"
+        f"{svg(icons, 'bootstrap-icons/icons/wifi.svg', 12, 'currentColor')}"
+        f"{svg(icons, 'bootstrap-icons/icons/battery-full.svg', 14, 'currentColor')}</span></div>"
+    )
+    doc = (
+        f'<!doctype html><html><head><meta charset="utf-8"><style>html,body{{margin:0;width:360px;height:800px;'
+        f"overflow:hidden}}body{{position:relative;background:{bg}}}.ja{{display:inline}}</style></head>"
+        f"<body>{''.join(body)}{status}</body></html>"
+    )
+    return layout, doc
+
+
+BOXES_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-label]')) {
+    const svg = el.querySelector('svg');
+    if (el.dataset.ink && svg) {  // a bare icon: its box is the drawn mark, not the icon's padded viewBox
+      const bb = svg.getBBox(), m = svg.getScreenCTM();
+      out.push([el.dataset.label, m.a * bb.x + m.e, m.d * bb.y + m.f, m.a * (bb.x + bb.width) + m.e, m.d * (bb.y + bb.height) + m.f]);
+    } else {
+      const r = el.getBoundingClientRect(); out.push([el.dataset.label, r.left, r.top, r.right, r.bottom]);
+    }
+  }
+  for (const el of document.querySelectorAll('span.ja')) {
+    const r = el.getBoundingClientRect(); if (r.width > 0) out.push(['ja_char', r.left, r.top, r.right, r.bottom]);
+  }
+  return out;
+}"""
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--icons", type=Path, required=True, help="node_modules folder with the icon packages")
+    ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--n", type=int, default=150)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    pool = assets.load_pool("val")
+    for sub in ("JPEGImages", "Annotations", "ImageSets/Main", "html"):
+        (args.out / sub).mkdir(parents=True, exist_ok=True)
+    ids, metas = [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=args.chromium,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--allow-file-access-from-files",
+            ],
+        )
+        ctx = browser.new_context(viewport={"width": 360, "height": 800}, device_scale_factor=3)
+        pg = ctx.new_page()
+        for i in range(args.n):
+            rng = random.Random(f"web:{args.seed}:{i}")
+            layout, doc = page(rng, args.icons, pool)
+            image_id = f"web_{args.seed}_{i:04d}"
+            html_path = args.out / "html" / f"{image_id}.html"
+            html_path.write_text(doc)
+            pg.goto(f"file://{html_path.resolve()}")
+            pg.evaluate("document.fonts.ready.then(() => true)")
+            png = args.out / "JPEGImages" / f"{image_id}.png"
+            pg.screenshot(path=str(png))
+            boxes = pg.evaluate(BOXES_JS)
+            objs = []
+            for label, x1, y1, x2, y2 in boxes:
+                b = Box(max(0, x1 * 3), max(0, y1 * 3), min(1080, x2 * 3), min(2400, y2 * 3))
+                if b.width >= 3 and b.height >= 3:
+                    objs.append(GroundTruth(b, label, "web"))
+            write_annotation(args.out / "Annotations" / f"{image_id}.xml", png.name, 1080, 2400, objs)
+            ids.append(image_id)
+            metas.append({"id": image_id, "layout": layout, "labels": sorted({o.label for o in objs})})
+        browser.close()
+    (args.out / "ImageSets" / "Main" / "val.txt").write_text("".join(i + "\n" for i in ids))
+    (args.out / "ImageSets" / "Main" / "train.txt").write_text("")
+    (args.out / "meta.jsonl").write_text("".join(json.dumps(m) + "\n" for m in metas))
+    print(f"wrote {len(ids)} browser-rendered screens to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

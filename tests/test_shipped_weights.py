@@ -1,0 +1,76 @@
+"""The shipped model on screens drawn here with the fonts CI installs (IPA Gothic, DejaVu): it must find a close
+and tap inside it, and must find nothing to tap on Japanese text alone."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from detector.engine import Detector
+from detector.synth import elements, screen
+from detector.synth.assets import AD_PHRASES_JA, X_LIKE_JA, AssetPool
+from policies.decide import PolicyConfig, decide
+
+from .conftest import SHIPPED
+
+POOL = AssetPool(
+    split="train",
+    ja_fonts=("/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf",),
+    latin_fonts=(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+    ),
+    symbol_fonts=("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",),
+    glyphs=(),
+    art=(),
+    ja_lines=AD_PHRASES_JA,
+)
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector.load(SHIPPED)
+
+
+def _text_screen(rng: random.Random, pale: bool) -> screen.Canvas:
+    c = screen.Canvas(1080, 2400)
+    c.img = screen.gradient(rng, 1080, 2400, pale=pale)
+    y = 120
+    while y < 2200:
+        size = rng.choice((28, 40, 56, 80))
+        text = "".join(rng.choice(AD_PHRASES_JA) for _ in range(3)) + rng.choice(X_LIKE_JA)
+        s = elements.draw_text(
+            rng, text, POOL.ja_fonts[0], size, (20, 20, 20, 255) if pale else (250, 250, 250, 255), max_width=1000
+        )
+        c.place(s, 40, y)
+        y += int(size * 1.6)
+    return c
+
+
+@pytest.mark.parametrize(
+    ("seed", "scheme", "pale"),
+    [(1, "dark_translucent", False), (2, "black_on_white", True), (3, "light_translucent", True)],
+)
+def test_finds_the_close_and_taps_inside(detector, seed, scheme, pale):
+    rng = random.Random(seed)
+    c = _text_screen(rng, pale)
+    screen.place_close(rng, POOL, c, "screen_tr", None, scheme)
+    truth = [o for o in c.objects if o.label == "close"]
+    assert len(truth) == 1
+    x1, y1, x2, y2 = truth[0].box
+    res = detector.detect(np.asarray(c.img.convert("RGB")))
+    tap = decide(res.detections, PolicyConfig())
+    assert tap is not None and tap.label == "close", res.detections[:5]
+    assert x1 <= tap.x <= x2 and y1 <= tap.y <= y2
+
+
+@pytest.mark.parametrize(("seed", "pale"), [(11, True), (12, False), (13, True)])
+def test_nothing_to_tap_on_japanese_text(detector, seed, pale):
+    c = _text_screen(random.Random(seed), pale)
+    res = detector.detect(np.asarray(c.img.convert("RGB")))
+    assert any(d.label == "ja_char" for d in res.detections)
+    strong = [d for d in res.detections if d.label in ("close", "skip") and d.score >= 0.6]
+    assert strong == []
+    assert decide(res.detections, PolicyConfig()) is None
