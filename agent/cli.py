@@ -157,6 +157,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         init=str(args.init) if args.init else None,
         max_steps_per_epoch=args.max_steps_per_epoch,
         screens_per_batch=args.screens_per_batch,
+        torch_device=args.torch_device,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
     best = max(history, key=lambda h: h.score) if history else None
@@ -174,7 +175,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
-    from detector.evaluate import evaluate, write_report
+    from detector.evaluate import detect_all, score, sweep, write_report
 
     cfg, det = _detector(args)
     import dataclasses
@@ -183,11 +184,21 @@ def cmd_eval(args: argparse.Namespace) -> int:
     items = load_items([Path(d) for d in args.data], args.split)
     if args.limit:
         items = items[: args.limit]
-    report = evaluate(det, items, cfg.policy, show_progress=not args.quiet)
+    all_dets = detect_all(det, items, show_progress=not args.quiet)
+    report = score(items, all_dets, cfg.policy)
+    rows = sweep(items, all_dets, cfg.policy) if args.sweep else None
     if args.json:
-        print(json.dumps(report.to_dict(), default=str))
+        print(json.dumps({**report.to_dict(), **({"sweep": rows} if rows else {})}, default=str))
     else:
         print(report.table())
+        if rows:
+            print("threshold sweep (close = skip threshold):")
+            print("  thr   tap success  false taps  misses  ja-text clean")
+            for r in rows:
+                print(
+                    f"  {r['threshold']:.2f}  {r['tap_success']:>11.3f}  {r['false_taps']:>10d}  {r['misses']:>6d}"
+                    f"  {r['ja_no_target_clean']:>13.4f}"
+                )
     if args.report:
         write_report(report, Path(args.report))
     return 0
@@ -250,6 +261,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--workers", type=int, default=1, help="data-loading processes")
     t.add_argument("--screens-per-batch", type=int, default=8)
     t.add_argument("--max-steps-per-epoch", type=int, default=0)
+    t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
 
@@ -259,6 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=0)
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", type=Path, help="also write the full JSON report here")
+    e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
     e.add_argument("--quiet", action="store_true")
     _add_common(e)
     e.set_defaults(func=cmd_eval)

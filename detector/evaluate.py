@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -140,18 +140,31 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
     return ScreenOutcome(item.image_id, kind, tap, bool(closes), bool(skips), has_ja, max(stray, default=0.0))
 
 
+def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = True) -> list[list[Detection]]:
+    """Detections for every item (the expensive part; judging policies on them is cheap)."""
+    return [
+        detector.detect(read_image(item.image_path)).detections
+        for item in tqdm(items, desc="detect", disable=not show_progress, leave=False)
+    ]
+
+
 def evaluate(
     detector: Detector, items: list[VocItem], policy: PolicyConfig, show_progress: bool = True, max_failures: int = 50
 ) -> EvalReport:
+    return score(items, detect_all(detector, items, show_progress), policy, max_failures)
+
+
+def score(
+    items: list[VocItem], all_dets: list[list[Detection]], policy: PolicyConfig, max_failures: int = 50
+) -> EvalReport:
+    """The report for ``policy`` given each item's detections."""
     scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     n_gt: dict[str, int] = defaultdict(int)
     outcomes: list[ScreenOutcome] = []
     close_tp = close_n = 0
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item in tqdm(items, desc="eval", disable=not show_progress, leave=False):
-        img = read_image(item.image_path)
-        dets = detector.detect(img).detections
+    for item, dets in zip(items, all_dets, strict=True):
         for c in CLASSES:
             scored[c].extend(match(dets, item.objects, c))
             n_gt[c] += sum(g.label == c for g in item.objects)
@@ -209,6 +222,31 @@ def evaluate(
         recall_by_style={k: [v[0] / v[1], float(v[1])] for k, v in style_hits.items()},
         failures=failures,
     )
+
+
+def sweep(
+    items: list[VocItem],
+    all_dets: list[list[Detection]],
+    base: PolicyConfig,
+    thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+) -> list[dict]:
+    """Tap success and false taps when close and skip thresholds are both set to each value."""
+    rows = []
+    for t in thresholds:
+        pol = replace(
+            base, close_threshold=t, skip_threshold=t, close_over_text_threshold=max(t, base.close_over_text_threshold)
+        )
+        r = score(items, all_dets, pol, max_failures=0)
+        rows.append(
+            {
+                "threshold": t,
+                "tap_success": r.tap_success,
+                "false_taps": r.false_taps,
+                "misses": r.misses,
+                "ja_no_target_clean": r.ja_no_target_clean,
+            }
+        )
+    return rows
 
 
 def write_report(report: EvalReport, path: Path) -> None:

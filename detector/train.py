@@ -21,7 +21,7 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from detector.data import CropPolicy, TileDataset, collate, load_items
-from detector.engine import Detector, InferenceConfig
+from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
@@ -46,6 +46,7 @@ class TrainConfig:
     workers: int = 1
     init: str | None = None
     max_steps_per_epoch: int = 0  # 0: one pass over the training screens
+    torch_device: str = "auto"  # auto: CUDA when available
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -104,9 +105,13 @@ def train_one_epoch(
     model, loader, optimizer, scheduler, epoch: int, max_steps: int, step_losses: list[float], show_progress: bool
 ) -> tuple[int, float]:
     model.train()
+    device = next(model.parameters()).device
     total, steps = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}", disable=not show_progress, total=max_steps or len(loader))
     for images, targets in bar:
+        if device.type != "cpu":
+            images = [i.to(device, non_blocking=True) for i in images]
+            targets = [{k: v.to(device, non_blocking=True) for k, v in t.items()} for t in targets]
         losses = model(images, targets)
         loss = losses["bbox_regression"] + losses["classification"]
         if not torch.isfinite(loss):
@@ -149,6 +154,8 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
         parent = {"path": str(cfg.init), "sha256": w.manifest.get("sha256")}
     else:
         model = build_model(spec)
+    device = resolve_device(cfg.torch_device)
+    model.to(device)
     dataset = TileDataset(train_items, crop, cfg.crops_per_screen, seed=cfg.seed)
     loader = DataLoader(
         dataset,
@@ -174,7 +181,7 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
     if resume:
         if not ckpt.is_file():
             raise TrainingError(f"--resume: no checkpoint at {ckpt}")
-        state = torch.load(ckpt, map_location="cpu", weights_only=True)
+        state = torch.load(ckpt, map_location=device, weights_only=True)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -190,7 +197,7 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
         steps, mean_loss = train_one_epoch(
             model, loader, optimizer, scheduler, epoch, steps_per_epoch, step_losses, show_progress
         )
-        det = Detector(model, spec, InferenceConfig(torch_device="cpu", min_score=0.05))
+        det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device, min_score=0.05))
         report: EvalReport = evaluate(det, val_items, policy, show_progress=show_progress)
         rec = EpochRecord(
             epoch,
