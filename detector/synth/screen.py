@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import math
 import random
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,9 +77,11 @@ class Canvas:
 @functools.lru_cache(maxsize=160)
 def _load_art(path: str) -> Image.Image | None:
     try:
-        im = Image.open(path)
-        im.draft("RGB", (1600, 1600))
-        im = im.convert("RGBA")
+        with warnings.catch_warnings():  # a few Debian wallpapers are > 89 Mpx: trusted files, reduced right away
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+            im.draft("RGB", (1600, 1600))
+            im = im.convert("RGBA")
     except (OSError, ValueError, Image.DecompressionBombError):
         return None
     if max(im.size) > 1600:
