@@ -63,9 +63,11 @@ class EpochRecord:
 
     @property
     def score(self) -> float:
-        """What "best" means: taps that land, heavily penalising false taps."""
-        ts = 0.0 if math.isnan(self.tap_success) else self.tap_success
-        return ts - 10.0 * self.false_tap_rate
+        """What "best" means: mean AP of the two targets. Threshold-free on purpose: tap success and false taps
+        depend on the policy thresholds, which are calibrated afterwards (``closebot eval --sweep``)."""
+        vals = [self.ap.get(c, float("nan")) for c in ("close", "skip")]
+        vals = [0.0 if math.isnan(v) else v for v in vals]
+        return sum(vals) / len(vals)
 
 
 def _ckpt_path(out: Path) -> Path:
