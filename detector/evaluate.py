@@ -155,9 +155,14 @@ def evaluate(
 
 
 def score(
-    items: list[VocItem], all_dets: list[list[Detection]], policy: PolicyConfig, max_failures: int = 50
+    items: list[VocItem],
+    all_dets: list[list[Detection]],
+    policy: PolicyConfig,
+    max_failures: int = 50,
+    with_ap: bool = True,
 ) -> EvalReport:
-    """The report for ``policy`` given each item's detections."""
+    """The report for ``policy`` given each item's detections (``with_ap=False`` skips the box matching for AP,
+    which does not depend on the policy)."""
     scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     n_gt: dict[str, int] = defaultdict(int)
     outcomes: list[ScreenOutcome] = []
@@ -165,7 +170,7 @@ def score(
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for item, dets in zip(items, all_dets, strict=True):
-        for c in CLASSES:
+        for c in CLASSES if with_ap else ():
             scored[c].extend(match(dets, item.objects, c))
             n_gt[c] += sum(g.label == c for g in item.objects)
         strong = [
@@ -236,7 +241,7 @@ def sweep(
         pol = replace(
             base, close_threshold=t, skip_threshold=t, close_over_text_threshold=max(t, base.close_over_text_threshold)
         )
-        r = score(items, all_dets, pol, max_failures=0)
+        r = score(items, all_dets, pol, max_failures=0, with_ap=False)
         rows.append(
             {
                 "threshold": t,
