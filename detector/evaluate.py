@@ -89,9 +89,10 @@ def average_precision(scored: list[tuple[float, bool]], n_gt: int) -> float:
         fp += not ok
         precisions.append(tp / (tp + fp))
         recalls.append(tp / n_gt)
+    for i in range(len(precisions) - 2, -1, -1):  # precision envelope: best precision at this recall or beyond
+        precisions[i] = max(precisions[i], precisions[i + 1])
     ap, prev_r = 0.0, 0.0
-    for i, r in enumerate(recalls):
-        p = max(precisions[i:])
+    for r, p in zip(recalls, precisions, strict=True):
         ap += (r - prev_r) * p
         prev_r = r
     return ap
