@@ -7,6 +7,7 @@ pixels plus a timing split. The network runs without autograd, on CUDA when aske
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,8 +88,6 @@ class Detector:
         self.source = source
         self.device = resolve_device(cfg.torch_device)
         if self.device.type == "cpu":
-            import os
-
             torch.set_num_threads(cfg.threads or max(1, min(2, os.cpu_count() or 1)))
         self.model = model.eval().to(self.device).to(memory_format=torch.channels_last)
         self.anchors = anchors_xyxy(model, spec).to(self.device)
