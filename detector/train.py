@@ -93,7 +93,7 @@ def _plot(history: list[EpochRecord], step_losses: list[float], path: Path) -> N
     b.plot(ep, [h.ap.get("close", float("nan")) for h in history], "s-", label="AP close")
     b.plot(ep, [h.ap.get("skip", float("nan")) for h in history], "^-", label="AP skip")
     b.plot(ep, [h.ja_no_target_clean for h in history], "d-", label="ja text clean")
-    b.plot(ep, [h.false_tap_rate * 10 for h in history], "x--", label="false taps x10")
+    b.plot(ep, [min(1.0, h.false_tap_rate) for h in history], "x--", label="false taps / screen")
     b.set_title("validation (held-out layouts)")
     b.set_xlabel("epoch")
     b.set_ylim(0, 1.02)
