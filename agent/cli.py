@@ -157,6 +157,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         init=str(args.init) if args.init else None,
         max_steps_per_epoch=args.max_steps_per_epoch,
         screens_per_batch=args.screens_per_batch,
+        crops_per_screen=args.crops_per_screen,
         torch_device=args.torch_device,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
@@ -227,6 +228,78 @@ def cmd_bench(args: argparse.Namespace) -> int:
 # -------------------------------------------------------------------------------------------------------------- main
 
 
+# ---------------------------------------------------------------------------------------------------------------- sim
+
+
+def cmd_sim(args: argparse.Namespace) -> int:
+    from agent.sim.run import SimOptions, main, parse_size
+
+    try:
+        opts = SimOptions(
+            port=args.port,
+            scenario=args.scenario,
+            events=args.events,
+            seed=args.seed,
+            size=parse_size(args.size),
+            rotation=args.rotation,
+            override=parse_size(args.override) if args.override else None,
+            seconds=args.seconds,
+        )
+    except ValueError as e:
+        print(f"closebot sim: {e}", file=sys.stderr)
+        return 2
+    return main(opts)
+
+
+# ------------------------------------------------------------------------------------------------------- run / demo
+
+
+def _agent_config(args: argparse.Namespace):
+    from agent.demo import with_adb_port
+
+    cfg, det = _detector(args)
+    return with_adb_port(cfg, getattr(args, "adb_host", None), getattr(args, "adb_port", None)), det
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from agent.daemon import Daemon
+
+    cfg, det = _agent_config(args)
+    daemon = Daemon(cfg, det, args.device, dry_run=args.dry_run, run_dir=args.run_dir)
+    mode = "dry run: no input is sent" if args.dry_run else "tapping"
+    print(f"closebot run: {', '.join(args.device)} ({mode}; Ctrl-C to stop)", flush=True)
+    stats = daemon.run(args.duration)
+    for serial, s in stats.items():
+        extra = f", would tap {s.would_tap}" if args.dry_run else ""
+        misses = ", ".join(f"{k} {v}" for k, v in sorted(s.misses.items())) or "none"
+        print(
+            f"{serial}: {s.ticks} ticks, {s.taps} taps ({s.effective} effective, {s.ineffective} ineffective, "
+            f"{s.decoys} decoys){extra}, {s.errors} errors; misses recorded: {misses}"
+        )
+    print(f"run directory: {daemon.root}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from agent.demo import run_demo
+    from agent.report import format_table
+
+    cfg, det = _agent_config(args)
+    print(
+        f"closebot demo: {len(args.size)} simulated phone(s) ({', '.join(args.size)}), real adb server on port "
+        f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",
+        flush=True,
+    )
+    reports, root = run_demo(
+        cfg, det, args.seconds, args.size, args.scenario, args.seed, dry_run=args.dry_run, run_dir=args.run_dir
+    )
+    print(format_table(reports))
+    print(f"daemon records: {root}   phone events: {root.parent}/phone-*.jsonl")
+    if args.json:
+        print(json.dumps({k: r.to_dict() for k, r in reports.items()}))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="closebot", description="Find and tap the close button of interstitial ads.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -260,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eval-screens", type=int, default=200, help="validation screens per epoch (0: all)")
     t.add_argument("--workers", type=int, default=1, help="data-loading processes")
     t.add_argument("--screens-per-batch", type=int, default=8)
+    t.add_argument("--crops-per-screen", type=int, default=4, help="tiles cut from each decoded screen")
     t.add_argument("--max-steps-per-epoch", type=int, default=0)
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--quiet", action="store_true")
@@ -275,6 +349,40 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--quiet", action="store_true")
     _add_common(e)
     e.set_defaults(func=cmd_eval)
+
+    sm = sub.add_parser("sim", help="a simulated Android phone on 127.0.0.1 for `adb connect`, showing ads")
+    sm.add_argument("--port", type=int, default=0, help="TCP port (0: any free port, printed at start)")
+    sm.add_argument("--scenario", default="default", help="default | skip | quiet | decoy")
+    sm.add_argument("--events", default=None, help="write the phone's events here (JSON lines)")
+    sm.add_argument("--seed", type=int, default=0)
+    sm.add_argument("--size", default="1080x2400", help="physical size in portrait, e.g. 720x1600, 1440x3120")
+    sm.add_argument("--rotation", type=int, choices=(0, 1, 2, 3), default=0, help="0..3 = 0/90/180/270 degrees")
+    sm.add_argument("--override", default=None, help="`wm size` override, e.g. 720x1600")
+    sm.add_argument("--seconds", type=float, default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
+    sm.set_defaults(func=cmd_sim)
+    r = sub.add_parser("run", help="the daemon: close ads on devices through the adb server")
+    r.add_argument(
+        "--device", action="append", required=True, help="device serial (repeatable); host:port is connected"
+    )
+    r.add_argument("--dry-run", action="store_true", help="never send input; record detections and would-be taps")
+    r.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: run on)")
+    r.add_argument("--run-dir", default=None, help="where runs are recorded (default: agent.run_dir)")
+    r.add_argument("--adb-host", default=None, help="adb server host (default: agent.adb.host)")
+    r.add_argument("--adb-port", type=int, default=None, help="adb server port (default: agent.adb.port)")
+    _add_common(r)
+    r.set_defaults(func=cmd_run)
+
+    dm = sub.add_parser("demo", help="simulated phone + real adb server + daemon; ends with a table")
+    dm.add_argument("--seconds", type=float, default=60.0)
+    dm.add_argument("--size", action="append", default=None, help="phone size (repeatable: one phone each)")
+    dm.add_argument("--scenario", default="default")
+    dm.add_argument("--seed", type=int, default=0)
+    dm.add_argument("--dry-run", action="store_true")
+    dm.add_argument("--run-dir", default=None)
+    dm.add_argument("--adb-port", type=int, default=None, help="adb server port (default: agent.adb.port)")
+    dm.add_argument("--json", action="store_true", help="also print the numbers as one JSON line")
+    _add_common(dm)
+    dm.set_defaults(func=cmd_demo)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
     b.add_argument("--frames", type=int, default=20)
@@ -293,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if getattr(args, "size", None) is None and args.func.__name__ == "cmd_demo":
+        args.size = ["1080x2400"]
     try:
         return args.func(args)
     except ClosebotError as e:

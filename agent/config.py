@@ -15,6 +15,7 @@ import yaml
 from detector.engine import InferenceConfig
 from detector.errors import ConfigError
 from policies.decide import PolicyConfig
+from policies.temporal import TemporalConfig
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "closebot-ssd.pt"
@@ -27,9 +28,33 @@ class DetectorSection:
 
 
 @dataclass(frozen=True)
+class AdbSection:
+    host: str = "127.0.0.1"
+    port: int = 5037
+    timeout_s: float = 5.0
+    connect_wait_s: float = 15.0
+
+
+@dataclass(frozen=True)
+class AgentSection:
+    interval_s: float = 0.5
+    capture: Literal["raw", "png"] = "raw"
+    confirm_delay_s: float = 0.1
+    verify_delay_s: float = 0.4
+    change_threshold: float = 10.0
+    uncertain_low: float = 0.35
+    stuck_ticks: int = 20
+    max_misses: int = 500
+    run_dir: str = "runs"
+    adb: AdbSection = field(default_factory=AdbSection)
+    temporal: TemporalConfig = field(default_factory=TemporalConfig)
+
+
+@dataclass(frozen=True)
 class Config:
     detector: DetectorSection = field(default_factory=DetectorSection)
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    agent: AgentSection = field(default_factory=AgentSection)
     source: str = "<defaults>"
 
 
@@ -47,6 +72,21 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "policy.skip_threshold": (0.0, 1.0),
     "policy.close_over_text_threshold": (0.0, 1.0),
     "policy.ja_overlap": (0.0, 1.0),
+    "agent.interval_s": (0.05, 3600.0),
+    "agent.confirm_delay_s": (0.0, 10.0),
+    "agent.verify_delay_s": (0.0, 10.0),
+    "agent.change_threshold": (0.0, 255.0),
+    "agent.uncertain_low": (0.0, 1.0),
+    "agent.stuck_ticks": (1, 100_000),
+    "agent.max_misses": (0, 1_000_000),
+    "agent.adb.port": (1, 65535),
+    "agent.adb.timeout_s": (0.1, 600.0),
+    "agent.adb.connect_wait_s": (0.0, 600.0),
+    "agent.temporal.confirm_frames": (1, 10),
+    "agent.temporal.same_target_iou": (0.0, 1.0),
+    "agent.temporal.cooldown_s": (0.0, 3600.0),
+    "agent.temporal.max_same_spot": (1, 100),
+    "agent.temporal.spot_radius_px": (0.0, 10_000.0),
 }
 
 
@@ -122,6 +162,9 @@ def _cross_checks(cfg: Config) -> None:
             cfg.policy.close_over_text_threshold,
             f"must be at least policy.close_threshold ({cfg.policy.close_threshold})",
         )
+    low = cfg.agent.uncertain_low
+    if low > min(cfg.policy.close_threshold, cfg.policy.skip_threshold):
+        raise _fail(cfg.source, "agent.uncertain_low", low, "must not exceed policy.close_threshold/skip_threshold")
 
 
 def load_config(path: Path | str | None = None) -> Config:

@@ -6,7 +6,13 @@ them into a message and an exit status.
     ├── WeightsError       weights file missing, tampered, or for other classes
     ├── ImageError         an input image is missing, truncated, not an image or too large
     ├── DatasetError       a dataset folder or annotation is missing or malformed
-    └── TrainingError      training cannot go on (for example the loss stopped being finite)
+    ├── TrainingError      training cannot go on (for example the loss stopped being finite)
+    └── DeviceError        talking to a phone failed
+        ├── AdbServerError     the adb server is not reachable or answered nonsense
+        ├── DeviceUnavailable  the device is unknown, offline or unauthorized
+        ├── DeviceTimeout      a device command did not finish in time
+        ├── CaptureError       a screenshot arrived but is not a valid image
+        └── CoordinateError    a tap would land off the screen (nothing is sent)
 """
 
 from __future__ import annotations
@@ -38,3 +44,31 @@ class DatasetError(ClosebotError):
 
 class TrainingError(ClosebotError):
     """Training cannot continue."""
+
+
+class DeviceError(ClosebotError):
+    """Talking to a device failed. ``serial`` names it."""
+
+    def __init__(self, message: str, serial: str = "") -> None:
+        super().__init__(f"{serial}: {message}" if serial else message)
+        self.serial = serial
+
+
+class AdbServerError(DeviceError):
+    """The adb server cannot be reached, or it answered something that is not the smart-socket protocol."""
+
+
+class DeviceUnavailable(DeviceError):
+    """The device is not listed, offline, or unauthorized."""
+
+
+class DeviceTimeout(DeviceError):
+    """A device command did not finish within its timeout."""
+
+
+class CaptureError(DeviceError):
+    """Screenshot bytes arrived but do not form a valid image."""
+
+
+class CoordinateError(DeviceError):
+    """A tap would land outside the screen; no command was built."""

@@ -1,14 +1,22 @@
-"""Shared fixtures: a tiny randomly initialised weights file and small generated datasets (made once per session)."""
+"""Shared fixtures: a tiny randomly initialised weights file and small generated datasets (made once per session);
+the real adb server on a private port and simulated phones (the device edge, the only fake)."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import torch
 
 from detector.model import ModelSpec, build_model
 from detector.weights import save_weights
+
+if TYPE_CHECKING:
+    from agent.demo import SimProcess
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "weights" / "closebot-ssd.pt"
@@ -30,3 +38,39 @@ def tiny_dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("synth")
     synthesize(out, 12, seed=3, val_fraction=0.25, workers=1, fixed_size=(540, 1200), show_progress=False)
     return out
+
+
+# ------------------------------------------------------------------------------------------ device-edge fixtures
+
+
+@pytest.fixture(scope="session")
+def adb_server() -> Iterator[int]:
+    """The real Debian adb server on a private free port (stopped afterwards)."""
+    from agent.demo import free_port, stop_adb_server
+
+    adb = shutil.which("adb")
+    if adb is None:
+        pytest.fail("the adb command is missing: run scripts/setup.sh (apt-get install adb)")
+    port = free_port()
+    subprocess.run([adb, "-P", str(port), "start-server"], check=True, capture_output=True, timeout=60)
+    yield port
+    stop_adb_server(port)
+
+
+@pytest.fixture
+def sim_phone(tmp_path: Path) -> Iterator[Callable[..., SimProcess]]:
+    """Factory: start `closebot sim` subprocesses (killed at the end of the test)."""
+    from agent.demo import start_sim
+
+    started: list[SimProcess] = []
+
+    def start(
+        size: str = "1080x2400", scenario: str = "default", seed: int = 0, extra: tuple = (), port: int = 0
+    ) -> SimProcess:
+        sim = start_sim(tmp_path / f"phone-{len(started)}.jsonl", size, scenario, seed, extra, port)
+        started.append(sim)
+        return sim
+
+    yield start
+    for s in started:
+        s.stop()

@@ -1,0 +1,37 @@
+"""Cheap comparisons between frames: did the screen change, did the tapped region change."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from detector.types import Box
+
+SIGNATURE_SIZE = (36, 80)  # w, h of the grey thumbnail
+
+
+def signature(image: np.ndarray) -> np.ndarray:
+    grey = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    return cv2.resize(grey, SIGNATURE_SIZE, interpolation=cv2.INTER_AREA).astype(np.int16)
+
+
+def screen_changed(a: np.ndarray | None, b: np.ndarray | None, threshold: float = 3.0) -> bool:
+    """Whole-screen change between two signatures (mean absolute grey difference)."""
+    if a is None or b is None:
+        return True
+    return float(np.abs(a - b).mean()) > threshold
+
+
+def region_changed(before: np.ndarray, after: np.ndarray, box: Box, threshold: float, grow: float = 0.5) -> bool:
+    """Whether the region around ``box`` (grown by ``grow`` of its size each side) differs between the frames."""
+    if before.shape != after.shape:
+        return True
+    h, w = before.shape[:2]
+    gx, gy = (box.x2 - box.x1) * grow, (box.y2 - box.y1) * grow
+    x1, y1 = max(0, int(box.x1 - gx)), max(0, int(box.y1 - gy))
+    x2, y2 = min(w, int(box.x2 + gx) + 1), min(h, int(box.y2 + gy) + 1)
+    if x2 <= x1 or y2 <= y1:
+        return False
+    a = cv2.cvtColor(before[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY).astype(np.int16)
+    b = cv2.cvtColor(after[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY).astype(np.int16)
+    return float(np.abs(a - b).mean()) > threshold

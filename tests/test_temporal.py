@@ -1,0 +1,91 @@
+"""Every rule of policies/temporal.py, table-driven: state in, action and state out."""
+
+from __future__ import annotations
+
+import pytest
+
+from detector.types import Box
+from policies.decide import TapDecision
+from policies.temporal import AgentState, TemporalConfig, step
+
+CFG = TemporalConfig(confirm_frames=2, same_target_iou=0.5, cooldown_s=1.0, max_same_spot=2, spot_radius_px=24)
+
+
+def target(x: int = 100, y: int = 100, label: str = "close", size: int = 40, score: float = 0.9) -> TapDecision:
+    h = size / 2
+    return TapDecision(x, y, label, score, Box(x - h, y - h, x + h, y + h))
+
+
+def run(frames, cfg: TemporalConfig = CFG, state: AgentState | None = None):
+    """frames: (decision, t, screen_changed) per frame -> list of action kinds."""
+    state = state or AgentState()
+    kinds = []
+    for decision, t, changed in frames:
+        action, state = step(state, decision, t, changed, cfg)
+        kinds.append(action.kind)
+    return kinds, state
+
+
+@pytest.mark.parametrize(
+    ("frames", "kinds"),
+    [
+        # nothing on screen
+        ([(None, 0.0, False)], ["idle"]),
+        # seen twice in a row -> tap on the second frame
+        ([(target(), 0.0, False), (target(), 0.1, False)], ["confirm", "tap"]),
+        # a target that moved between frames is a new target: confirm again
+        (
+            [(target(), 0.0, False), (target(300, 300), 0.1, False), (target(300, 300), 0.2, False)],
+            ["confirm", "confirm", "tap"],
+        ),
+        # a close then a skip at the same spot: a different label is a different target
+        ([(target(), 0.0, False), (target(label="skip"), 0.1, False)], ["confirm", "confirm"]),
+        # a gap breaks the streak
+        ([(target(), 0.0, False), (None, 0.1, False), (target(), 0.2, False)], ["confirm", "idle", "confirm"]),
+        # cooldown: after a tap, a new confirmed target waits until cooldown_s has passed
+        (
+            [
+                (target(), 0.0, False),
+                (target(), 0.1, False),
+                (target(500, 500), 0.3, True),
+                (target(500, 500), 0.5, True),
+                (target(500, 500), 1.2, True),
+            ],
+            ["confirm", "tap", "confirm", "wait", "tap"],
+        ),
+    ],
+)
+def test_rules(frames, kinds) -> None:
+    assert run(frames)[0] == kinds
+
+
+def test_same_spot_at_most_n_times_while_the_screen_does_not_change() -> None:
+    frames = [(target(), t, False) for t in (0.0, 0.1, 2.0, 2.1, 4.0, 4.1, 6.0)]
+    kinds, _ = run(frames)
+    assert kinds == ["confirm", "tap", "confirm", "tap", "confirm", "wait", "wait"]
+
+
+def test_same_spot_count_resets_when_the_screen_changes() -> None:
+    frames = [
+        (target(), 0.0, False),
+        (target(), 0.1, False),
+        (target(), 2.0, False),
+        (target(), 2.1, False),
+        (target(), 4.0, True),
+        (target(), 4.1, True),
+    ]
+    kinds, state = run(frames)
+    assert kinds == ["confirm", "tap", "confirm", "tap", "confirm", "tap"]
+    assert state.same_spot_taps == 1
+
+
+def test_confirm_frames_one_taps_at_once() -> None:
+    cfg = TemporalConfig(confirm_frames=1, cooldown_s=0.0)
+    assert run([(target(), 0.0, False)], cfg)[0] == ["tap"]
+
+
+def test_step_is_pure() -> None:
+    state = AgentState()
+    a1, s1 = step(state, target(), 0.0, False, CFG)
+    a2, s2 = step(state, target(), 0.0, False, CFG)
+    assert (a1, s1) == (a2, s2) and state == AgentState()
