@@ -87,6 +87,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "agent.temporal.cooldown_s": (0.0, 3600.0),
     "agent.temporal.max_same_spot": (1, 100),
     "agent.temporal.spot_radius_px": (0.0, 10_000.0),
+    "agent.temporal.max_taps_per_minute": (1, 600),
 }
 
 

@@ -24,8 +24,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from agent.config import Config
 from agent.coords import DisplayInfo, screen_to_input
-from agent.device import AdbDevice, Frame
-from agent.frames import region_changed, screen_changed, signature
+from agent.device import AdbDevice, Frame, check_serial
+from agent.frames import is_blank, region_changed, screen_changed, signature
 from agent.runlog import DeviceLog, run_root, serial_dir_name
 from detector.engine import Detector, DetectResult
 from detector.errors import CoordinateError, DeviceError
@@ -167,8 +167,17 @@ class DeviceWorker:
     def _tick(self, t_start: float) -> None:
         self._ensure_online()
         timings: dict[str, float] = {}
-        frame, res, decision = self._look(timings)
+        frame = self.device.capture(self.cfg.agent.capture)
+        timings["capture_ms"] = round(frame.ms, 1)
         sig = signature(frame.image)
+        if is_blank(sig):  # screen off or a secure window: nothing to detect, nothing to record as a miss
+            self.stats.ticks += 1
+            self._prev_sig = sig
+            self.dlog.tick({"t": round(t_start - self._t0, 3), "blank": True, "timings": timings})
+            return
+        res = self.detector.detect(frame.image)
+        timings["detect_ms"] = round(res.timings.total_ms, 1)
+        decision = decide(res.detections, self.cfg.policy)
         now = time.monotonic()
         action, self.state = step(
             self.state, decision, now, screen_changed(self._sig_at_tap, sig), self.cfg.agent.temporal
@@ -300,7 +309,7 @@ class Daemon:
                 AdbDevice(s, a.host, a.port, a.timeout_s),
                 self.shared,
                 cfg,
-                DeviceLog(self.root / serial_dir_name(s), cfg.agent.max_misses),
+                DeviceLog(self.root / serial_dir_name(check_serial(s)), cfg.agent.max_misses, say),
                 dry_run,
                 say,
             )

@@ -79,7 +79,7 @@ def start_sim(
 
 def ensure_adb_server(host: str, port: int) -> bool:
     """True when we started the server (so we stop it afterwards)."""
-    probe = AdbDevice("-", host, port, timeout_s=2.0)
+    probe = AdbDevice("probe", host, port, timeout_s=2.0)
     try:
         probe.host_query("host:version")
         return False

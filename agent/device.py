@@ -9,6 +9,7 @@ is two integers already checked against the screen.
 from __future__ import annotations
 
 import logging
+import re
 import shlex
 import socket
 import time
@@ -23,6 +24,7 @@ from agent.screencap import parse_png, parse_raw
 from detector.errors import (
     AdbServerError,
     CaptureError,
+    ConfigError,
     CoordinateError,
     DeviceError,
     DeviceTimeout,
@@ -32,6 +34,14 @@ from detector.errors import (
 log = logging.getLogger(__name__)
 
 MAX_REPLY = 128 * 1024 * 1024
+SERIAL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+def check_serial(serial: str) -> str:
+    """A serial goes into adb requests and folder names: letters, digits and . _ : - only."""
+    if not SERIAL.fullmatch(serial or ""):
+        raise ConfigError(f"device serial {serial!r} is invalid: use letters, digits and . _ : - only")
+    return serial
 
 
 @dataclass(frozen=True)
@@ -57,7 +67,7 @@ def _fail_reason(err: RuntimeError) -> str:
 
 class AdbDevice:
     def __init__(self, serial: str, host: str = "127.0.0.1", port: int = 5037, timeout_s: float = 5.0) -> None:
-        self.serial = serial
+        self.serial = check_serial(serial)
         self.host, self.port = host, port
         self.timeout_s = timeout_s
 

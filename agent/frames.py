@@ -15,6 +15,11 @@ def signature(image: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, SIGNATURE_SIZE, interpolation=cv2.INTER_AREA).astype(np.int16)
 
 
+def is_blank(sig: np.ndarray, spread: int = 6) -> bool:
+    """A black or uniform frame (screen off, a secure window captured as black): nothing to look for."""
+    return int(sig.max()) - int(sig.min()) <= spread
+
+
 def screen_changed(a: np.ndarray | None, b: np.ndarray | None, threshold: float = 3.0) -> bool:
     """Whole-screen change between two signatures (mean absolute grey difference)."""
     if a is None or b is None:

@@ -6,6 +6,7 @@ Rules, in order (the frame rules are in ``decide.py``):
    consecutive frames: a screen in motion (an ad sliding in) must not be tapped at a spot that moves on.
 3. After a tap, nothing for ``cooldown_s``.
 4. Never more than ``max_same_spot`` taps at one spot (within ``spot_radius_px``) while the screen does not change.
+5. Never more than ``max_taps_per_minute`` taps in any 60 s (a flood guard whatever the detector says).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class TemporalConfig:
     cooldown_s: float = 1.0
     max_same_spot: int = 2
     spot_radius_px: float = 24.0
+    max_taps_per_minute: int = 20
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class AgentState:
     last_tap_t: float | None = None
     last_tap: TapDecision | None = None
     same_spot_taps: int = 0
+    recent_taps: tuple[float, ...] = ()  # times of the taps in the last 60 s
 
 
 @dataclass(frozen=True)
@@ -73,11 +76,17 @@ def step(
             Action("wait", f"tapped this spot {state.same_spot_taps} times and the screen did not change", decision),
             state,
         )
+    recent = tuple(t for t in state.recent_taps if now - t < 60.0)
+    if len(recent) >= cfg.max_taps_per_minute:
+        return Action("wait", f"rate limit: {len(recent)} taps in the last 60 s", decision), replace(
+            state, recent_taps=recent
+        )
     new = AgentState(
         streak_target=None,
         streak=0,
         last_tap_t=now,
         last_tap=decision,
         same_spot_taps=state.same_spot_taps + 1 if repeat else 1,
+        recent_taps=(*recent, now),
     )
     return Action("tap", f"{decision.label} {decision.score:.2f}", decision), new

@@ -89,3 +89,11 @@ def test_step_is_pure() -> None:
     a1, s1 = step(state, target(), 0.0, False, CFG)
     a2, s2 = step(state, target(), 0.0, False, CFG)
     assert (a1, s1) == (a2, s2) and state == AgentState()
+
+
+def test_rate_limit_caps_taps_per_minute() -> None:
+    cfg = TemporalConfig(confirm_frames=1, cooldown_s=0.0, max_same_spot=100, max_taps_per_minute=3)
+    frames = [(target(100 * i, 100), float(i), True) for i in range(6)]
+    kinds, state = run(frames, cfg)
+    assert kinds == ["tap", "tap", "tap", "wait", "wait", "wait"]
+    assert run([(target(900, 900), 61.5, True)], cfg, state)[0] == ["tap"]  # the window moves on
