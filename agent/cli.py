@@ -232,9 +232,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_sim(args: argparse.Namespace) -> int:
-    from agent.sim.run import SimOptions, main, parse_size
+    from agent.sim.phone import Faults
+    from agent.sim.run import SimOptions, main, parse_at, parse_size
 
     try:
+        rotate_at = override_at = None
+        if args.rotate_at:
+            t, v = parse_at(args.rotate_at, "--rotate-at")
+            if v not in ("0", "1", "2", "3"):
+                raise ValueError(f"--rotate-at rotation {v!r} is not 0..3")
+            rotate_at = (t, int(v))
+        if args.override_at:
+            t, v = parse_at(args.override_at, "--override-at")
+            override_at = (t, parse_size(v))
+        faults = Faults(args.corrupt, args.blank, args.slow, rotate_at, override_at)
         opts = SimOptions(
             port=args.port,
             scenario=args.scenario,
@@ -244,6 +255,7 @@ def cmd_sim(args: argparse.Namespace) -> int:
             rotation=args.rotation,
             override=parse_size(args.override) if args.override else None,
             seconds=args.seconds,
+            faults=faults,
         )
     except ValueError as e:
         print(f"closebot sim: {e}", file=sys.stderr)
@@ -359,6 +371,11 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--rotation", type=int, choices=(0, 1, 2, 3), default=0, help="0..3 = 0/90/180/270 degrees")
     sm.add_argument("--override", default=None, help="`wm size` override, e.g. 720x1600")
     sm.add_argument("--seconds", type=float, default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
+    sm.add_argument("--corrupt", action="store_true", help="fault: damaged screencap output every other second")
+    sm.add_argument("--blank", action="store_true", help="fault: the screen is black")
+    sm.add_argument("--slow", type=float, default=0.0, help="fault: seconds each screencap takes")
+    sm.add_argument("--rotate-at", default=None, help="fault: T:R turns the display to rotation R at T seconds")
+    sm.add_argument("--override-at", default=None, help="fault: T:WxH sets a `wm size` override at T seconds")
     sm.set_defaults(func=cmd_sim)
     r = sub.add_parser("run", help="the daemon: close ads on devices through the adb server")
     r.add_argument(

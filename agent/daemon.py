@@ -28,7 +28,7 @@ from agent.device import AdbDevice, Frame, check_serial
 from agent.frames import is_blank, region_changed, screen_changed, signature
 from agent.runlog import DeviceLog, run_root, serial_dir_name
 from detector.engine import Detector, DetectResult
-from detector.errors import CoordinateError, DeviceError
+from detector.errors import CaptureError, CoordinateError, DeviceError
 from detector.types import Detection
 from policies.decide import TapDecision, decide
 from policies.temporal import Action, AgentState, step
@@ -128,6 +128,7 @@ class DeviceWorker:
         self._stuck_recorded = False
         self._uncertain_sig = None
         self._t0 = time.monotonic()
+        self._offline_since: float | None = None
 
     # ---------------------------------------------------------------------------------------------- helpers
     def _say(self, text: str) -> None:
@@ -147,17 +148,33 @@ class DeviceWorker:
         self.display = self.device.display()
         self.online = True
         iw, ih = self.display.input_size()
-        self._say(f"online: input {iw}x{ih}, rotation {self.display.rotation * 90} deg")
+        away = ""
+        if self._offline_since is not None:
+            away = f" (back after {time.monotonic() - self._offline_since:.1f} s offline)"
+            self.dlog.tick(
+                {
+                    "t": round(time.monotonic() - self._t0, 3),
+                    "online": True,
+                    "offline_s": round(time.monotonic() - self._offline_since, 3),
+                }
+            )
+            self._offline_since = None
+        self._say(f"online: input {iw}x{ih}, rotation {self.display.rotation * 90} deg{away}")
 
     # ------------------------------------------------------------------------------------------------ tick
     def tick(self) -> None:
         t_start = time.monotonic()
         try:
             self._tick(t_start)
+        except CaptureError as e:  # a bad frame: skip this tick, the device is still there
+            self.stats.errors += 1
+            self._say(f"bad frame, tick skipped: {e}")
+            self.dlog.tick({"t": round(t_start - self._t0, 3), "error": str(e), "kind": "capture"})
         except DeviceError as e:
             self.stats.errors += 1
             if self.online:
                 self._say(f"device lost: {e}; reconnecting")
+                self._offline_since = time.monotonic()
             self.online = False
             self.dlog.tick({"t": round(t_start - self._t0, 3), "error": str(e)})
         except Exception:  # a bug must not kill the scheduler thread silently
@@ -214,8 +231,7 @@ class DeviceWorker:
     def _act(self, action: Action, frame: Frame, res: DetectResult, record: dict, timings: dict) -> str:
         target = action.target
         assert target is not None
-        if self.display is None or frame.size != self._expected_shot():
-            self.display = self.device.display()  # a rotation or size change since the last look
+        self.display = self.device.display()  # read before every tap: rotation and overrides change any time
         try:
             ix, iy = screen_to_input(target.x, target.y, frame.size, self.display)
         except CoordinateError as e:
@@ -258,12 +274,6 @@ class DeviceWorker:
         self._miss("ineffective", frame.image, miss_rec)
         self._say(f"TAP {where} -> input ({ix}, {iy}): nothing changed (ineffective tap recorded)")
         return "ineffective"
-
-    def _expected_shot(self) -> tuple[int, int] | None:
-        if self.display is None:
-            return None
-        w, h = self.display.physical
-        return (h, w) if self.display.rotation % 2 else (w, h)
 
     def _watch(self, action: Action, frame: Frame, res: DetectResult, sig, record: dict) -> None:
         """No tap this tick: note uncertain and stuck screens for retraining."""

@@ -79,8 +79,9 @@ def test_decoy_close_opens_the_store_and_the_daemon_goes_back(adb_server, sim_ph
     assert (folder / records[0]["frame"]).is_file()
 
 
-def test_sigint_finishes_the_tick_and_exits_zero(adb_server, sim_phone, tmp_path) -> None:
-    sim = sim_phone(scenario="quiet")
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_signal_finishes_the_tick_and_exits_zero(adb_server, sim_phone, tmp_path, sig) -> None:
+    sim = sim_phone(seed=3)
     cmd = [sys.executable, "-m", "agent.cli", "run", "--device", sim.serial, "--adb-port", str(adb_server)]
     cmd += ["--run-dir", str(tmp_path / "runs"), "--dry-run"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO)
@@ -94,14 +95,19 @@ def test_sigint_finishes_the_tick_and_exits_zero(adb_server, sim_phone, tmp_path
                 break
             time.sleep(0.5)
         assert events is not None, "the daemon never recorded a tick"
-        proc.send_signal(signal.SIGINT)
+        time.sleep(3)  # ticks and miss records are being written
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
     assert proc.returncode == 0, err
-    assert "SIGINT" in out and "ticks" in out
+    assert sig.name in out and "ticks" in out
     lines = events.read_text().splitlines()
     assert lines and all(json.loads(line) for line in lines)  # every line complete
+    misses = events.parent / "misses"
+    pngs = {p.stem for p in misses.glob("*.png")}
+    jsons = {p.stem for p in misses.glob("*.json")}
+    assert pngs == jsons and not list(misses.glob("*.tmp"))  # every miss has frame and record, or neither
     assert not [e for e in read_events(sim.events) if e["event"] == "tap"]  # dry run: no input at all

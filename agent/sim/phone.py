@@ -59,6 +59,20 @@ class Display:
         return x * sw / iw, y * sh / ih
 
 
+CORRUPTIONS = ("truncated", "empty", "garbled", "stderr_prefix", "crlf")  # the last two are recoverable
+
+
+@dataclass(frozen=True)
+class Faults:
+    """What can go wrong with a phone, on purpose (``closebot sim --fault ...``)."""
+
+    corrupt: bool = False  # during every odd second, screencap output is damaged (cycling through CORRUPTIONS)
+    blank: bool = False  # the screen is black (screen off, a secure window)
+    slow_s: float = 0.0  # each screencap takes this long
+    rotate_at: tuple[float, int] | None = None  # (t, rotation): the display turns at t
+    override_at: tuple[float, tuple[int, int]] | None = None  # (t, (w, h)): `wm size` override set at t
+
+
 @dataclass
 class Props:
     values: dict[str, str] = field(
@@ -75,10 +89,15 @@ class Props:
 
 
 class SimPhone:
-    def __init__(self, scenario: Scenario, display: Display, props: Props | None = None) -> None:
+    def __init__(
+        self, scenario: Scenario, display: Display, props: Props | None = None, faults: Faults | None = None
+    ) -> None:
         self.scenario = scenario
         self.display = display
         self.props = props or Props()
+        self.faults = faults or Faults()
+        self._corruptions = 0
+        self._timed_done: set[str] = set()
         self._cache: dict[tuple[int, str], bytes] = {}
         self._cache_lock = threading.Lock()
         self.commands_seen = 0
@@ -181,10 +200,45 @@ class SimPhone:
             else:
                 return b"", 0  # a FILENAME: written on the phone, nothing on stdout
             i += 1
-        return self.frame_bytes("png" if png else "raw"), 0
+        if self.faults.slow_s:
+            time.sleep(self.faults.slow_s)
+        data = self.frame_bytes("png" if png else "raw")
+        if self.faults.corrupt and int(self.scenario.now()) % 2 == 1:
+            data = self._corrupt(data, png)
+        return data, 0
+
+    def _corrupt(self, data: bytes, png: bool) -> bytes:
+        kind = CORRUPTIONS[self._corruptions % len(CORRUPTIONS)]
+        self._corruptions += 1
+        self.scenario.events.emit("fault", fault=kind, format="png" if png else "raw")
+        if kind == "truncated":
+            return data[: len(data) // 2]
+        if kind == "empty":
+            return b""
+        if kind == "garbled":
+            return data[:8] + bytes((b * 7 + 13) & 0xFF for b in data[8:64]) + data[64:]
+        if kind == "stderr_prefix":
+            return b"WARNING: linker: libsurfaceflinger.so: unused DT entry\n" + data
+        return data.replace(b"\n", b"\r\n") if png else data  # crlf: an old phone's PTY
+
+    def apply_timed_faults(self) -> None:
+        t = self.scenario.now()
+        f = self.faults
+        if f.rotate_at and t >= f.rotate_at[0] and "rotate" not in self._timed_done:
+            self._timed_done.add("rotate")
+            self.display.rotation = f.rotate_at[1]
+            self.scenario.events.emit("rotated", rotation=f.rotate_at[1])
+            self.scenario.resize(self.display.screen_size())
+        if f.override_at and t >= f.override_at[0] and "override" not in self._timed_done:
+            self._timed_done.add("override")
+            self.display.override = f.override_at[1]
+            self.scenario.events.emit("override", width=f.override_at[1][0], height=f.override_at[1][1])
 
     def frame_bytes(self, fmt: str) -> bytes:
         version, img = self.scenario.frame()
+        if self.faults.blank:
+            version = -1
+            img = np.zeros((img.height, img.width, 3), np.uint8)
         key = (version, fmt)
         with self._cache_lock:
             hit = self._cache.get(key)
@@ -312,6 +366,7 @@ async def run_phone(
     async def ticker() -> None:  # the scenario's clock moves even when nobody looks
         while not stop.is_set():
             await asyncio.get_running_loop().run_in_executor(None, phone.scenario.advance)
+            await asyncio.get_running_loop().run_in_executor(None, phone.apply_timed_faults)
             await asyncio.sleep(0.05)
 
     tick = asyncio.create_task(ticker())

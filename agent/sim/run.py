@@ -8,7 +8,7 @@ import signal
 import sys
 from dataclasses import dataclass
 
-from agent.sim.phone import Display, SimPhone, run_phone
+from agent.sim.phone import Display, Faults, SimPhone, run_phone
 from agent.sim.scenario import SCENARIOS, Scenario
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ class SimOptions:
     rotation: int = 0
     override: tuple[int, int] | None = None
     seconds: float = 0.0  # 0: until a signal
+    faults: Faults = Faults()
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -38,6 +39,16 @@ def parse_size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def parse_at(text: str, what: str) -> tuple[float, str]:
+    t, sep, value = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return float(t), value
+    except ValueError:
+        raise ValueError(f"{what} {text!r} is not SECONDS:VALUE") from None
+
+
 def build_phone(opts: SimOptions) -> SimPhone:
     from detector.synth.assets import load_pool
 
@@ -46,7 +57,7 @@ def build_phone(opts: SimOptions) -> SimPhone:
     display = Display(physical=opts.size, override=opts.override, rotation=opts.rotation)
     pool = load_pool("val")
     scenario = Scenario(SCENARIOS[opts.scenario], display.screen_size(), pool, opts.seed, opts.events)
-    return SimPhone(scenario, display)
+    return SimPhone(scenario, display, faults=opts.faults)
 
 
 def main(opts: SimOptions) -> int:

@@ -109,9 +109,12 @@ class Scenario:
         self.store_open = False
         self.next_ad_at = spec.first_ad_s
         self.ads_shown = 0
+        self.seed = seed
         self.game = render_game(random.Random(seed * 7919 + 1), pool, size)
         self.store = render_store(random.Random(seed * 7919 + 2), pool, size)
         self._next: Future[Ad] | None = None
+        self._pending_args: tuple[int, AdKind, str] | None = None
+        self._ad_args: tuple[int, AdKind, str] | None = None
         self._prefetch()
         self.events.emit("start", scenario=spec.name, width=size[0], height=size[1], seed=seed)
 
@@ -131,6 +134,7 @@ class Scenario:
                 kind = k
                 break
         scheme = CLOSE_SCHEMES[(self.ads_shown + 1) % len(CLOSE_SCHEMES)]  # every style in turn
+        self._pending_args = (ad_seed, kind, scheme)
         self._next = self._pool_exec.submit(render_ad, random.Random(ad_seed), self.pool, self.size, kind, scheme)
 
     def advance(self) -> None:
@@ -145,7 +149,31 @@ class Scenario:
                 ph = self.ad.phases[self.phase]
                 self.events.emit("ad_changed", ad_id=self.ad_id, close=_l(ph.close), skip=_l(ph.skip))
 
+    def resize(self, size: tuple[int, int]) -> None:
+        """The display turned: everything is drawn again at the new size (the current ad with its own seed)."""
+        with self._lock:
+            if size == self.size:
+                return
+            self.size = size
+            self.game = render_game(random.Random(self.seed * 7919 + 1), self.pool, size)
+            self.store = render_store(random.Random(self.seed * 7919 + 2), self.pool, size)
+            self.version += 1
+            self.events.emit("resized", width=size[0], height=size[1])
+            if self.ad is not None and self._ad_args is not None:
+                ad_seed, kind, scheme = self._ad_args
+                self.ad = render_ad(random.Random(ad_seed), self.pool, size, kind, scheme)
+                self.phase = min(self.phase, len(self.ad.phases) - 1)
+                ph = self.ad.phases[self.phase]
+                self.events.emit(
+                    "ad_changed", ad_id=self.ad_id, close=_l(ph.close), skip=_l(ph.skip), body=list(self.ad.body)
+                )
+            if self._next is not None and self._pending_args is not None:
+                self._next.cancel()
+                ad_seed, kind, scheme = self._pending_args
+                self._next = self._pool_exec.submit(render_ad, random.Random(ad_seed), self.pool, size, kind, scheme)
+
     def _show(self, ad: Ad, t: float) -> None:
+        self._ad_args = self._pending_args
         self.ad_id += 1
         self.ads_shown += 1
         self.ad, self.phase, self.ad_shown_at = ad, 0, t
