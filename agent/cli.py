@@ -158,6 +158,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         max_steps_per_epoch=args.max_steps_per_epoch,
         screens_per_batch=args.screens_per_batch,
         crops_per_screen=args.crops_per_screen,
+        include_unreviewed=args.include_unreviewed,
         torch_device=args.torch_device,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
@@ -182,7 +183,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     import dataclasses
 
     det.cfg = dataclasses.replace(det.cfg, min_score=min(det.cfg.min_score, 0.05))  # full PR curve for AP
-    items = load_items([Path(d) for d in args.data], args.split)
+    items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
         items = items[: args.limit]
     all_dets = detect_all(det, items, show_progress=not args.quiet)
@@ -312,6 +313,48 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------------- harvest / review / label
+
+
+def cmd_harvest(args: argparse.Namespace) -> int:
+    from detector.harvest import harvest
+
+    rep = harvest([Path(d) for d in args.run_dirs], args.out, show_progress=not args.quiet)
+    for line in rep.skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    print(
+        f"harvest: {rep.added} new misses ({2 * rep.added} items: frame + crop), {rep.already} already harvested, "
+        f"{rep.duplicates} near-duplicates, {len(rep.skipped)} skipped -> {args.out}"
+    )
+    return 1 if rep.skipped else 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from detector.review import write_gallery
+
+    out = write_gallery(args.dataset, args.html)
+    print(f"review gallery: {out}")
+    return 0
+
+
+def cmd_label(args: argparse.Namespace) -> int:
+    from detector.review import label, read_labels_file
+
+    accept, reject = list(args.accept or []), list(args.reject or [])
+    if args.file:
+        a, r = read_labels_file(args.file)
+        accept += a
+        reject += r
+    if not accept and not reject:
+        print("closebot label: nothing to do (give --accept, --reject or --file)", file=sys.stderr)
+        return 2
+    res = label(args.dataset, accept, reject)
+    for u in res.unknown:
+        print(f"unknown id: {u}", file=sys.stderr)
+    print(f"label: {res.accepted} accepted, {res.rejected} rejected, {len(res.unknown)} unknown")
+    return 1 if res.unknown else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="closebot", description="Find and tap the close button of interstitial ads.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -346,6 +389,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--workers", type=int, default=1, help="data-loading processes")
     t.add_argument("--screens-per-batch", type=int, default=8)
     t.add_argument("--crops-per-screen", type=int, default=4, help="tiles cut from each decoded screen")
+    t.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
     t.add_argument("--max-steps-per-epoch", type=int, default=0)
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--quiet", action="store_true")
@@ -359,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--report", type=Path, help="also write the full JSON report here")
     e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
     e.add_argument("--quiet", action="store_true")
+    e.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
     _add_common(e)
     e.set_defaults(func=cmd_eval)
 
@@ -400,6 +445,24 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--json", action="store_true", help="also print the numbers as one JSON line")
     _add_common(dm)
     dm.set_defaults(func=cmd_demo)
+
+    hv = sub.add_parser("harvest", help="turn the daemon's logged misses into a VOC dataset for review/retraining")
+    hv.add_argument("run_dirs", nargs="+", help="run directories (or the runs/ folder holding them)")
+    hv.add_argument("--out", type=Path, required=True, help="dataset folder (created or extended)")
+    hv.add_argument("--quiet", action="store_true")
+    hv.set_defaults(func=cmd_harvest)
+
+    rv = sub.add_parser("review", help="a static HTML gallery of a harvested dataset")
+    rv.add_argument("dataset", type=Path)
+    rv.add_argument("--html", type=Path, default=None, help="output file (default: DATASET/review.html)")
+    rv.set_defaults(func=cmd_review)
+
+    lb = sub.add_parser("label", help="mark harvested items accepted or rejected")
+    lb.add_argument("dataset", type=Path)
+    lb.add_argument("--accept", nargs="+", metavar="ID")
+    lb.add_argument("--reject", nargs="+", metavar="ID")
+    lb.add_argument("--file", type=Path, help="lines 'accept ID' / 'reject ID'")
+    lb.set_defaults(func=cmd_label)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
     b.add_argument("--frames", type=int, default=20)

@@ -129,6 +129,8 @@ class DeviceWorker:
         self._uncertain_sig = None
         self._t0 = time.monotonic()
         self._offline_since: float | None = None
+        m = detector.detector.manifest
+        self.model = {"name": m.get("name", "?"), "sha256": str(m.get("sha256", ""))[:16]}
 
     # ---------------------------------------------------------------------------------------------- helpers
     def _say(self, text: str) -> None:
@@ -293,7 +295,7 @@ class DeviceWorker:
             self._say(f"stuck: ad-like screen unchanged for {self._unchanged} ticks (recorded)")
 
     def _miss(self, kind: str, image, rec: dict) -> None:
-        path = self.dlog.miss(kind, image, {"t": round(time.monotonic() - self._t0, 3), **rec})
+        path = self.dlog.miss(kind, image, {"t": round(time.monotonic() - self._t0, 3), "model": self.model, **rec})
         if path:
             self.stats.misses[kind] = self.stats.misses.get(kind, 0) + 1
 

@@ -32,10 +32,18 @@ class CropPolicy:
     min_visible: float = 0.5  # keep a clipped box when at least this share of it stays in the tile
 
 
-def load_items(roots: list[Path], split: str) -> list[VocItem]:
+def load_items(roots: list[Path], split: str, include_unreviewed: bool = False) -> list[VocItem]:
+    """Items of ``split`` from every root. A harvested dataset contributes only reviewed-and-accepted items (LabelImg's
+    "verified" counts), plus unreviewed ones when ``include_unreviewed``; rejected items never."""
+    from detector.review import is_harvest, usable_ids
+
     items: list[VocItem] = []
     for root in roots:
-        items.extend(read_split(root, split))
+        found = read_split(root, split)
+        if is_harvest(root):
+            ok = usable_ids(root, include_unreviewed)
+            found = [it for it in found if it.image_id in ok]
+        items.extend(found)
     if not items:
         raise DatasetError(f"no {split} images in {', '.join(map(str, roots))}")
     return items

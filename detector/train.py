@@ -47,6 +47,7 @@ class TrainConfig:
     init: str | None = None
     max_steps_per_epoch: int = 0  # 0: one pass over the training screens
     torch_device: str = "auto"  # auto: CUDA when available
+    include_unreviewed: bool = False  # harvested datasets: also items nobody has accepted yet
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -144,8 +145,8 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
     roots = [Path(d) for d in cfg.data]
     spec = ModelSpec.from_dict(cfg.spec)
     crop = CropPolicy(input_size=spec.input_size)
-    train_items = load_items(roots, "train")
-    val_items = load_items(roots, "val")
+    train_items = load_items(roots, "train", cfg.include_unreviewed)
+    val_items = load_items(roots, "val", cfg.include_unreviewed)
     if cfg.eval_screens:
         val_items = val_items[: cfg.eval_screens]
     parent = None

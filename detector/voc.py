@@ -24,15 +24,27 @@ class VocItem:
     objects: tuple[GroundTruth, ...]
 
 
-def write_annotation(path: Path, image_name: str, width: int, height: int, objects: list[GroundTruth]) -> None:
+def write_annotation(
+    path: Path,
+    image_name: str,
+    width: int,
+    height: int,
+    objects: list[GroundTruth],
+    scores: list[float] | None = None,
+    verified: bool | None = None,
+) -> None:
+    """Write one annotation atomically. ``scores`` (the model's, for pre-annotations) go into a ``<score>`` tag;
+    ``verified`` into LabelImg's ``verified="yes|no"`` attribute of the root."""
     root = ET.Element("annotation")
+    if verified is not None:
+        root.set("verified", "yes" if verified else "no")
     ET.SubElement(root, "folder").text = "JPEGImages"
     ET.SubElement(root, "filename").text = image_name
     size = ET.SubElement(root, "size")
     for tag, val in (("width", width), ("height", height), ("depth", 3)):
         ET.SubElement(size, tag).text = str(val)
     ET.SubElement(root, "segmented").text = "0"
-    for o in objects:
+    for i, o in enumerate(objects):
         obj = ET.SubElement(root, "object")
         ET.SubElement(obj, "name").text = o.label
         ET.SubElement(obj, "pose").text = "Unspecified"
@@ -40,6 +52,8 @@ def write_annotation(path: Path, image_name: str, width: int, height: int, objec
         ET.SubElement(obj, "difficult").text = "0"
         if o.style:
             ET.SubElement(obj, "style").text = o.style
+        if scores is not None:
+            ET.SubElement(obj, "score").text = f"{scores[i]:.4f}"
         bb = ET.SubElement(obj, "bndbox")
         for tag, val in (("xmin", o.box.x1), ("ymin", o.box.y1), ("xmax", o.box.x2), ("ymax", o.box.y2)):
             ET.SubElement(bb, tag).text = str(int(round(val)))
@@ -74,6 +88,14 @@ def read_annotation(path: Path) -> tuple[str, int, int, tuple[GroundTruth, ...]]
     except ValueError as e:
         raise DatasetError(f"{path}: malformed number ({e})") from e
     return filename, w, h, tuple(objs)
+
+
+def read_verified(path: Path) -> bool:
+    """LabelImg's verified flag (``<annotation verified="yes">``), set when a person pressed "Verify Image"."""
+    try:
+        return ET.parse(path).getroot().get("verified") == "yes"
+    except (ET.ParseError, OSError) as e:
+        raise DatasetError(f"{path}: cannot read annotation ({e})") from e
 
 
 def read_split(root: Path, split: str) -> list[VocItem]:
