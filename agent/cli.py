@@ -294,6 +294,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    import dataclasses
+
     from agent.demo import run_demo
     from agent.report import format_table
 
@@ -303,13 +305,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",
         flush=True,
     )
-    reports, root = run_demo(
+    reports, root, (first, last) = run_demo(
         cfg, det, args.seconds, args.size, args.scenario, args.seed, dry_run=args.dry_run, run_dir=args.run_dir
     )
     print(format_table(reports))
+    print(
+        f"daemon process: RSS {first.rss_mib:.0f} -> {last.rss_mib:.0f} MiB, open files {first.open_files} -> "
+        f"{last.open_files}, threads {first.threads} -> {last.threads} (after warm-up -> end)"
+    )
     print(f"daemon records: {root}   phone events: {root.parent}/phone-*.jsonl")
     if args.json:
-        print(json.dumps({k: r.to_dict() for k, r in reports.items()}))
+        process = {"start": dataclasses.asdict(first), "end": dataclasses.asdict(last)}
+        print(json.dumps({"phones": {k: r.to_dict() for k, r in reports.items()}, "process": process}))
     return 0
 
 

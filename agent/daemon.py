@@ -129,6 +129,8 @@ class DeviceWorker:
         self._uncertain_sig = None
         self._t0 = time.monotonic()
         self._offline_since: float | None = None
+        self._attempts = 0
+        self._next_attempt = 0.0
         m = detector.detector.manifest
         self.model = {"name": m.get("name", "?"), "sha256": str(m.get("sha256", ""))[:16]}
 
@@ -143,10 +145,20 @@ class DeviceWorker:
         timings["detect_ms"] = timings.get("detect_ms", 0.0) + round(res.timings.total_ms, 1)
         return frame, res, decide(res.detections, self.cfg.policy)
 
-    def _ensure_online(self) -> None:
+    def _ensure_online(self) -> bool:
+        """True when the device can be used this tick. Reconnection attempts back off: 1, 2, 4 ... 30 s apart."""
         if self.online:
-            return
-        self.device.connect(self.cfg.agent.adb.connect_wait_s)
+            return True
+        now = time.monotonic()
+        if now < self._next_attempt:
+            return False
+        try:
+            self.device.connect(self.cfg.agent.adb.connect_wait_s)
+        except DeviceError:
+            self._attempts += 1
+            self._next_attempt = time.monotonic() + min(30.0, 2.0 ** (self._attempts - 1))
+            raise
+        self._attempts, self._next_attempt = 0, 0.0
         self.display = self.device.display()
         self.online = True
         iw, ih = self.display.input_size()
@@ -162,6 +174,7 @@ class DeviceWorker:
             )
             self._offline_since = None
         self._say(f"online: input {iw}x{ih}, rotation {self.display.rotation * 90} deg{away}")
+        return True
 
     # ------------------------------------------------------------------------------------------------ tick
     def tick(self) -> None:
@@ -184,7 +197,8 @@ class DeviceWorker:
             self.stats.errors += 1
 
     def _tick(self, t_start: float) -> None:
-        self._ensure_online()
+        if not self._ensure_online():
+            return  # backing off; the next attempt is due later
         timings: dict[str, float] = {}
         frame = self.device.capture(self.cfg.agent.capture)
         timings["capture_ms"] = round(frame.ms, 1)

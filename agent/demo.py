@@ -7,6 +7,7 @@ configured port unless one already answers there (and stopped again if we starte
 from __future__ import annotations
 
 import dataclasses
+import os
 import shutil
 import socket
 import subprocess
@@ -24,6 +25,30 @@ from agent.device import AdbDevice
 from agent.report import PhoneReport, read_events, summarize
 from detector.engine import Detector
 from detector.errors import AdbServerError, DeviceError
+
+
+@dataclass(frozen=True)
+class ProcessStats:
+    rss_mib: float
+    open_files: int
+    threads: int
+
+    @staticmethod
+    def now() -> ProcessStats:
+        rss, threads = 0.0, threading.active_count()
+        try:
+            for line in Path("/proc/self/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) / 1024
+                elif line.startswith("Threads:"):
+                    threads = int(line.split()[1])
+            fds = len(os.listdir("/proc/self/fd"))
+        except OSError:
+            fds = -1
+        return ProcessStats(round(rss, 1), fds, threads)
+
+
+WARMUP_S = 15.0  # the "start" sample: after the first inferences have allocated what they need
 
 
 def free_port() -> int:
@@ -108,21 +133,23 @@ def run_demo(
     seed: int = 0,
     dry_run: bool = False,
     run_dir: str | None = None,
-) -> tuple[dict[str, PhoneReport], Path]:
+) -> tuple[dict[str, PhoneReport], Path, tuple[ProcessStats, ProcessStats]]:
     a = cfg.agent.adb
     started = ensure_adb_server(a.host, a.port)
     base = Path(run_dir or cfg.agent.run_dir)
     base.mkdir(parents=True, exist_ok=True)
     sims: list[SimProcess] = []
+    samples: list[ProcessStats] = []
     bar = tqdm(total=int(seconds), desc="demo", unit="s", leave=False)
     try:
         for i, size in enumerate(sizes):
             stamp = time.strftime("%Y%m%d-%H%M%S")
             sims.append(start_sim(base / f"phone-{stamp}-{i}-{size}.jsonl", size, scenario, seed + i))
         daemon = Daemon(cfg, detector, [s.serial for s in sims], dry_run=dry_run, run_dir=base, say=tqdm.write)
-        ticker = threading.Thread(target=_progress, args=(bar, seconds, daemon.stop), daemon=True)
+        ticker = threading.Thread(target=_progress, args=(bar, seconds, daemon.stop, samples), daemon=True)
         ticker.start()
         daemon.run(seconds)
+        samples.append(ProcessStats.now())
     finally:
         bar.close()
         for s in sims:
@@ -130,12 +157,14 @@ def run_demo(
         if started:
             stop_adb_server(a.port)
     reports = {f"{s.serial} ({size})": summarize(read_events(s.events)) for s, size in zip(sims, sizes, strict=True)}
-    return reports, daemon.root
+    return reports, daemon.root, (samples[0], samples[-1])
 
 
-def _progress(bar: tqdm, seconds: float, stop: threading.Event) -> None:
+def _progress(bar: tqdm, seconds: float, stop: threading.Event, samples: list[ProcessStats]) -> None:
     t0 = time.monotonic()
     while not stop.is_set():
+        if not samples and time.monotonic() - t0 >= min(WARMUP_S, seconds / 2):
+            samples.append(ProcessStats.now())
         bar.n = min(int(seconds), int(time.monotonic() - t0))
         bar.refresh()
         stop.wait(1.0)

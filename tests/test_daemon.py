@@ -111,3 +111,22 @@ def test_signal_finishes_the_tick_and_exits_zero(adb_server, sim_phone, tmp_path
     jsons = {p.stem for p in misses.glob("*.json")}
     assert pngs == jsons and not list(misses.glob("*.tmp"))  # every miss has frame and record, or neither
     assert not [e for e in read_events(sim.events) if e["event"] == "tap"]  # dry run: no input at all
+
+
+def test_demo_command_starts_everything_and_reports(tmp_path) -> None:
+    from agent.demo import free_port
+
+    port = free_port()  # no adb server there: the demo starts one and stops it again
+    cmd = [sys.executable, "-m", "agent.cli", "demo", "--seconds", "20", "--adb-port", str(port), "--json"]
+    cmd += ["--run-dir", str(tmp_path / "runs"), "--seed", "3"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "ads shown" in r.stdout and "median ad -> close" in r.stdout and "daemon process: RSS" in r.stdout
+    data = json.loads(r.stdout.strip().splitlines()[-1])
+    (phone,) = data["phones"].values()
+    assert phone["ads_shown"] >= 1 and phone["store_openings"] == 0 and phone["taps_outside_a_button"] == 0
+    assert data["process"]["end"]["rss_mib"] > 100
+    assert list((tmp_path / "runs").glob("phone-*.jsonl")) and list((tmp_path / "runs").glob("*/*/events.jsonl"))
+    probe = subprocess.run(["adb", "-P", str(port), "devices"], capture_output=True, text=True, timeout=30)
+    assert "127.0.0.1" not in probe.stdout  # the server the demo started is gone (a new one lists nothing)
+    subprocess.run(["adb", "-P", str(port), "kill-server"], capture_output=True, timeout=30)
