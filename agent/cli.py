@@ -362,6 +362,26 @@ def cmd_label(args: argparse.Namespace) -> int:
     return 1 if res.unknown else 0
 
 
+def cmd_promote(args: argparse.Namespace) -> int:
+    from agent.config import load_config
+    from detector.promote import compare, install
+
+    cfg = load_config(args.config)
+    current = Path(args.current or cfg.detector.weights)
+    sets = [(Path(d).name, Path(d)) for d in args.data]
+    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy)
+    print(comp.table())
+    if not comp.no_worse:
+        print(f"not promoted: {args.new} is worse than {current} on at least one set")
+        return 1
+    if args.dry_run:
+        print(f"would promote {args.new} -> {current} (dry run)")
+        return 0
+    prev = install(current, args.new, comp, [str(d) for d in args.data])
+    print(f"promoted {args.new} -> {current}; previous weights kept as {prev}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="closebot", description="Find and tap the close button of interstitial ads.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -470,6 +490,15 @@ def build_parser() -> argparse.ArgumentParser:
     lb.add_argument("--reject", nargs="+", metavar="ID")
     lb.add_argument("--file", type=Path, help="lines 'accept ID' / 'reject ID'")
     lb.set_defaults(func=cmd_label)
+
+    pr = sub.add_parser("promote", help="install new weights only when no evaluation set got worse")
+    pr.add_argument("new", type=Path, help="the candidate weights file")
+    pr.add_argument("--current", type=Path, default=None, help="the installed weights (default: detector.weights)")
+    pr.add_argument("--data", type=Path, action="append", required=True, help="evaluation set (its val split)")
+    pr.add_argument("--limit", type=int, default=0, help="val screens per set (0: all)")
+    pr.add_argument("--dry-run", action="store_true", help="compare only")
+    pr.add_argument("--config", type=Path, default=None)
+    pr.set_defaults(func=cmd_promote)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
     b.add_argument("--frames", type=int, default=20)

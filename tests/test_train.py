@@ -1,4 +1,5 @@
 import json
+import os
 
 import pytest
 import torch
@@ -78,3 +79,30 @@ def test_resume_without_checkpoint_is_an_error(tmp_path, tiny_dataset):
     cfg = TrainConfig(data=(str(tiny_dataset),), out=str(tmp_path / "y.pt"), workers=0, spec=TINY_SPEC.to_dict())
     with pytest.raises(TrainingError, match="no checkpoint"):
         train(cfg, resume=True, show_progress=False)
+
+
+@pytest.mark.slow
+def test_torchrun_two_cpu_processes_train_as_ddp_and_agree(tmp_path, tiny_dataset, tiny_weights):
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "ddp.pt"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=0", "-m", "agent.cli"]
+    cmd += ["train", "--data", str(tiny_dataset), "--out", str(out), "--init", str(tiny_weights), "--epochs", "1"]
+    cmd += [
+        "--max-steps-per-epoch",
+        "3",
+        "--eval-screens",
+        "2",
+        "--workers",
+        "0",
+        "--screens-per-batch",
+        "2",
+        "--quiet",
+    ]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert r.returncode == 0, r.stderr[-3000:]
+    manifest = json.loads(out.with_suffix(".json").read_text())
+    assert manifest["distributed"] == {"world_size": 2, "ranks_agree": True}
+    assert manifest["epoch"] == 1 and manifest["train"]["max_steps_per_epoch"] == 3

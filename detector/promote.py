@@ -1,0 +1,112 @@
+"""``closebot promote NEW``: install new weights only when they are no worse than the current ones.
+
+Both models are judged the way closebot is judged (one tap decision per screen, ``detector.evaluate``) on each
+evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. A set's score is
+tap success minus false taps per screen. NEW is installed when no set's score got worse; the current file is kept
+as ``NAME.prev-<sha8>.pt`` and the new manifest records its lineage (parent, data, the comparison).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from detector.data import load_items
+from detector.engine import Detector, InferenceConfig
+from detector.errors import DatasetError
+from detector.evaluate import detect_all, score
+from detector.weights import load_weights, manifest_path, sha256_of
+from policies.decide import PolicyConfig
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SetScore:
+    name: str
+    screens: int
+    tap_success: float
+    false_tap_rate: float
+
+    @property
+    def net(self) -> float:
+        return self.tap_success - self.false_tap_rate
+
+
+@dataclass(frozen=True)
+class Comparison:
+    sets: tuple[tuple[SetScore, SetScore], ...]  # (current, new) per evaluation set
+
+    @property
+    def no_worse(self) -> bool:
+        return all(new.net >= cur.net - 1e-9 for cur, new in self.sets)
+
+    def table(self) -> str:
+        lines = [f"{'set':<28} {'screens':>7}  {'current':>22}  {'new':>22}", ""]
+        for cur, new in self.sets:
+
+            def fmt(s: SetScore) -> str:
+                return f"{s.tap_success:.3f} / {s.false_tap_rate:.3f} = {s.net:+.3f}"
+
+            lines.append(f"{cur.name:<28} {cur.screens:>7}  {fmt(cur):>22}  {fmt(new):>22}")
+        lines[1] = " " * 38 + "(tap success / false taps per screen = net)"
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict:
+        return {
+            cur.name: {
+                "screens": cur.screens,
+                "current": {"tap_success": cur.tap_success, "false_tap_rate": cur.false_tap_rate, "net": cur.net},
+                "new": {"tap_success": new.tap_success, "false_tap_rate": new.false_tap_rate, "net": new.net},
+            }
+            for cur, new in self.sets
+        }
+
+
+def _score(weights: Path, items, name: str, cfg: InferenceConfig, policy: PolicyConfig) -> SetScore:
+    det = Detector.load(weights, cfg)
+    rep = score(items, detect_all(det, items, show_progress=False), policy)
+    return SetScore(name, rep.screens, rep.tap_success, rep.false_tap_rate)
+
+
+def compare(
+    current: Path, new: Path, eval_sets: list[tuple[str, Path]], limit: int, cfg: InferenceConfig, policy: PolicyConfig
+) -> Comparison:
+    rows = []
+    for name, root in eval_sets:
+        items = load_items([root], "val")[: limit or None]
+        if not items:
+            raise DatasetError(f"{root}: no usable val items to compare on")
+        rows.append((_score(current, items, name, cfg, policy), _score(new, items, name, cfg, policy)))
+    return Comparison(tuple(rows))
+
+
+def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path:
+    """Keep the current file as NAME.prev-<sha8>.pt, copy NEW over it with lineage in its manifest."""
+    cur_sha = sha256_of(current)
+    prev = current.with_name(f"{current.stem}.prev-{cur_sha[:8]}{current.suffix}")
+    shutil.copy2(current, prev)
+    if manifest_path(current).is_file():
+        shutil.copy2(manifest_path(current), manifest_path(prev))
+    parent_manifest = load_weights(current).manifest
+    tmp = current.with_suffix(current.suffix + ".tmp")
+    shutil.copy2(new, tmp)
+    manifest = json.loads(manifest_path(new).read_text()) if manifest_path(new).is_file() else {}
+    manifest["sha256"] = sha256_of(tmp)
+    manifest["lineage"] = {
+        "parent": {"name": parent_manifest.get("name"), "sha256": cur_sha, "kept_as": prev.name},
+        "promoted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "data": data,
+        "comparison": comparison.to_dict(),
+        "history": [*parent_manifest.get("lineage", {}).get("history", []), cur_sha],
+    }
+    mtmp = manifest_path(current).with_suffix(".json.tmp")
+    mtmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    os.replace(tmp, current)
+    os.replace(mtmp, manifest_path(current))
+    return prev

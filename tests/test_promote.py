@@ -1,0 +1,43 @@
+"""closebot promote: compares on every evaluation set, installs only when nothing got worse, keeps lineage."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from detector.engine import InferenceConfig
+from detector.promote import Comparison, SetScore, compare, install
+from detector.weights import load_weights, sha256_of
+from policies.decide import PolicyConfig
+
+pytestmark = pytest.mark.slow
+
+
+def test_comparison_rule() -> None:
+    a, b = SetScore("synth", 10, 0.8, 0.1), SetScore("synth", 10, 0.85, 0.1)
+    h1, h2 = SetScore("harvest", 5, 0.4, 0.2), SetScore("harvest", 5, 0.4, 0.3)
+    assert Comparison(((a, b),)).no_worse
+    assert not Comparison(((a, b), (h1, h2))).no_worse  # better on one set, worse on the other: refused
+    assert Comparison(((a, a),)).no_worse  # equal is not worse
+
+
+def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path, tiny_dataset: Path) -> None:
+    current = tmp_path / "weights" / "closebot-ssd.pt"
+    current.parent.mkdir()
+    shutil.copy2(tiny_weights, current)
+    shutil.copy2(tiny_weights.with_suffix(".json"), current.with_suffix(".json"))
+    new = tmp_path / "new.pt"
+    shutil.copy2(tiny_weights, new)
+    shutil.copy2(tiny_weights.with_suffix(".json"), new.with_suffix(".json"))
+    comp = compare(current, new, [("tiny", tiny_dataset)], 3, InferenceConfig(), PolicyConfig())
+    assert comp.no_worse and comp.sets[0][0].screens == 3  # the same model is never worse than itself
+    old_sha = sha256_of(current)
+    prev = install(current, new, comp, [str(tiny_dataset)])
+    assert prev.name == f"closebot-ssd.prev-{old_sha[:8]}.pt" and sha256_of(prev) == old_sha
+    w = load_weights(current)  # the manifest's sha256 matches the installed file
+    lineage = json.loads(current.with_suffix(".json").read_text())["lineage"]
+    assert lineage["parent"]["sha256"] == old_sha and "tiny" in lineage["comparison"]
+    assert w.spec is not None
