@@ -88,7 +88,7 @@ def test_torchrun_two_cpu_processes_train_as_ddp_and_agree(tmp_path, tiny_datase
     import sys
 
     out = tmp_path / "ddp.pt"
-    cmd = [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "--master_port=0", "-m", "agent.cli"]
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m", "agent.cli"]
     cmd += ["train", "--data", str(tiny_dataset), "--out", str(out), "--init", str(tiny_weights), "--epochs", "1"]
     cmd += [
         "--max-steps-per-epoch",
@@ -101,7 +101,7 @@ def test_torchrun_two_cpu_processes_train_as_ddp_and_agree(tmp_path, tiny_datase
         "2",
         "--quiet",
     ]
-    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "OMP_NUM_THREADS": "1"})
     assert r.returncode == 0, r.stderr[-3000:]
     manifest = json.loads(out.with_suffix(".json").read_text())
     assert manifest["distributed"] == {"world_size": 2, "ranks_agree": True}
