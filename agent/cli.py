@@ -159,6 +159,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         screens_per_batch=args.screens_per_batch,
         crops_per_screen=args.crops_per_screen,
         include_unreviewed=args.include_unreviewed,
+        harvest_repeat=args.harvest_repeat,
         torch_device=args.torch_device,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
@@ -305,9 +306,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",
         flush=True,
     )
-    reports, root, (first, last) = run_demo(
+    res = run_demo(
         cfg, det, args.seconds, args.size, args.scenario, args.seed, dry_run=args.dry_run, run_dir=args.run_dir
     )
+    reports, root, first, last = res.reports, res.root, res.first, res.last
     print(format_table(reports))
     print(
         f"daemon process: RSS {first.rss_mib:.0f} -> {last.rss_mib:.0f} MiB, open files {first.open_files} -> "
@@ -382,6 +384,33 @@ def cmd_promote(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prove_loop(args: argparse.Namespace) -> int:
+    from agent.proof import ProofOptions, prove_loop
+
+    cfg, _ = _agent_config(args)
+    weights = Path(args.weights) if args.weights else Path(cfg.detector.weights)
+    work = args.work or Path(cfg.agent.run_dir) / ("prove-loop-" + time.strftime("%Y%m%d-%H%M%S"))
+    opts = ProofOptions(
+        work=work,
+        weights=weights,
+        seconds=args.seconds,
+        seed=args.seed,
+        size=args.size,
+        synth=args.synth,
+        synth_n=args.synth_n,
+        steps=args.steps,
+        harvest_repeat=args.harvest_repeat,
+    )
+    res = prove_loop(cfg, opts)
+    print(res.table())
+    print(f"harvested {res.harvested} frames, labelled {res.labelled} items, fine-tuned in {res.finetune_s:.0f} s")
+    print(f"fine-tuned weights: {res.weights} (not installed; see closebot promote)")
+    (work / "proof.json").write_text(json.dumps(res.to_dict(), indent=1) + "\n")
+    if args.json:
+        print(json.dumps(res.to_dict()))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="closebot", description="Find and tap the close button of interstitial ads.")
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details")
@@ -417,6 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--screens-per-batch", type=int, default=8)
     t.add_argument("--crops-per-screen", type=int, default=4, help="tiles cut from each decoded screen")
     t.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
+    t.add_argument(
+        "--harvest-repeat", type=int, default=1, help="each harvested item counts N times per epoch (scarce data)"
+    )
     t.add_argument("--max-steps-per-epoch", type=int, default=0)
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--quiet", action="store_true")
@@ -499,6 +531,24 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--dry-run", action="store_true", help="compare only")
     pr.add_argument("--config", type=Path, default=None)
     pr.set_defaults(func=cmd_promote)
+
+    pl = sub.add_parser(
+        "prove-loop",
+        help="run -> harvest -> label from the simulated phone's truth (test-only) -> fine-tune -> run again",
+    )
+    pl.add_argument("--seconds", type=float, default=120.0, help="length of each of the two runs")
+    pl.add_argument("--seed", type=int, default=0)
+    pl.add_argument("--size", default="1080x2400")
+    pl.add_argument("--synth", type=Path, default=None, help="synthetic dataset for the mix (default: generate)")
+    pl.add_argument("--synth-n", type=int, default=160, help="screens to generate when --synth is not given")
+    pl.add_argument("--steps", type=int, default=150, help="fine-tuning steps")
+    pl.add_argument("--harvest-repeat", type=int, default=6, help="each harvested item counts N times")
+    pl.add_argument("--work", type=Path, default=None, help="output folder (default: RUN_DIR/prove-loop-<time>)")
+    pl.add_argument("--json", action="store_true")
+    pl.add_argument("--adb-host", default=None)
+    pl.add_argument("--adb-port", type=int, default=None)
+    _add_common(pl)
+    pl.set_defaults(func=cmd_prove_loop)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
     b.add_argument("--frames", type=int, default=20)

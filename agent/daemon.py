@@ -279,7 +279,7 @@ class DeviceWorker:
         if package in STORE_PACKAGES:
             self.device.back()
             self.stats.decoys += 1
-            self._miss("decoy", frame.image, miss_rec)
+            self._miss("decoy", frame, miss_rec)
             self._say(f"TAP {where} opened {package}: pressed BACK (decoy recorded)")
             return "decoy"
         if region_changed(frame.image, after.image, target.box, self.cfg.agent.change_threshold):
@@ -287,7 +287,7 @@ class DeviceWorker:
             self._say(f"TAP {where} -> input ({ix}, {iy}): gone")
             return "effective"
         self.stats.ineffective += 1
-        self._miss("ineffective", frame.image, miss_rec)
+        self._miss("ineffective", frame, miss_rec)
         self._say(f"TAP {where} -> input ({ix}, {iy}): nothing changed (ineffective tap recorded)")
         return "ineffective"
 
@@ -302,14 +302,20 @@ class DeviceWorker:
         rec = {"serial": self.device.serial, "detections": record["detections"], "best_target_score": round(best, 4)}
         if action.kind == "idle" and ad_like and screen_changed(self._uncertain_sig, sig):
             self._uncertain_sig = sig
-            self._miss("uncertain", frame.image, rec)
+            self._miss("uncertain", frame, rec)
         if self._unchanged >= self.cfg.agent.stuck_ticks and not self._stuck_recorded:
             self._stuck_recorded = True
-            self._miss("stuck", frame.image, {**rec, "unchanged_ticks": self._unchanged, "last_action": action.reason})
+            self._miss("stuck", frame, {**rec, "unchanged_ticks": self._unchanged, "last_action": action.reason})
             self._say(f"stuck: ad-like screen unchanged for {self._unchanged} ticks (recorded)")
 
-    def _miss(self, kind: str, image, rec: dict) -> None:
-        path = self.dlog.miss(kind, image, {"t": round(time.monotonic() - self._t0, 3), "model": self.model, **rec})
+    def _miss(self, kind: str, frame: Frame, rec: dict) -> None:
+        meta = {
+            "t": round(time.monotonic() - self._t0, 3),
+            "captured_at": round(frame.wall, 3),
+            "capture_ms": round(frame.ms, 1),
+            "model": self.model,
+        }
+        path = self.dlog.miss(kind, frame.image, {**meta, **rec})
         if path:
             self.stats.misses[kind] = self.stats.misses.get(kind, 0) + 1
 
@@ -342,9 +348,10 @@ class Daemon:
             for s in serials
         ]
 
-    def _install_signals(self) -> None:
+    def _install_signals(self) -> dict[int, object]:
+        """Our SIGINT/SIGTERM handlers for the run; returns the previous ones (restored when the run ends)."""
         if threading.current_thread() is not threading.main_thread():
-            return
+            return {}
 
         def on_signal(signum, _frame) -> None:
             if self.stop.is_set() and signum == signal.SIGINT:
@@ -352,8 +359,7 @@ class Daemon:
             self.say(f"{signal.Signals(signum).name}: finishing the current tick (Ctrl-C again to quit at once)")
             self.stop.set()
 
-        signal.signal(signal.SIGINT, on_signal)
-        signal.signal(signal.SIGTERM, on_signal)
+        return {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
 
     def run(self, duration: float | None = None) -> dict[str, DeviceStats]:
         logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: max instances" is by design
@@ -370,7 +376,7 @@ class Daemon:
                 id=w.device.serial,
                 next_run_time=datetime.now(),
             )
-        self._install_signals()
+        previous = self._install_signals()
         self.say(f"run directory: {self.root}")
         scheduler.start()
         try:
@@ -380,4 +386,6 @@ class Daemon:
             scheduler.shutdown(wait=True)
             for w in self.workers:
                 w.dlog.close()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
         return {w.device.serial: w.stats for w in self.workers}

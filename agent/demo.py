@@ -124,6 +124,26 @@ def stop_adb_server(port: int) -> None:
         subprocess.run([adb, "-P", str(port), "kill-server"], capture_output=True, timeout=30)
 
 
+@dataclass(frozen=True)
+class DemoPhone:
+    serial: str
+    size: str
+    events: Path  # the phone's own event log (the truth the run is judged by)
+    report: PhoneReport
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    phones: tuple[DemoPhone, ...]
+    root: Path  # the daemon's run folder (RUN_DIR/<time>/)
+    first: ProcessStats  # the daemon process after warm-up
+    last: ProcessStats  # ... and at the end
+
+    @property
+    def reports(self) -> dict[str, PhoneReport]:
+        return {f"{p.serial} ({p.size})": p.report for p in self.phones}
+
+
 def run_demo(
     cfg: Config,
     detector: Detector,
@@ -133,7 +153,7 @@ def run_demo(
     seed: int = 0,
     dry_run: bool = False,
     run_dir: str | None = None,
-) -> tuple[dict[str, PhoneReport], Path, tuple[ProcessStats, ProcessStats]]:
+) -> DemoResult:
     a = cfg.agent.adb
     started = ensure_adb_server(a.host, a.port)
     base = Path(run_dir or cfg.agent.run_dir)
@@ -156,8 +176,11 @@ def run_demo(
             s.stop()
         if started:
             stop_adb_server(a.port)
-    reports = {f"{s.serial} ({size})": summarize(read_events(s.events)) for s, size in zip(sims, sizes, strict=True)}
-    return reports, daemon.root, (samples[0], samples[-1])
+    phones = tuple(
+        DemoPhone(s.serial, size, s.events, summarize(read_events(s.events)))
+        for s, size in zip(sims, sizes, strict=True)
+    )
+    return DemoResult(phones, daemon.root, samples[0], samples[-1])
 
 
 def _progress(bar: tqdm, seconds: float, stop: threading.Event, samples: list[ProcessStats]) -> None:

@@ -50,6 +50,7 @@ class Frame:
     fmt: str  # "raw" | "png"
     nbytes: int
     ms: float
+    wall: float = 0.0  # time.time() when the capture was requested (lines misses up with the phone's own log)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -199,17 +200,18 @@ class AdbDevice:
     # ---------------------------------------------------------------------------------------------- reading
     def capture(self, fmt: str = "raw") -> Frame:
         """A validated frame. ``raw`` (cheap on a phone) falls back to PNG when the raw bytes are unusable."""
-        t0 = time.perf_counter()
+        t0, wall = time.perf_counter(), time.time()
         if fmt == "raw":
             data = self.exec("exec:screencap")
             try:
                 img = parse_raw(data)
-                return Frame(img, "raw", len(data), (time.perf_counter() - t0) * 1000)
+                return Frame(img, "raw", len(data), (time.perf_counter() - t0) * 1000, wall)
             except CaptureError as e:
                 log.warning("%s: raw screencap unusable (%s); trying PNG", self.serial, e)
+                wall = time.time()
         data = self.exec("exec:screencap -p")
         img = parse_png(data)
-        return Frame(img, "png", len(data), (time.perf_counter() - t0) * 1000)
+        return Frame(img, "png", len(data), (time.perf_counter() - t0) * 1000, wall)
 
     def display(self) -> DisplayInfo:
         try:

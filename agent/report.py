@@ -21,7 +21,8 @@ class PhoneReport:
     taps_outside: int  # on the ad body, the store page or nothing
     store_openings: int
     backs: int
-    close_times: tuple[float, ...]
+    close_times: tuple[float, ...]  # of ads closed by a tap (close or skip)
+    timed_out: int = 0  # ads the scenario dismissed itself because nobody closed them (give_up_s)
 
     @property
     def closed(self) -> int:
@@ -52,6 +53,7 @@ class PhoneReport:
             "taps": self.taps,
             "taps_outside_a_button": self.taps_outside,
             "store_openings": self.store_openings,
+            "timed_out": self.timed_out,
             "median_close_s": round(self.median_s, 3),
             "p95_close_s": round(self.percentile(0.95), 3),
         }
@@ -81,7 +83,8 @@ def summarize(events: list[dict[str, Any]]) -> PhoneReport:
         taps_outside=sum(1 for e in taps if e["hit"] not in ("close", "skip")),
         store_openings=sum(1 for e in events if e["event"] == "store_opened"),
         backs=sum(1 for e in events if e["event"] == "back"),
-        close_times=tuple(float(e["after_s"]) for e in closed),
+        close_times=tuple(float(e["after_s"]) for e in closed if e["by"] in ("close", "skip")),
+        timed_out=sum(1 for e in closed if e["by"] == "timeout"),
     )
 
 
@@ -96,6 +99,8 @@ def format_table(reports: dict[str, PhoneReport]) -> str:
         ("median ad -> close", lambda r: f"{r.median_s:.2f} s"),
         ("p95 ad -> close", lambda r: f"{r.percentile(0.95):.2f} s"),
     ]
+    if any(r.timed_out for r in reports.values()):
+        rows.insert(3, ("gone unclosed (timeout)", lambda r: f"{r.timed_out}"))
     names = list(reports)
     w0 = max(len(r[0]) for r in rows)
     widths = [max(len(n), 12) for n in names]

@@ -48,6 +48,7 @@ class TrainConfig:
     max_steps_per_epoch: int = 0  # 0: one pass over the training screens
     torch_device: str = "auto"  # auto: CUDA when available
     include_unreviewed: bool = False  # harvested datasets: also items nobody has accepted yet
+    harvest_repeat: int = 1  # each harvested item appears this many times per epoch (a few misses vs. 1000s of synth)
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -199,13 +200,28 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
             tdist.destroy_process_group()
 
 
+def _repeat_harvested(roots: list[Path], items: list, times: int) -> list:
+    """``items`` with every item of a harvested dataset repeated ``times`` times."""
+    if times < 1:
+        raise TrainingError(f"harvest_repeat must be at least 1, got {times}")
+    if times == 1:
+        return items
+    from detector.review import is_harvest
+
+    harvested = {str(r.resolve()) for r in roots if is_harvest(r)}
+    out = []
+    for it in items:
+        out.extend([it] * (times if str(Path(it.image_path).parent.parent.resolve()) in harvested else 1))
+    return out
+
+
 def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> list[EpochRecord]:
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     spec = ModelSpec.from_dict(cfg.spec)
     crop = CropPolicy(input_size=spec.input_size)
-    train_items = load_items(roots, "train", cfg.include_unreviewed)
+    train_items = _repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
     val_items = load_items(roots, "val", cfg.include_unreviewed)
     if cfg.eval_screens:
         val_items = val_items[: cfg.eval_screens]

@@ -117,7 +117,7 @@ def ja_text(rng: random.Random, lines: list[str], n: int) -> str:
         t = rng.choice(lines) if rng.random() < 0.6 else rng.choice(assets.AD_PHRASES_JA)
         if rng.random() < 0.3:
             p = rng.randint(0, len(t))
-            t = t[:p] + rng.choice(assets.X_LIKE_JA) + t[p:]
+            t = t[:p] + rng.choice(assets.X_LIKE_INLINE) + t[p:]
         out.append(
             "".join(
                 f'<span class="ja">{html.escape(c)}</span>' if assets.is_japanese(c) else html.escape(c) for c in t[:40]

@@ -130,3 +130,11 @@ def test_demo_command_starts_everything_and_reports(tmp_path) -> None:
     probe = subprocess.run(["adb", "-P", str(port), "devices"], capture_output=True, text=True, timeout=30)
     assert "127.0.0.1" not in probe.stdout  # the server the demo started is gone (a new one lists nothing)
     subprocess.run(["adb", "-P", str(port), "kill-server"], capture_output=True, timeout=30)
+
+
+def test_run_restores_the_callers_signal_handlers(adb_server, sim_phone, detector, tmp_path) -> None:
+    """demo and prove-loop run the daemon inside a longer program: after the run, SIGTERM is theirs again."""
+    sim = sim_phone(scenario="quiet", seed=3)
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    run_daemon(adb_server, [sim.serial], 2, detector, tmp_path)
+    assert {s: signal.getsignal(s) for s in before} == before

@@ -13,6 +13,7 @@ from typing import Literal
 
 from PIL import Image, ImageDraw
 
+from agent.sim import novel
 from detector.synth import elements
 from detector.synth.assets import AssetPool
 from detector.synth.screen import (
@@ -28,6 +29,7 @@ from detector.synth.screen import (
 
 BoxT = tuple[int, int, int, int]
 AdKind = Literal["close", "skip_then_close", "both"]
+NOVEL = novel.STYLE  # scheme name of the close style only the simulated phone draws
 CLOSE_PLACES = ("screen_tr", "screen_tl", "card_tr", "card_tl", "bottom_center", "screen_br")
 
 
@@ -77,7 +79,11 @@ def render_ad(rng: random.Random, pool: AssetPool, size: tuple[int, int], kind: 
                 phases.append(AdPhase(c.img.convert("RGB"), None, skip))
         n = len(c.objects)
         where = rng.choice(CLOSE_PLACES if card else ("screen_tr", "screen_tl", "screen_br"))
-        place_close(rng, pool, c, where, card, scheme)
+        if scheme == NOVEL:  # the retraining proof's style: drawn here, never by the training generator
+            side = int(rng.uniform(70, 130) * min(c.w, c.h) / 1080)
+            place_close(rng, pool, c, where, card, sprite=novel.draw_ribbon_cross(rng, side))
+        else:
+            place_close(rng, pool, c, where, card, scheme)
         found = _last_box(c, "close", n)
         if found is None:
             continue

@@ -136,8 +136,11 @@ _GLYPHS: tuple[tuple[str, int, str, str, str], ...] = (
 # Unicode characters that people use as close / skip marks, drawn from ordinary text fonts.
 CLOSE_CHARS = "×✕✖✗✘╳xX⨯"
 SKIP_TEXT_MARKS = ("»", "≫", ">>", "▶▶", "⏩", "⏭", "▸▸", "►►", "〉〉", "❯❯", "›")
-# Characters that look like an x: Japanese ones are labelled ja_char, the rest stay unlabelled.
-X_LIKE_JA = "十乂区又文爻残者メジ×メ木本大入人火犬太丈"
+# Characters that look like an x: Japanese ones are labelled ja_char, the rest stay unlabelled. No "×" among the ones
+# drawn alone: a lone multiplication sign IS a bare close mark (an earlier version drew it alone, labelled ja_char, and
+# the model learnt to tap such marks on game screens anyway); it appears only inside text (X_LIKE_INLINE, "×2").
+X_LIKE_JA = "十乂区又文爻残者メジメ木本大入人火犬太丈"
+X_LIKE_INLINE = X_LIKE_JA + "×"
 # Never a lone "x", "×", "☓" or "⊗" here: drawn alone those ARE close marks, and an unlabelled one would teach the
 # model that a bare x is sometimes not a close.
 X_LIKE_OTHER = "+✚✛✜†‡*＊※⊕"

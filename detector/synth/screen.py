@@ -159,7 +159,7 @@ def text_block(
             text = rng.choice(pool.ja_lines) if rng.random() < 0.6 else rng.choice(assets.AD_PHRASES_JA)
             if rng.random() < 0.3:  # sprinkle the characters the user saw taken for close
                 pos = rng.randint(0, len(text))
-                text = text[:pos] + rng.choice(assets.X_LIKE_JA) + text[pos:]
+                text = text[:pos] + rng.choice(assets.X_LIKE_INLINE) + text[pos:]
             fpath = pick_font(rng, pool.ja_fonts)
         else:
             text = rng.choice(assets.AD_PHRASES_LATIN)
@@ -294,9 +294,13 @@ def place_close(
     where: str,
     card: tuple[int, int, int, int] | None,
     scheme: str | None = None,
+    sprite: elements.Sprite | None = None,
 ) -> None:
+    """Put a close button at ``where``: ``sprite`` when given, else one drawn in ``scheme`` (random when None)."""
     u = _u(c)
-    if rng.random() < 0.08:
+    if sprite is not None:
+        pass
+    elif rng.random() < 0.08:
         sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
     else:
         sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme)
