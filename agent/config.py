@@ -88,6 +88,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "agent.temporal.max_same_spot": (1, 100),
     "agent.temporal.spot_radius_px": (0.0, 10_000.0),
     "agent.temporal.max_taps_per_minute": (1, 600),
+    "agent.temporal.dead_after": (0, 100),
 }
 
 

@@ -25,13 +25,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from agent.config import Config
 from agent.coords import DisplayInfo, screen_to_input
 from agent.device import AdbDevice, Frame, check_serial
-from agent.frames import is_blank, region_changed, screen_changed, signature
+from agent.frames import is_blank, look, region_changed, screen_changed, signature
 from agent.runlog import DeviceLog, run_root, serial_dir_name
 from detector.engine import Detector, DetectResult
 from detector.errors import CaptureError, CoordinateError, DeviceError
 from detector.types import Detection
 from policies.decide import TapDecision, decide
-from policies.temporal import Action, AgentState, step
+from policies.temporal import Action, AgentState, step, tap_failed
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,10 @@ def _dets(ds: list[Detection]) -> list[dict[str, Any]]:
         }
         for d in ds
     ]
+
+
+def _look(frame: Frame, d: TapDecision | None) -> int | None:
+    return None if d is None else look(frame.image, d.box)
 
 
 def _decision(t: TapDecision | None) -> dict[str, Any] | None:
@@ -213,7 +217,12 @@ class DeviceWorker:
         decision = decide(res.detections, self.cfg.policy)
         now = time.monotonic()
         action, self.state = step(
-            self.state, decision, now, screen_changed(self._sig_at_tap, sig), self.cfg.agent.temporal
+            self.state,
+            decision,
+            now,
+            screen_changed(self._sig_at_tap, sig),
+            self.cfg.agent.temporal,
+            _look(frame, decision),
         )
         confirmations = 0
         while action.kind == "confirm" and confirmations < self.cfg.agent.temporal.confirm_frames:
@@ -222,7 +231,12 @@ class DeviceWorker:
             frame, res, decision = self._look(timings)
             sig = signature(frame.image)
             action, self.state = step(
-                self.state, decision, time.monotonic(), screen_changed(self._sig_at_tap, sig), self.cfg.agent.temporal
+                self.state,
+                decision,
+                time.monotonic(),
+                screen_changed(self._sig_at_tap, sig),
+                self.cfg.agent.temporal,
+                _look(frame, decision),
             )
         self.stats.ticks += 1
         record: dict[str, Any] = {
@@ -277,6 +291,7 @@ class DeviceWorker:
             "focused_after": package,
         }
         if package in STORE_PACKAGES:
+            self.state = tap_failed(self.state, target, look(frame.image, target.box), self.cfg.agent.temporal)
             self.device.back()
             self.stats.decoys += 1
             self._miss("decoy", frame, miss_rec)
@@ -287,6 +302,7 @@ class DeviceWorker:
             self._say(f"TAP {where} -> input ({ix}, {iy}): gone")
             return "effective"
         self.stats.ineffective += 1
+        self.state = tap_failed(self.state, target, look(frame.image, target.box), self.cfg.agent.temporal)
         self._miss("ineffective", frame, miss_rec)
         self._say(f"TAP {where} -> input ({ix}, {iy}): nothing changed (ineffective tap recorded)")
         return "ineffective"

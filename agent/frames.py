@@ -40,3 +40,18 @@ def region_changed(before: np.ndarray, after: np.ndarray, box: Box, threshold: f
     a = cv2.cvtColor(before[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY).astype(np.int16)
     b = cv2.cvtColor(after[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY).astype(np.int16)
     return float(np.abs(a - b).mean()) > threshold
+
+
+def look(image: np.ndarray, box: Box, grow: float = 0.5) -> int:
+    """A 64-bit difference hash of the region around ``box``: the same button (or the same "×2") on a later frame
+    hashes within a few bits, whatever else changed on screen."""
+    h, w = image.shape[:2]
+    gx, gy = (box.x2 - box.x1) * grow, (box.y2 - box.y1) * grow
+    x1, y1 = max(0, int(box.x1 - gx)), max(0, int(box.y1 - gy))
+    x2, y2 = min(w, int(box.x2 + gx) + 1), min(h, int(box.y2 + gy) + 1)
+    if x2 - x1 < 2 or y2 - y1 < 2:
+        return 0
+    grey = cv2.cvtColor(image[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(grey, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
+    bits = (small[:, 1:] > small[:, :-1]).flatten()
+    return int(sum(1 << i for i, b in enumerate(bits) if b))

@@ -75,12 +75,13 @@ def load_weights(path: Path | str) -> LoadedWeights:
     if not path.is_file():
         raise WeightsError(f"{path}: weights file not found")
     side = manifest_path(path)
+    digest = sha256_of(path)
     if side.is_file():
         try:
             expected = json.loads(side.read_text()).get("sha256")
         except (json.JSONDecodeError, OSError) as e:
             raise WeightsError(f"{side}: unreadable manifest ({e})") from e
-        if expected and expected != sha256_of(path):
+        if expected and expected != digest:
             raise WeightsError(f"{path}: sha256 differs from {side.name}: the file was modified or truncated")
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
@@ -95,7 +96,7 @@ def load_weights(path: Path | str) -> LoadedWeights:
         raise WeightsError(f"{path}: not a closebot weights file (expected format {FORMAT!r})")
     try:
         spec = ModelSpec.from_dict(payload["spec"])
-        manifest = json.loads(payload["manifest_json"])
+        manifest = {**json.loads(payload["manifest_json"]), "sha256": digest}  # the id runs and harvests record
         state = payload["state_dict"]
     except (KeyError, TypeError, ValueError) as e:
         raise WeightsError(f"{path}: incomplete weights file ({e})") from e

@@ -7,6 +7,10 @@ Rules, in order (the frame rules are in ``decide.py``):
 3. After a tap, nothing for ``cooldown_s``.
 4. Never more than ``max_same_spot`` taps at one spot (within ``spot_radius_px``) while the screen does not change.
 5. Never more than ``max_taps_per_minute`` taps in any 60 s (a flood guard whatever the detector says).
+6. A spot whose tap changed nothing (or opened a store) ``dead_after`` times, each time looking the same (``look``:
+   a perceptual hash of the target's surroundings, within ``LOOK_BITS`` bits), is never tapped again this run, even
+   after the screen changed and came back: a "×2" on a game screen that the detector takes for a close must not be
+   tapped every time the game returns. The daemon reports such taps with :func:`tap_failed`.
 """
 
 from __future__ import annotations
@@ -25,6 +29,19 @@ class TemporalConfig:
     max_same_spot: int = 2
     spot_radius_px: float = 24.0
     max_taps_per_minute: int = 20
+    dead_after: int = 2  # failed taps at one spot with one look before it is never tapped again (0: rule off)
+
+
+LOOK_BITS = 6  # two looks within this many bits (of 64) are the same
+MAX_FAILED = 64  # failed spots remembered (oldest forgotten first)
+
+
+@dataclass(frozen=True)
+class FailedSpot:
+    x: int
+    y: int
+    look: int
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -35,6 +52,7 @@ class AgentState:
     last_tap: TapDecision | None = None
     same_spot_taps: int = 0
     recent_taps: tuple[float, ...] = ()  # times of the taps in the last 60 s
+    failed: tuple[FailedSpot, ...] = ()  # spots whose taps changed nothing, with their look
 
 
 @dataclass(frozen=True)
@@ -52,10 +70,39 @@ def near(a: TapDecision, b: TapDecision, radius: float) -> bool:
     return (a.x - b.x) ** 2 + (a.y - b.y) ** 2 <= radius**2
 
 
+def same_look(a: int, b: int) -> bool:
+    return (a ^ b).bit_count() <= LOOK_BITS
+
+
+def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: float) -> FailedSpot | None:
+    if look is None:
+        return None
+    for f in state.failed:
+        if (f.x - d.x) ** 2 + (f.y - d.y) ** 2 <= radius**2 and same_look(f.look, look):
+            return f
+    return None
+
+
+def tap_failed(state: AgentState, target: TapDecision, look: int | None, cfg: TemporalConfig) -> AgentState:
+    """Record that the tap at ``target`` (looking like ``look``) changed nothing or opened a store."""
+    if look is None or cfg.dead_after == 0:
+        return state
+    old = _failed_at(state, target, look, cfg.spot_radius_px)
+    rest = tuple(f for f in state.failed if f is not old)
+    spot = replace(old, count=old.count + 1) if old else FailedSpot(target.x, target.y, look)
+    return replace(state, failed=(*rest, spot)[-MAX_FAILED:])
+
+
 def step(
-    state: AgentState, decision: TapDecision | None, now: float, screen_changed: bool, cfg: TemporalConfig
+    state: AgentState,
+    decision: TapDecision | None,
+    now: float,
+    screen_changed: bool,
+    cfg: TemporalConfig,
+    look: int | None = None,
 ) -> tuple[Action, AgentState]:
-    """``screen_changed``: the screen differs from the one at the last tap (resets the same-spot count)."""
+    """``screen_changed``: the screen differs from the one at the last tap (resets the same-spot count).
+    ``look``: the perceptual hash of the decision's surroundings (rule 6; None: rule 6 not applied)."""
     if screen_changed and state.same_spot_taps:
         state = replace(state, same_spot_taps=0)
     if decision is None:
@@ -70,6 +117,9 @@ def step(
         return Action("confirm", f"{decision.label} seen on {streak} of {cfg.confirm_frames} frames", decision), state
     if state.last_tap_t is not None and now - state.last_tap_t < cfg.cooldown_s:
         return Action("wait", f"cooldown ({now - state.last_tap_t:.2f} of {cfg.cooldown_s:.2f} s)", decision), state
+    dead = _failed_at(state, decision, look, cfg.spot_radius_px)
+    if dead is not None and cfg.dead_after and dead.count >= cfg.dead_after:
+        return Action("wait", f"tapped here {dead.count} times before to no effect (same look)", decision), state
     repeat = state.last_tap is not None and near(decision, state.last_tap, cfg.spot_radius_px)
     if repeat and state.same_spot_taps >= cfg.max_same_spot:
         return (
@@ -88,5 +138,6 @@ def step(
         last_tap=decision,
         same_spot_taps=state.same_spot_taps + 1 if repeat else 1,
         recent_taps=(*recent, now),
+        failed=state.failed,
     )
     return Action("tap", f"{decision.label} {decision.score:.2f}", decision), new

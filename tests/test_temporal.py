@@ -97,3 +97,27 @@ def test_rate_limit_caps_taps_per_minute() -> None:
     kinds, state = run(frames, cfg)
     assert kinds == ["tap", "tap", "tap", "wait", "wait", "wait"]
     assert run([(target(900, 900), 61.5, True)], cfg, state)[0] == ["tap"]  # the window moves on
+
+
+# rule 6: a spot whose taps failed, looking the same each time, is not tapped again even after the screen changed
+def test_failed_spot_with_the_same_look_is_not_tapped_again() -> None:
+    from policies.temporal import tap_failed
+
+    look, other = 0b1011_0110, 0b1011_0110 ^ 0xFFFF_0000  # the same "×2" vs. something else at the same spot
+    state = AgentState()
+    for t0 in (0.0, 10.0):  # the game screen comes back twice; each time the tap changes nothing
+        action, state = step(state, target(), t0, True, CFG, look)
+        action, state = step(state, target(), t0 + 0.1, True, CFG, look)
+        assert action.kind == "tap"
+        state = tap_failed(state, target(), look, CFG)
+    action, state = step(state, target(), 20.0, True, CFG, look)
+    action, state = step(state, target(), 20.1, True, CFG, look)
+    assert action.kind == "wait" and "no effect" in action.reason
+    # a real close that later appears at that spot looks different: tapped (already confirmed by the streak)
+    action, state = step(state, target(), 30.0, True, CFG, other)
+    assert action.kind == "tap"
+    # one failure is not enough (a close tapped a moment too early), and the rule can be switched off
+    once = tap_failed(AgentState(), target(), look, CFG)
+    assert run([(target(), 0.0, True), (target(), 0.1, True)], state=once)[0] == ["confirm", "tap"]
+    off = TemporalConfig(dead_after=0)
+    assert tap_failed(AgentState(), target(), look, off).failed == ()

@@ -1,3 +1,4 @@
+import json
 import pickle
 from pathlib import Path
 
@@ -37,6 +38,7 @@ def test_weights_roundtrip_gives_same_outputs(tiny_weights):
     w = load_weights(tiny_weights)
     assert w.spec == TINY_SPEC
     assert w.manifest["name"] == "tiny-test" and w.manifest["classes"] == ["close", "skip", "ja_char"]
+    assert w.manifest["sha256"] == json.loads(tiny_weights.with_suffix(".json").read_text())["sha256"]  # the model id
     m = model_from_weights(w).eval()
     x = torch.rand(1, 3, TINY_SPEC.input_size, TINY_SPEC.input_size)
     torch.manual_seed(0)

@@ -40,7 +40,8 @@ class ScenarioSpec:
     max_ads: int = 0  # 0: no limit
     fake_close: bool = False  # the close button is a decoy that opens the store (some ads really do this)
     close_schemes: tuple[str, ...] = CLOSE_SCHEMES  # close styles, shown in turn
-    give_up_s: float = 0.0  # an ad nobody closes is dismissed after this long ("by": "timeout"); 0: it stays
+    # An ad nobody closes is dismissed after this long ("by": "timeout": the player closed it himself); 0: it stays.
+    give_up_s: float = 20.0
 
 
 SCENARIOS: dict[str, ScenarioSpec] = {
