@@ -5,6 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from detector.harvest import dhash
 from detector.types import Box
 
 SIGNATURE_SIZE = (36, 80)  # w, h of the grey thumbnail
@@ -51,7 +52,4 @@ def look(image: np.ndarray, box: Box, grow: float = 0.5) -> int:
     x2, y2 = min(w, int(box.x2 + gx) + 1), min(h, int(box.y2 + gy) + 1)
     if x2 - x1 < 2 or y2 - y1 < 2:
         return 0
-    grey = cv2.cvtColor(image[y1:y2, x1:x2], cv2.COLOR_RGB2GRAY)
-    small = cv2.resize(grey, (9, 8), interpolation=cv2.INTER_AREA).astype(np.int16)
-    bits = (small[:, 1:] > small[:, :-1]).flatten()
-    return int(sum(1 << i for i, b in enumerate(bits) if b))
+    return dhash(image[y1:y2, x1:x2])

@@ -1,0 +1,49 @@
+"""agent/frames.py: the cheap image comparisons the daemon decides with (blank frames, changes, looks)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from agent.frames import is_blank, look, region_changed, screen_changed, signature
+from detector.types import Box
+
+
+def screen(seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    img = np.full((800, 400, 3), 90, np.uint8)
+    for _ in range(30):
+        x, y = rng.integers(0, 360), rng.integers(0, 760)
+        img[y : y + 40, x : x + 40] = rng.integers(0, 255, 3)
+    return img
+
+
+def test_blank_and_changed() -> None:
+    assert is_blank(signature(np.zeros((800, 400, 3), np.uint8)))
+    assert not is_blank(signature(screen()))
+    assert not screen_changed(signature(screen()), signature(screen()))
+    assert screen_changed(signature(screen(0)), signature(screen(1)))
+    assert screen_changed(None, signature(screen()))
+
+
+def test_region_changed_only_looks_around_the_box() -> None:
+    a = screen()
+    b = a.copy()
+    b[700:760, 300:360] = 255 - b[700:760, 300:360]  # far from the box
+    box = Box(20, 20, 80, 80)
+    assert not region_changed(a, b, box, threshold=10)
+    b[30:70, 30:70] = 255 - b[30:70, 30:70]
+    assert region_changed(a, b, box, threshold=10)
+
+
+def test_look_is_the_same_for_the_same_spot_whatever_else_changed() -> None:
+    a = screen()
+    a[90:170, 90:170] = np.linspace(0, 255, 80, dtype=np.uint8)[None, :, None]  # something at the spot
+    a[120:140, 95:165] = 20
+    b = a.copy()
+    box = Box(100, 100, 160, 160)
+    b[600:800, :] = 0  # the rest of the screen changed
+    assert look(a, box) == look(b, box)
+    c = a.copy()
+    c[90:170, 90:170] = c[90:170, 90:170][:, ::-1]  # what is at the spot changed
+    assert (look(a, box) ^ look(c, box)).bit_count() > 6
+    assert look(a, Box(0, 0, 1, 1)) >= 0  # a degenerate box never raises
