@@ -291,7 +291,8 @@ class DeviceWorker:
             "focused_after": package,
         }
         if package in STORE_PACKAGES:
-            self.state = tap_failed(self.state, target, look(frame.image, target.box), self.cfg.agent.temporal)
+            look_ = look(frame.image, target.box)
+            self.state = tap_failed(self.state, target, look_, self.cfg.agent.temporal, opened_store=True)
             self.device.back()
             self.stats.decoys += 1
             self._miss("decoy", frame, miss_rec)

@@ -7,7 +7,7 @@ Rules, in order (the frame rules are in ``decide.py``):
 3. After a tap, nothing for ``cooldown_s``.
 4. Never more than ``max_same_spot`` taps at one spot (within ``spot_radius_px``) while the screen does not change.
 5. Never more than ``max_taps_per_minute`` taps in any 60 s (a flood guard whatever the detector says).
-6. A spot whose tap changed nothing (or opened a store) ``dead_after`` times, each time looking the same (``look``:
+6. A spot whose tap opened a store once, or changed nothing ``dead_after`` times, each time looking the same (``look``:
    a perceptual hash of the target's surroundings, within ``LOOK_BITS`` bits), is never tapped again this run, even
    after the screen changed and came back: a "×2" on a game screen that the detector takes for a close must not be
    tapped every time the game returns. The daemon reports such taps with :func:`tap_failed`.
@@ -83,13 +83,17 @@ def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: floa
     return None
 
 
-def tap_failed(state: AgentState, target: TapDecision, look: int | None, cfg: TemporalConfig) -> AgentState:
-    """Record that the tap at ``target`` (looking like ``look``) changed nothing or opened a store."""
+def tap_failed(
+    state: AgentState, target: TapDecision, look: int | None, cfg: TemporalConfig, opened_store: bool = False
+) -> AgentState:
+    """Record that the tap at ``target`` (looking like ``look``) changed nothing, or opened a store: the worst
+    outcome, after which the spot is dead at once."""
     if look is None or cfg.dead_after == 0:
         return state
     old = _failed_at(state, target, look, cfg.spot_radius_px)
     rest = tuple(f for f in state.failed if f is not old)
-    spot = replace(old, count=old.count + 1) if old else FailedSpot(target.x, target.y, look)
+    count = cfg.dead_after if opened_store else (old.count + 1 if old else 1)
+    spot = FailedSpot(target.x, target.y, look, max(count, old.count if old else 0))
     return replace(state, failed=(*rest, spot)[-MAX_FAILED:])
 
 

@@ -166,7 +166,7 @@ def test_prove_loop_closes_more_novel_ads_after_fine_tuning(adb_server, tmp_path
     before, after = res.before, res.after
     assert res.harvested >= 2 and res.labelled >= 2, res
     assert before["timed_out"] >= 2, f"the installed model already closes the novel ads: {before}"
-    # measured at 120 s (README): 62% -> 92% closed; a 75 s run sees ~15 ads, so the bar here is lower
+    # measured at 120 s (README): 65% -> 89% closed; a 75 s run sees ~15 ads, so the bar here is lower
     assert after["closed_share"] >= before["closed_share"] + 0.1, (before, after)
     assert after["timed_out"] < before["timed_out"], (before, after)
     assert after["store_openings"] <= before["store_openings"], (before, after)

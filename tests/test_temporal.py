@@ -116,8 +116,15 @@ def test_failed_spot_with_the_same_look_is_not_tapped_again() -> None:
     # a real close that later appears at that spot looks different: tapped (already confirmed by the streak)
     action, state = step(state, target(), 30.0, True, CFG, other)
     assert action.kind == "tap"
+
     # one failure is not enough (a close tapped a moment too early), and the rule can be switched off
-    once = tap_failed(AgentState(), target(), look, CFG)
-    assert run([(target(), 0.0, True), (target(), 0.1, True)], state=once)[0] == ["confirm", "tap"]
+    def kinds(state: AgentState) -> list[str]:
+        a1, state = step(state, target(), 0.0, True, CFG, look)
+        a2, state = step(state, target(), 0.1, True, CFG, look)
+        return [a1.kind, a2.kind]
+
+    assert kinds(tap_failed(AgentState(), target(), look, CFG)) == ["confirm", "tap"]
+    # a tap that opened a store: dead at once
+    assert kinds(tap_failed(AgentState(), target(), look, CFG, opened_store=True)) == ["confirm", "wait"]
     off = TemporalConfig(dead_after=0)
     assert tap_failed(AgentState(), target(), look, off).failed == ()
