@@ -74,7 +74,7 @@ def _dets(ds: list[Detection]) -> list[dict[str, Any]]:
     ]
 
 
-def _look(frame: Frame, d: TapDecision | None) -> int | None:
+def _target_look(frame: Frame, d: TapDecision | None) -> int | None:
     return None if d is None else look(frame.image, d.box)
 
 
@@ -222,7 +222,7 @@ class DeviceWorker:
             now,
             screen_changed(self._sig_at_tap, sig),
             self.cfg.agent.temporal,
-            _look(frame, decision),
+            _target_look(frame, decision),
         )
         confirmations = 0
         while action.kind == "confirm" and confirmations < self.cfg.agent.temporal.confirm_frames:
@@ -236,7 +236,7 @@ class DeviceWorker:
                 time.monotonic(),
                 screen_changed(self._sig_at_tap, sig),
                 self.cfg.agent.temporal,
-                _look(frame, decision),
+                _target_look(frame, decision),
             )
         self.stats.ticks += 1
         record: dict[str, Any] = {
@@ -291,8 +291,8 @@ class DeviceWorker:
             "focused_after": package,
         }
         if package in STORE_PACKAGES:
-            look_ = look(frame.image, target.box)
-            self.state = tap_failed(self.state, target, look_, self.cfg.agent.temporal, opened_store=True)
+            spot_look = look(frame.image, target.box)
+            self.state = tap_failed(self.state, target, spot_look, self.cfg.agent.temporal, opened_store=True)
             self.device.back()
             self.stats.decoys += 1
             self._miss("decoy", frame, miss_rec)

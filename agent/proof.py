@@ -24,6 +24,7 @@ from agent.runlog import serial_dir_name
 from agent.sim.truth import label_from_sim_truth
 from detector.data import load_items
 from detector.engine import Detector
+from detector.errors import DatasetError
 from detector.harvest import harvest
 from detector.train import TrainConfig, train
 
@@ -93,7 +94,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print) -> ProofResult:
     lrep = label_from_sim_truth(dataset, {serial_dir_name(p.serial): p.events for p in before.phones})
     say(f"    {lrep.accepted} items accepted, {len(lrep.left)} left unreviewed")
     if lrep.accepted == 0:
-        raise RuntimeError("prove-loop: no harvested item could be labelled; nothing to learn from")
+        raise DatasetError(f"prove-loop: no harvested item in {dataset} could be labelled; nothing to learn from")
     synth = opts.synth
     if synth is None:
         from detector.synth.generate import synthesize
