@@ -20,7 +20,7 @@ from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
 from detector.evaluate import detect_all, score
-from detector.weights import load_weights, manifest_path, sha256_of
+from detector.weights import load_weights, manifest_path, sha256_of, write_manifest
 from policies.decide import PolicyConfig
 
 log = logging.getLogger(__name__)
@@ -68,8 +68,7 @@ class Comparison:
         }
 
 
-def _score(weights: Path, items, name: str, cfg: InferenceConfig, policy: PolicyConfig) -> SetScore:
-    det = Detector.load(weights, cfg)
+def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
     rep = score(items, detect_all(det, items, show_progress=False), policy)
     return SetScore(name, rep.screens, rep.tap_success, rep.false_tap_rate)
 
@@ -77,12 +76,13 @@ def _score(weights: Path, items, name: str, cfg: InferenceConfig, policy: Policy
 def compare(
     current: Path, new: Path, eval_sets: list[tuple[str, Path]], limit: int, cfg: InferenceConfig, policy: PolicyConfig
 ) -> Comparison:
+    cur_det, new_det = Detector.load(current, cfg), Detector.load(new, cfg)
     rows = []
     for name, root in eval_sets:
         items = load_items([root], "val")[: limit or None]
         if not items:
             raise DatasetError(f"{root}: no usable val items to compare on")
-        rows.append((_score(current, items, name, cfg, policy), _score(new, items, name, cfg, policy)))
+        rows.append((_score(cur_det, items, name, policy), _score(new_det, items, name, policy)))
     return Comparison(tuple(rows))
 
 
@@ -105,8 +105,6 @@ def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -
         "comparison": comparison.to_dict(),
         "history": [*parent_manifest.get("lineage", {}).get("history", []), cur_sha],
     }
-    mtmp = manifest_path(current).with_suffix(".json.tmp")
-    mtmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(tmp, current)
-    os.replace(mtmp, manifest_path(current))
+    write_manifest(current, manifest)
     return prev

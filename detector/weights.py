@@ -63,7 +63,11 @@ def save_weights(path: Path, model: torch.nn.Module, spec: ModelSpec, manifest: 
     tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save(payload, tmp)
     os.replace(tmp, path)
-    manifest["sha256"] = sha256_of(path)
+    write_manifest(path, {**manifest, "sha256": sha256_of(path)})
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    """Write the human-readable manifest beside weights file ``path`` atomically (temp file, then rename)."""
     mtmp = manifest_path(path).with_suffix(".json.tmp")
     mtmp.write_text(json.dumps(manifest, indent=2) + "\n")
     os.replace(mtmp, manifest_path(path))

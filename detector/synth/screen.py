@@ -298,12 +298,11 @@ def place_close(
 ) -> None:
     """Put a close button at ``where``: ``sprite`` when given, else one drawn in ``scheme`` (random when None)."""
     u = _u(c)
-    if sprite is not None:
-        pass
-    elif rng.random() < 0.08:
-        sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
-    else:
-        sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme)
+    if sprite is None:
+        if rng.random() < 0.08:
+            sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
+        else:
+            sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme)
     sw, sh = sprite.image.size
     m = rng.uniform(10, 60) * u
     top = rng.uniform(c.h * 0.035, c.h * 0.08)  # below the status bar
