@@ -144,6 +144,12 @@ def _focus(record: dict[str, Any], dets: list[tuple[str, float, Box]], w: int, h
     return w / 2, h / 2
 
 
+def crop_box(b: Box, x0: int, y0: int, w: int, h: int) -> Box | None:
+    """``b`` in the pixels of the ``w`` x ``h`` crop at (x0, y0); None when less than half of it is inside."""
+    c = Box(max(0, b.x1 - x0), max(0, b.y1 - y0), min(w, b.x2 - x0), min(h, b.y2 - y0))
+    return c if c.x2 - c.x1 >= 3 and c.y2 - c.y1 >= 3 and c.area >= 0.5 * b.area else None
+
+
 def _write_item(root: Path, item_id: str, image: np.ndarray, objects: list[GroundTruth], scores: list[float]) -> None:
     h, w = image.shape[:2]
     jpg = root / "JPEGImages" / f"{item_id}.jpg"
@@ -220,8 +226,8 @@ def harvest(run_dirs: list[Path], out: Path, show_progress: bool = True) -> Harv
         crop = frame[y0 : y0 + side, x0 : x0 + side]
         cobjs, cscores = [], []
         for lab, s, b in dets:
-            cb = Box(max(0, b.x1 - x0), max(0, b.y1 - y0), min(side, b.x2 - x0), min(side, b.y2 - y0))
-            if cb.x2 - cb.x1 >= 3 and cb.y2 - cb.y1 >= 3 and cb.area >= 0.5 * b.area:
+            cb = crop_box(b, x0, y0, side, side)
+            if cb is not None:
                 cobjs.append(GroundTruth(cb, lab))  # type: ignore[arg-type]
                 cscores.append(s)
         _write_item(out, f"{base_id}_crop", crop, cobjs, cscores)

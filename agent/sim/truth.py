@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from detector.harvest import load_manifest, save_manifest, write_split_lists
+from detector.harvest import crop_box, load_manifest, save_manifest, write_split_lists
 from detector.types import Box, GroundTruth
 from detector.voc import read_annotation, write_annotation
 
@@ -84,13 +84,7 @@ def _objects(truth: Truth, keep: list[GroundTruth]) -> list[GroundTruth]:
 
 
 def _shift(objs: list[GroundTruth], x0: int, y0: int, w: int, h: int) -> list[GroundTruth]:
-    out = []
-    for g in objs:
-        b = g.box
-        c = Box(max(0, b.x1 - x0), max(0, b.y1 - y0), min(w, b.x2 - x0), min(h, b.y2 - y0))
-        if c.x2 - c.x1 >= 3 and c.y2 - c.y1 >= 3 and c.area >= 0.5 * b.area:
-            out.append(GroundTruth(c, g.label))
-    return out
+    return [GroundTruth(c, g.label) for g in objs if (c := crop_box(g.box, x0, y0, w, h)) is not None]
 
 
 def label_from_sim_truth(dataset: Path, phones: dict[str, Path]) -> TruthLabelReport:
