@@ -89,3 +89,18 @@ def test_png_crlf_mangled_by_an_old_pty_is_repaired() -> None:
 def test_png_garbage_is_an_error(data: bytes, match: str) -> None:
     with pytest.raises(CaptureError, match=match):
         parse_png(data)
+
+
+def test_png_with_a_damaged_header_is_refused_before_decoding() -> None:
+    """Found by the fuzz test: OpenCV spent 3-6 s on a 91-byte PNG with one damaged byte."""
+    ok, enc = cv2.imencode(".png", np.zeros((4, 4, 3), np.uint8))
+    good = enc.tobytes()
+    bad = bytearray(good)
+    bad[25] = 212  # IHDR colour type
+    with pytest.raises(CaptureError, match="IHDR"):
+        parse_png(bytes(bad))
+    bad = bytearray(good)
+    bad[33] = 212  # the first byte of the IDAT chunk's length: it now claims 3.5 GB
+    with pytest.raises(CaptureError, match="runs past the end"):
+        parse_png(bytes(bad))
+    assert parse_png(good).shape == (4, 4, 3)
