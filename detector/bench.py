@@ -19,9 +19,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import torch
 
 from detector.engine import Detector
+from detector.runtime import TileRunner, TorchRunner
 from detector.synth import assets, screen
 
 TEMPLATE_SCALES = (24, 34, 46, 60, 78, 100, 125, 150)
@@ -88,6 +88,19 @@ def _peak_rss_of_detect(frames: list[np.ndarray], weights: Path, config: Path | 
     return max(before, after) / 1024.0
 
 
+def _model_ms(det: Detector, runner: TileRunner, imgs: list[np.ndarray]) -> float:
+    """Median ms per frame of ``runner`` alone over the tiles ``det`` cuts from ``imgs`` (same batches)."""
+    per_frame = []
+    for img in imgs:
+        tiles = det.plan(img.shape[1], img.shape[0])
+        batches = [det._cut(img, tiles[i : i + det.cfg.batch_size]) for i in range(0, len(tiles), det.cfg.batch_size)]
+        t0 = time.perf_counter()
+        for b in batches:
+            runner(b)
+        per_frame.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(per_frame)
+
+
 def run_bench(
     det: Detector,
     frames: int = 20,
@@ -107,6 +120,11 @@ def run_bench(
         pre.append(r.timings.preprocess_ms)
         model.append(r.timings.model_ms)
         post.append(r.timings.postprocess_ms)
+    eager_ms = None
+    if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
+        eager = TorchRunner(det.model, det.device)
+        eager(det._cut(imgs[0], det.plan(imgs[0].shape[1], imgs[0].shape[0])[: det.cfg.batch_size]))
+        eager_ms = round(_model_ms(det, eager, imgs), 1)
     templates = _templates()
     tm = []
     for img in imgs[: max(1, template_frames)]:
@@ -123,13 +141,15 @@ def run_bench(
         "tile_px": det.plan(1080, 2400)[0].size,
         "input_px": det.spec.input_size,
         "batch_size": det.cfg.batch_size,
-        "threads": torch.get_num_threads(),
+        "threads": det.threads,
         "device": str(det.device),
+        "runtime": det.runner.name,
         "median_ms": round(med, 1),
         "p90_ms": round(sorted(totals)[int(0.9 * (len(totals) - 1))], 1),
         "median_preprocess_ms": round(statistics.median(pre), 1),
         "median_model_ms": round(statistics.median(model), 1),
         "median_postprocess_ms": round(statistics.median(post), 1),
+        "median_model_ms_eager_torch": eager_ms,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
         "speedup_vs_template": round(tmed / med, 1),
@@ -138,11 +158,19 @@ def run_bench(
     rows = [
         ("frames (1080x2400, held-out layouts)", result["frames"]),
         ("tiles per frame / tile px -> input px", f"{tiles} / {result['tile_px']} -> {result['input_px']}"),
-        ("batch size / threads / device", f"{result['batch_size']} / {result['threads']} / {result['device']}"),
+        (
+            "batch size / threads / device / runtime",
+            f"{result['batch_size']} / {result['threads']} / {result['device']} / {result['runtime']}",
+        ),
         ("closebot median ms per frame (p90)", f"{result['median_ms']} ({result['p90_ms']})"),
         (
             "  pre-processing / model / post-processing",
             f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}",
+        ),
+        *(
+            [("  model in eager PyTorch (same tiles)", result["median_model_ms_eager_torch"])]
+            if eager_ms is not None
+            else []
         ),
         (
             "template matcher median ms per frame",

@@ -20,6 +20,7 @@ from torchvision.ops import batched_nms
 
 from detector.errors import ImageError, WeightsError
 from detector.model import ModelSpec, anchors_xyxy
+from detector.runtime import Runtime, make_runner
 from detector.tiling import Tile, merge_detections, plan_tiles
 from detector.types import CLASSES, Box, Detection
 from detector.weights import load_weights, model_from_weights
@@ -41,6 +42,7 @@ class InferenceConfig:
     max_detections: int = 300  # per frame, after NMS
     threads: int = 0  # 0: one per core, capped at 2
     torch_device: TorchDevice = "auto"
+    runtime: Runtime = "auto"  # auto: ONNX Runtime on CPU when installed, else PyTorch
 
 
 @dataclass(frozen=True)
@@ -87,15 +89,13 @@ class Detector:
         self.manifest = manifest or {}
         self.source = source
         self.device = resolve_device(cfg.torch_device)
+        self.threads = cfg.threads or max(1, min(2, os.cpu_count() or 1))
         if self.device.type == "cpu":
-            torch.set_num_threads(cfg.threads or max(1, min(2, os.cpu_count() or 1)))
-        self.model = model.eval().to(self.device).to(memory_format=torch.channels_last)
+            torch.set_num_threads(self.threads)
+        self.model = model.eval().to(self.device)
         self.anchors = anchors_xyxy(model, spec).to(self.device)
-        mean = torch.tensor(model.transform.image_mean, device=self.device).view(1, 3, 1, 1)
-        std = torch.tensor(model.transform.image_std, device=self.device).view(1, 3, 1, 1)
-        self._scale = (1.0 / (255.0 * std)).float()
-        self._shift = (-mean / std).float()
-        log.info("detector %s on %s, %d threads", source, self.device, torch.get_num_threads())
+        self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads)
+        log.info("detector %s on %s (%s), %d threads", source, self.device, self.runner.name, self.threads)
 
     @classmethod
     def load(cls, path: Path | str, cfg: InferenceConfig | None = None) -> Detector:
@@ -120,18 +120,10 @@ class Detector:
         return out
 
     @torch.inference_mode()
-    def _run(self, batch: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        x = torch.from_numpy(batch).to(self.device).permute(0, 3, 1, 2).float()
-        x = (x * self._scale + self._shift).contiguous(memory_format=torch.channels_last)
-        feats = list(self.model.backbone(x).values())
-        head = self.model.head(feats)
-        scores = torch.softmax(head["cls_logits"], dim=-1)
-        return head["bbox_regression"], scores
-
-    @torch.inference_mode()
     def _decode(self, tiles: list[Tile], reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
         s = self.spec.input_size
         n, a, _ = reg.shape
+        reg, scores = reg.to(self.anchors.device), scores.to(self.anchors.device)
         boxes = self.model.box_coder.decode_single(reg.reshape(-1, 4), self.anchors.repeat(n, 1)).reshape(n, a, 4)
         fg = scores[..., 1:]
         tile_idx, anchor_idx, cls_idx = torch.nonzero(fg > self.cfg.min_score, as_tuple=True)
@@ -168,7 +160,7 @@ class Detector:
             ta = time.perf_counter()
             batch = self._cut(image, tiles[i : i + self.cfg.batch_size])
             tb = time.perf_counter()
-            reg, sc = self._run(batch)
+            reg, sc = self.runner(batch)
             regs.append(reg)
             scs.append(sc)
             tc = time.perf_counter()

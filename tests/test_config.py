@@ -23,6 +23,10 @@ def test_shipped_config_loads():
         ("detector:\n  inference:\n    tile_size: big\n", ["detector.inference.tile_size", "'big'", "whole number"]),
         ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
         ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),
+        (
+            "detector:\n  inference:\n    runtime: tensorrt\n",
+            ["detector.inference.runtime", "'tensorrt'", "'onnxruntime'"],
+        ),
         ("detector:\n  inference:\n    min_overlap: 500\n", ["min_overlap", "500", "tile_size"]),
         ("policy: [1, 2]\n", ["policy", "mapping"]),
         ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),

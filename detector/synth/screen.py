@@ -19,7 +19,7 @@ from detector.synth import assets, elements
 from detector.synth.assets import AssetPool
 from detector.synth.elements import LabelledBox, Sprite, pick_font
 
-TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", "video")
+TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", "video", "feed", "store")
 VAL_LAYOUTS = ("dialog", "split", "chat")
 SCREEN_SIZES = ((1080, 2400), (1080, 2400), (1080, 2400), (720, 1600), (1440, 3120), (1080, 1920), (2400, 1080))
 
@@ -197,7 +197,7 @@ def decoys(
         if kind < 0.4:
             s = elements.draw_glyph_negative(rng, pool, size, color)
         elif kind < 0.6:
-            txt = rng.choice(("x2", "x3", "×2", "x10", "+", "1:22", "0:15", "5", "3", "+100", "×5", "+1"))
+            txt = rng.choice(TIMES + ("x2", "x10", "+", "5", "3", "+100", "×5", "+1", "×10", "2x", "Lv.5", "21:07"))
             s = elements.draw_text(rng, txt, pick_font(rng, pool.latin_fonts), size, color, label_ja=False)
         elif kind < 0.75:
             s = mahjong_tile(rng, pool, size)
@@ -692,6 +692,143 @@ def layout_chat(rng, pool, c):
     return None
 
 
+def _badge(rng: random.Random, pool: AssetPool, size: int) -> Sprite:
+    """A red notification badge with a count ("3", "99+"): round, small, near corners, never a button."""
+    txt = rng.choice(("1", "2", "3", "5", "9", "12", "99+", "N", "!"))
+    t = elements.draw_text(
+        rng, txt, pick_font(rng, pool.latin_fonts), int(size * 0.7), elements._grey(255), label_ja=False
+    )
+    w = max(size, t.image.width + size // 3)
+    img = Image.new("RGBA", (w, size), (0, 0, 0, 0))
+    ImageDraw.Draw(img).rounded_rectangle((0, 0, w - 1, size - 1), radius=size // 2, fill=(230, 40, 40, 255))
+    img.alpha_composite(t.image, ((w - t.image.width) // 2, max(0, (size - t.image.height) // 2)))
+    return Sprite(img, [])
+
+
+TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
+
+
+def layout_feed(rng, pool, c):
+    """No ad: a social or news feed (app bar, rows of avatar, name, text, time and action icons, bottom bar).
+    Small grey times, badges and icons sit where close and skip buttons would be: all hard negatives."""
+    dark = rng.random() < 0.35
+    c.img = Image.new("RGBA", (c.w, c.h), (24, 26, 30, 255) if dark else pale_color(rng))
+    ink = elements._grey(235) if dark else elements._grey(rng.randint(10, 60))
+    soft = elements._grey(150 if dark else 120)
+    u = _u(c)
+    bar_h = int(rng.uniform(110, 160) * u)
+    bar = Image.new("RGBA", (c.w, bar_h), elements.random_color(rng) if rng.random() < 0.5 else (0, 0, 0, 0))
+    c.place(Sprite(bar), 0, c.h * 0.03)
+    for x in (30 * u, c.w - 110 * u):
+        c.place(elements.draw_glyph_negative(rng, pool, int(rng.uniform(44, 72) * u), ink), x, c.h * 0.03 + bar_h * 0.2)
+    text_block(
+        rng,
+        pool,
+        c,
+        (int(130 * u), int(c.h * 0.03 + bar_h * 0.2), c.w - int(140 * u), int(c.h * 0.03 + bar_h)),
+        size=int(bar_h * 0.4),
+        color=ink,
+        lines=1,
+        japanese=rng.random() < 0.7,
+    )
+    y = int(c.h * 0.03 + bar_h + 20 * u)
+    while y < c.h * 0.86:
+        av = int(rng.uniform(70, 130) * u)
+        face = art(rng, pool, av, av)
+        mask = Image.new("L", (av, av), 0)
+        ImageDraw.Draw(mask).ellipse((0, 0, av - 1, av - 1), fill=255)
+        c.img.paste(face, (int(24 * u), y), mask)
+        if rng.random() < 0.3:
+            c.place(_badge(rng, pool, int(rng.uniform(28, 44) * u)), 24 * u + av * 0.7, y - 6 * u)
+        tx = int(24 * u + av + 24 * u)
+        size = int(rng.uniform(26, 48) * u)
+        lines = rng.randint(1, 3)
+        text_block(
+            rng,
+            pool,
+            c,
+            (tx, y, c.w - int(40 * u), y + int(size * 1.4 * (lines + 1))),
+            size=size,
+            color=ink,
+            lines=lines + 1,
+            japanese=rng.random() < 0.8,
+        )
+        t = elements.draw_text(
+            rng, rng.choice(TIMES), pick_font(rng, pool.ja_fonts), int(rng.uniform(20, 32) * u), soft
+        )
+        c.place(t, c.w - t.image.width - 30 * u, y)
+        row_h = int(size * 1.4 * (lines + 1) + 20 * u)
+        if rng.random() < 0.6:  # a picture in the post
+            ph = int(rng.uniform(200, 420) * u)
+            c.img.alpha_composite(art(rng, pool, c.w - tx - int(40 * u), ph), (tx, y + row_h))
+            row_h += ph + int(10 * u)
+        for i in range(rng.randint(0, 4)):  # like / reply / share icons with counts
+            ic = elements.draw_glyph_negative(rng, pool, int(rng.uniform(34, 54) * u), soft)
+            c.place(ic, tx + i * 170 * u, y + row_h)
+            if rng.random() < 0.6:
+                n = elements.draw_text(
+                    rng, str(rng.randint(1, 999)), pick_font(rng, pool.latin_fonts), int(28 * u), soft, label_ja=False
+                )
+                c.place(n, tx + i * 170 * u + 64 * u, y + row_h)
+        y += row_h + int(rng.uniform(70, 120) * u)
+    nav_y = int(c.h * 0.92)
+    for i in range(rng.randint(3, 5)):
+        c.place(
+            elements.draw_glyph_negative(rng, pool, int(rng.uniform(50, 72) * u), ink), c.w * (0.08 + i * 0.2), nav_y
+        )
+    return None
+
+
+def layout_store(rng, pool, c):
+    """No ad: an app-store page (what a wrong tap opens): icon, name, rating, install button, screenshots, text."""
+    c.img = Image.new("RGBA", (c.w, c.h), pale_color(rng) if rng.random() < 0.8 else (30, 30, 34, 255))
+    dark = c.img.getpixel((0, 0))[0] < 128
+    ink = elements._grey(235) if dark else elements._grey(30)
+    u = _u(c)
+    c.place(elements.draw_glyph_negative(rng, pool, int(56 * u), ink), 30 * u, c.h * 0.045)  # back / search
+    icon_px = int(rng.uniform(150, 240) * u)
+    icon = art(rng, pool, icon_px, icon_px)
+    mask = Image.new("L", icon.size, 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, icon_px - 1, icon_px - 1), radius=int(icon_px * 0.22), fill=255)
+    top = int(c.h * 0.1)
+    c.img.paste(icon, (int(40 * u), top), mask)
+    text_block(
+        rng,
+        pool,
+        c,
+        (int(80 * u) + icon_px, top, c.w - int(30 * u), top + icon_px),
+        size=int(rng.uniform(34, 52) * u),
+        color=ink,
+        lines=3,
+        japanese=rng.random() < 0.7,
+    )
+    y = top + icon_px + int(40 * u)
+    stats = rng.sample(("4.5★", "10万+", "3+", "1.2M", "★★★★☆", "120MB", "×2", "12:30"), 3)
+    for i, s_ in enumerate(stats):
+        t = elements.draw_text(rng, s_, pick_font(rng, pool.ja_fonts), int(rng.uniform(28, 40) * u), ink)
+        c.place(t, c.w * (0.08 + i * 0.32), y)
+    y += int(90 * u)
+    cta_button(rng, pool, c, c.w / 2, y, int(c.w * rng.uniform(0.8, 0.92)))
+    y += int(c.w * 0.25)
+    shot_w = int(c.w * rng.uniform(0.3, 0.45))
+    shot_h = int(shot_w * rng.uniform(1.4, 2.0))
+    for i in range(3):
+        if 40 * u + i * (shot_w + 20 * u) < c.w:
+            c.img.alpha_composite(art(rng, pool, shot_w, shot_h), (int(40 * u + i * (shot_w + 20 * u)), y))
+    y += shot_h + int(40 * u)
+    text_block(
+        rng,
+        pool,
+        c,
+        (int(40 * u), y, c.w - int(40 * u), int(c.h * 0.97)),
+        size=int(rng.uniform(26, 40) * u),
+        color=ink,
+        lines=rng.randint(2, 6),
+        japanese=rng.random() < 0.8,
+    )
+    return None
+
+
 LAYOUTS = {
     "card": layout_card,
     "fullscreen": layout_fullscreen,
@@ -699,6 +836,8 @@ LAYOUTS = {
     "text_wall": layout_text_wall,
     "game_ui": layout_game_ui,
     "video": layout_video,
+    "feed": layout_feed,
+    "store": layout_store,
     "dialog": layout_dialog,
     "split": layout_split,
     "chat": layout_chat,
@@ -711,6 +850,8 @@ def compose(rng: random.Random, pool: AssetPool, layout: str, size: tuple[int, i
     """One screen of ``layout`` at ``size``, with its labelled objects."""
     c = Canvas(*size)
     card = LAYOUTS[layout](rng, pool, c)
+    if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
+        decoys(rng, pool, c, rng.randint(1, 4))
     pale_bg = _is_pale(c.img)
     roll = rng.random()
     if layout in AD_LAYOUTS:

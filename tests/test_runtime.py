@@ -1,0 +1,76 @@
+"""The two places the network can run (eager PyTorch, ONNX Runtime) compute the same thing, and the choice between
+them follows the config: ``auto`` falls back to PyTorch without onnxruntime, an impossible choice is a clear error."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import astuple
+
+import numpy as np
+import pytest
+import torch
+
+from detector import runtime
+from detector.engine import Detector, InferenceConfig
+from detector.errors import WeightsError
+from detector.model import build_model
+from detector.synth import screen
+
+from .conftest import SHIPPED, TINY_SPEC
+from .test_shipped_weights import POOL
+
+pytest.importorskip("onnxruntime")
+
+
+def _tiles(n: int, size: int, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3), dtype=np.uint8)
+
+
+def test_onnx_and_torch_runners_agree_on_the_same_tiles():
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC).eval()
+    eager = runtime.TorchRunner(model, torch.device("cpu"))
+    onnx = runtime.OnnxRunner(model, TINY_SPEC.input_size, threads=1)
+    for n in (1, 5):  # the exported batch dimension is dynamic
+        batch = _tiles(n, TINY_SPEC.input_size, seed=n)
+        reg_t, sc_t = eager(batch)
+        reg_o, sc_o = onnx(batch)
+        assert reg_o.shape == reg_t.shape and sc_o.shape == sc_t.shape
+        assert torch.allclose(reg_o, reg_t, atol=1e-4)
+        assert torch.allclose(sc_o, sc_t, atol=1e-5)
+        assert torch.allclose(sc_o.sum(-1), torch.ones(sc_o.shape[:2]), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_shipped_model_detects_the_same_under_both_runtimes():
+    rng = random.Random(5)
+    c = screen.Canvas(1080, 2400)
+    c.img = screen.gradient(rng, 1080, 2400, pale=True)
+    screen.place_close(rng, POOL, c, "screen_tr", None, "dark_translucent")
+    image = np.asarray(c.img.convert("RGB"))
+    results = {}
+    for name in ("torch", "onnxruntime"):
+        det = Detector.load(SHIPPED, InferenceConfig(runtime=name))
+        assert det.runner.name == name
+        results[name] = det.detect(image).detections
+    a, b = results["torch"], results["onnxruntime"]
+    assert any(d.label == "close" and d.score > 0.5 for d in a)
+    assert [d.label for d in a] == [d.label for d in b]
+    for da, db in zip(a, b, strict=True):
+        assert abs(da.score - db.score) < 1e-3
+        assert max(abs(p - q) for p, q in zip(astuple(da.box), astuple(db.box), strict=True)) < 0.5
+
+
+def test_auto_falls_back_to_torch_without_onnxruntime(monkeypatch):
+    monkeypatch.setattr(runtime, "onnxruntime_available", lambda: False)
+    model = build_model(TINY_SPEC)
+    assert runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "auto", 1).name == "torch"
+    with pytest.raises(WeightsError, match="onnxruntime package is not installed"):
+        runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "onnxruntime", 1)
+
+
+def test_auto_picks_onnxruntime_on_cpu_and_refuses_it_on_cuda():
+    model = build_model(TINY_SPEC)
+    assert runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "auto", 1).name == "onnxruntime"
+    with pytest.raises(WeightsError, match="CPU only"):
+        runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cuda"), "onnxruntime", 1)
