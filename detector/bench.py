@@ -93,7 +93,8 @@ def _model_ms(det: Detector, runner: TileRunner, imgs: list[np.ndarray]) -> floa
     per_frame = []
     for img in imgs:
         tiles = det.plan(img.shape[1], img.shape[0])
-        batches = [det._cut(img, tiles[i : i + det.cfg.batch_size]) for i in range(0, len(tiles), det.cfg.batch_size)]
+        tiled, _ = det.cut(img, tiles)
+        batches = [tiled[i : i + det.cfg.batch_size] for i in range(0, len(tiles), det.cfg.batch_size)]
         t0 = time.perf_counter()
         for b in batches:
             runner(b)
@@ -123,7 +124,7 @@ def run_bench(
     eager_ms = None
     if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
         eager = TorchRunner(det.model, det.device)
-        eager(det._cut(imgs[0], det.plan(imgs[0].shape[1], imgs[0].shape[0])[: det.cfg.batch_size]))
+        eager(det.cut(imgs[0], det.plan(imgs[0].shape[1], imgs[0].shape[0]))[0][: det.cfg.batch_size])
         eager_ms = round(_model_ms(det, eager, imgs), 1)
     templates = _templates()
     tm = []

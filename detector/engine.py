@@ -105,22 +105,34 @@ class Detector:
     def plan(self, width: int, height: int) -> list[Tile]:
         return plan_tiles(width, height, self.cfg.tile_size, self.cfg.min_overlap, self.cfg.scale_with_screen)
 
-    def _cut(self, image: np.ndarray, tiles: list[Tile]) -> np.ndarray:
+    def cut(self, image: np.ndarray, tiles: list[Tile]) -> tuple[np.ndarray, np.ndarray]:
+        """Every tile of ``image`` at the model's input size, ``(N, s, s, 3)`` uint8, and per tile ``(x0, y0, sx,
+        sy)``: its origin in image pixels and image pixels per input pixel, so a box maps back exactly.
+
+        The image is resized once and the tiles are sliced from it: 3x cheaper than resizing 21 overlapping crops
+        one by one. A tile origin that falls between resized pixels is rounded, and the rounded origin reported."""
         s = self.spec.input_size
+        side = tiles[0].size  # plan_tiles gives every tile of a frame one side
         h, w = image.shape[:2]
+        if h < side or w < side:  # a screen smaller than a tile: pad grey
+            padded = np.full((max(h, side), max(w, side), 3), 114, dtype=np.uint8)
+            padded[:h, :w] = image
+            image, (h, w) = padded, padded.shape[:2]
+        sw, sh = max(s, round(w * s / side)), max(s, round(h * s / side))
+        if (sw, sh) != (w, h):
+            interp = cv2.INTER_AREA if side > s else cv2.INTER_LINEAR
+            image = cv2.resize(image, (sw, sh), interpolation=interp)
+        fx, fy = sw / w, sh / h
         out = np.empty((len(tiles), s, s, 3), dtype=np.uint8)
+        origins = np.empty((len(tiles), 4), dtype=np.float32)
         for i, t in enumerate(tiles):
-            patch = image[t.y : t.y + t.size, t.x : t.x + t.size]
-            if patch.shape[0] != t.size or patch.shape[1] != t.size:  # screen smaller than a tile: pad grey
-                padded = np.full((t.size, t.size, 3), 114, dtype=np.uint8)
-                padded[: patch.shape[0], : patch.shape[1]] = patch
-                patch = padded
-            interp = cv2.INTER_AREA if t.size > s else cv2.INTER_LINEAR
-            out[i] = cv2.resize(patch, (s, s), interpolation=interp)
-        return out
+            x, y = min(round(t.x * fx), sw - s), min(round(t.y * fy), sh - s)
+            out[i] = image[y : y + s, x : x + s]
+            origins[i] = (x / fx, y / fy, 1.0 / fx, 1.0 / fy)
+        return out, origins
 
     @torch.inference_mode()
-    def _decode(self, tiles: list[Tile], reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
+    def _decode(self, origins: np.ndarray, reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
         s = self.spec.input_size
         n, a, _ = reg.shape
         reg, scores = reg.to(self.anchors.device), scores.to(self.anchors.device)
@@ -134,9 +146,9 @@ class Detector:
             top = sel_scores.topk(self.cfg.max_candidates).indices
             tile_idx, anchor_idx, cls_idx, sel_scores = tile_idx[top], anchor_idx[top], cls_idx[top], sel_scores[top]
         sel_boxes = boxes[tile_idx, anchor_idx].clamp(0, s)
-        offs = torch.tensor([[t.x, t.y, t.x, t.y] for t in tiles], dtype=sel_boxes.dtype, device=sel_boxes.device)
-        scale = torch.tensor([t.size / s for t in tiles], dtype=sel_boxes.dtype, device=sel_boxes.device)
-        screen_boxes = sel_boxes * scale[tile_idx, None] + offs[tile_idx]
+        o = torch.from_numpy(origins).to(device=sel_boxes.device, dtype=sel_boxes.dtype)
+        offs, scale = o[:, [0, 1, 0, 1]], o[:, [2, 3, 2, 3]]
+        screen_boxes = sel_boxes * scale[tile_idx] + offs[tile_idx]
         keep = batched_nms(screen_boxes, sel_scores, cls_idx, self.cfg.nms_iou)[: self.cfg.max_detections]
         b, sc, c = screen_boxes[keep].cpu().tolist(), sel_scores[keep].cpu().tolist(), cls_idx[keep].cpu().tolist()
         dets = [Detection(Box(*bb), CLASSES[ci], float(sv)) for bb, sv, ci in zip(b, sc, c, strict=True)]
@@ -154,20 +166,16 @@ class Detector:
                 f"image is {w}x{h} ({h * w / 1e6:.0f} Mpx), more than the {MAX_PIXELS / 1e6:.0f} Mpx limit"
             )
         tiles = self.plan(w, h)
-        pre = model = post = 0.0
+        ta = time.perf_counter()
+        batch, origins = self.cut(image, tiles)
+        tb = time.perf_counter()
         regs, scs = [], []
         for i in range(0, len(tiles), self.cfg.batch_size):
-            ta = time.perf_counter()
-            batch = self._cut(image, tiles[i : i + self.cfg.batch_size])
-            tb = time.perf_counter()
-            reg, sc = self.runner(batch)
+            reg, sc = self.runner(batch[i : i + self.cfg.batch_size])
             regs.append(reg)
             scs.append(sc)
-            tc = time.perf_counter()
-            pre += tb - ta
-            model += tc - tb
-        tp = time.perf_counter()
-        dets = self._decode(tiles, torch.cat(regs), torch.cat(scs))
+        tc = time.perf_counter()
+        dets = self._decode(origins, torch.cat(regs), torch.cat(scs))
         dets = [
             Detection(
                 Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2)),
@@ -176,5 +184,5 @@ class Detector:
             )
             for d in dets
         ]
-        post = time.perf_counter() - tp
-        return DetectResult(w, h, dets, DetectTimings(len(tiles), pre * 1000, model * 1000, post * 1000))
+        td = time.perf_counter()
+        return DetectResult(w, h, dets, DetectTimings(len(tiles), (tb - ta) * 1000, (tc - tb) * 1000, (td - tc) * 1000))

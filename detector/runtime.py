@@ -1,6 +1,6 @@
 """Where the network's forward pass runs: eager PyTorch, or ONNX Runtime on CPU.
 
-Both runners take a batch of tiles as ``uint8`` NHWC (what :meth:`detector.engine.Detector._cut` produces) and
+Both runners take a batch of tiles as ``uint8`` NHWC (what :meth:`detector.engine.Detector.cut` produces) and
 return ``(bbox_regression, class_scores)`` tensors of shape ``(N, anchors, 4)`` and ``(N, anchors, classes + 1)``;
 decoding, NMS and merging stay in :mod:`detector.engine`, shared by both.
 

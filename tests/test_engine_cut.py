@@ -1,0 +1,64 @@
+"""The engine cuts tiles from one resized copy of the screen: every tile has the model's input size, and the origin
+and scale it reports map a pixel of the tile back to the screen pixel it came from (exact numbers, and a marker)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detector.engine import Detector, InferenceConfig
+
+SIZES = ((1080, 2400), (720, 1600), (1440, 3120), (2400, 1080), (300, 500))
+
+
+@pytest.fixture(scope="module")
+def det(tiny_weights) -> Detector:
+    return Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
+
+
+def test_origins_exact_numbers(det):
+    img = np.zeros((2400, 1080, 3), np.uint8)
+    tiles = det.plan(1080, 2400)
+    batch, origins = det.cut(img, tiles)
+    assert batch.shape == (21, 288, 288, 3) and batch.dtype == np.uint8
+    assert origins[1].tolist() == pytest.approx([300, 0, 480 / 288, 480 / 288])
+    assert origins[-1].tolist() == pytest.approx([600, 1920, 480 / 288, 480 / 288])
+    # 720x1600: 320-px tiles -> 288 (x0.9); the tile at y=183 starts at resized row round(164.7)=165 = 183.33 px
+    img = np.zeros((1600, 720, 3), np.uint8)
+    tiles = det.plan(720, 1600)
+    assert tiles[3].y == 183
+    _, origins = det.cut(img, tiles)
+    assert origins[3].tolist() == pytest.approx([0, 165 / 0.9, 1 / 0.9, 1 / 0.9])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_marker_maps_back_to_where_it_is(det, size):
+    w, h = size
+    x1, y1, x2, y2 = int(w * 0.45), int(h * 0.4), int(w * 0.45) + 40, int(h * 0.4) + 40
+    img = np.zeros((h, w, 3), np.uint8)
+    img[y1:y2, x1:x2] = 255
+    tiles = det.plan(w, h)
+    batch, origins = det.cut(img, tiles)
+    assert batch.shape[1:] == (288, 288, 3)
+    seen = 0
+    for t, tile_img, (ox, oy, sx, sy) in zip(tiles, batch, origins, strict=True):
+        if not (t.x <= x1 and x2 <= t.x + t.size and t.y <= y1 and y2 <= t.y + t.size):
+            continue
+        ys, xs = np.nonzero(tile_img[..., 0] > 127)
+        got = (ox + xs.min() * sx, oy + ys.min() * sy, ox + (xs.max() + 1) * sx, oy + (ys.max() + 1) * sy)
+        assert got == pytest.approx((x1, y1, x2, y2), abs=2.5)
+        seen += 1
+    assert seen >= 1
+
+
+def test_a_screen_smaller_than_a_tile_is_padded_grey(tiny_weights):
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", scale_with_screen=False))
+    img = np.zeros((300, 200, 3), np.uint8)
+    img[100:140, 50:90] = 255
+    tiles = det.plan(200, 300)
+    assert len(tiles) == 1
+    batch, ((ox, oy, sx, sy),) = det.cut(img, tiles)
+    assert (ox, oy) == (0, 0) and sx == pytest.approx(480 / 288)
+    assert batch[0, -1, -1].tolist() == [114, 114, 114]  # outside the screen
+    ys, xs = np.nonzero(batch[0, ..., 0] == 255)
+    assert (xs.min() * sx, ys.min() * sy) == pytest.approx((50, 100), abs=2.5)
