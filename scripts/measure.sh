@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Reproduces the numbers in README "Measured" for the shipped model (needs data/synth1 from `closebot synth
-# --out data/synth1 --n 8000 --seed 1` and, for the browser-rendered set, data/webeval from scripts/webeval.py).
+# Reproduces the numbers in README "Measured" for the shipped model (needs data/synth3 from `closebot synth
+# --out data/synth3 --n 7000 --seed 3` and, for the browser-rendered set, data/webeval from scripts/webeval.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${WEIGHTS:-weights/closebot-ssd.pt}
-closebot eval --data data/synth1 --limit 400 --weights "$W" --sweep --quiet --report weights/eval-synth-val.json | tee /tmp/eval-synth.txt
+closebot eval --data data/synth3 --limit 400 --weights "$W" --sweep --quiet --report weights/eval-synth-val.json | tee /tmp/eval-synth.txt
 if [ -d data/webeval ]; then
   closebot eval --data data/webeval --weights "$W" --sweep --quiet --report weights/eval-web.json | tee /tmp/eval-web.txt
 fi
