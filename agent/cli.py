@@ -542,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--synth", type=Path, default=None, help="synthetic dataset for the mix (default: generate)")
     pl.add_argument("--synth-n", type=int, default=160, help="screens to generate when --synth is not given")
     pl.add_argument("--steps", type=int, default=150, help="fine-tuning steps")
-    pl.add_argument("--harvest-repeat", type=int, default=6, help="each harvested item counts N times")
+    pl.add_argument("--harvest-repeat", type=int, default=3, help="each harvested item counts N times")
     pl.add_argument("--work", type=Path, default=None, help="output folder (default: RUN_DIR/prove-loop-<time>)")
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--adb-host", default=None)

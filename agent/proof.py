@@ -44,7 +44,7 @@ class ProofOptions:
     synth_n: int = 160
     steps: int = 150  # fine-tuning steps
     lr: float = 5e-4
-    harvest_repeat: int = 6
+    harvest_repeat: int = 3  # 6 over-fitted the current model to a few frames (README, prove-loop)
 
 
 @dataclass(frozen=True)

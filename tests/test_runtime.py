@@ -19,8 +19,6 @@ from detector.synth import screen
 from .conftest import SHIPPED, TINY_SPEC
 from .test_shipped_weights import POOL
 
-pytest.importorskip("onnxruntime")
-
 
 def _tiles(n: int, size: int, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3), dtype=np.uint8)
