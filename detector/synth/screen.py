@@ -22,6 +22,8 @@ from detector.synth.elements import LabelledBox, Sprite, pick_font
 TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", "video", "feed", "store")
 VAL_LAYOUTS = ("dialog", "split", "chat")
 SCREEN_SIZES = ((1080, 2400), (1080, 2400), (1080, 2400), (720, 1600), (1440, 3120), (1080, 1920), (2400, 1080))
+# Small times and counts that sit where buttons do (feeds, HUDs, chat): hard negatives, never targets.
+TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
 
 
 @dataclass
@@ -703,9 +705,6 @@ def _badge(rng: random.Random, pool: AssetPool, size: int) -> Sprite:
     ImageDraw.Draw(img).rounded_rectangle((0, 0, w - 1, size - 1), radius=size // 2, fill=(230, 40, 40, 255))
     img.alpha_composite(t.image, ((w - t.image.width) // 2, max(0, (size - t.image.height) // 2)))
     return Sprite(img, [])
-
-
-TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
 
 
 def layout_feed(rng, pool, c):
