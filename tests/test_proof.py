@@ -161,14 +161,7 @@ def test_prove_loop_closes_more_novel_ads_after_fine_tuning(adb_server, tmp_path
     from agent.proof import ProofOptions, prove_loop
 
     cfg = with_adb_port(load_config(), None, adb_server)
-    opts = ProofOptions(
-        work=tmp_path / "proof",
-        weights=Path(cfg.detector.weights),
-        seconds=75,
-        steps=120,
-        synth_n=160,
-        harvest_repeat=3,
-    )
+    opts = ProofOptions(work=tmp_path / "proof", weights=Path(cfg.detector.weights), seconds=75, steps=120)
     res = prove_loop(cfg, opts, say=lambda s: None)
     before, after = res.before, res.after
     assert res.harvested >= 2 and res.labelled >= 2, res
