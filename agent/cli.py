@@ -21,6 +21,11 @@ def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
             "--weights", type=Path, default=None, help="weights file (default: detector.weights in the config)"
         )
         p.add_argument(
+            "--verifier",
+            default=None,
+            help="verifier weights file, or 'none' for the SSD's scores alone (default: detector.verifier.weights)",
+        )
+        p.add_argument(
             "--torch-device",
             choices=("auto", "cpu", "cuda"),
             default=None,
@@ -39,7 +44,18 @@ def _detector(args: argparse.Namespace):
     if getattr(args, "torch_device", None):
         inf = dataclasses.replace(inf, torch_device=args.torch_device)
     weights = args.weights or Path(cfg.detector.weights)
-    return cfg, Detector.load(weights, inf)
+    return cfg, Detector.load(weights, inf, _verifier(args, cfg))
+
+
+def _verifier(args: argparse.Namespace, cfg):
+    """The verifier to use: --verifier FILE|none, else the config's (None when it is turned off)."""
+    from detector.verifier import Verifier
+
+    choice = getattr(args, "verifier", None)
+    if choice is not None:
+        return None if choice.lower() == "none" else Verifier.load(choice, cfg.detector.verifier.max_candidates)
+    path = cfg.detector.verifier_weights()
+    return Verifier.load(path, cfg.detector.verifier.max_candidates) if path else None
 
 
 # ------------------------------------------------------------------------------------------------------------ detect
@@ -173,6 +189,32 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_verifier(args: argparse.Namespace) -> int:
+    from agent.config import load_config
+    from detector.verifier_train import VerifierTrainConfig, train_verifier
+
+    detector = args.detector_weights or Path(load_config(args.config).detector.weights)
+    cfg = VerifierTrainConfig(
+        data=tuple(str(d) for d in args.data),
+        detector=str(detector),
+        out=str(args.out),
+        screens=args.screens,
+        val_screens=args.val_screens,
+        epochs=args.epochs,
+        lr=args.lr,
+        seed=args.seed,
+    )
+    res = train_verifier(cfg, show_progress=not args.quiet)
+    best = min(res["history"], key=lambda h: h["loss"])
+    print(
+        f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
+        + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
+        + f", non-targets passing {best['none_passed']:.4f}; mined in {res['mine_seconds']:.0f} s, "
+        f"{res['seconds']:.0f} s in all; verifier {args.out}"
+    )
+    return 0
+
+
 # -------------------------------------------------------------------------------------------------------------- eval
 
 
@@ -222,6 +264,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         weights=args.weights or Path(cfg.detector.weights),
         config=args.config,
         rss=not args.no_rss,
+        verifier_arg=args.verifier,
     )
     print(json.dumps(result, indent=2) if args.json else result["table"])
     return 0
@@ -371,7 +414,8 @@ def cmd_promote(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
     current = Path(args.current or cfg.detector.weights)
     sets = [(Path(d).name, Path(d)) for d in args.data]
-    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy)
+    verifier = _verifier(args, cfg)
+    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier)
     print(comp.table())
     if not comp.no_worse:
         print(f"not promoted: {args.new} is worse than {current} on at least one set")
@@ -387,7 +431,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
 def cmd_prove_loop(args: argparse.Namespace) -> int:
     from agent.proof import ProofOptions, prove_loop
 
-    cfg, _ = _agent_config(args)
+    cfg, det = _agent_config(args)
     weights = Path(args.weights) if args.weights else Path(cfg.detector.weights)
     work = args.work or Path(cfg.agent.run_dir) / ("prove-loop-" + time.strftime("%Y%m%d-%H%M%S"))
     opts = ProofOptions(
@@ -401,7 +445,7 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
         steps=args.steps,
         harvest_repeat=args.harvest_repeat,
     )
-    res = prove_loop(cfg, opts)
+    res = prove_loop(cfg, opts, verifier=det.verifier)
     print(res.table())
     print(f"harvested {res.harvested} frames, labelled {res.labelled} items, fine-tuned in {res.finetune_s:.0f} s")
     print(f"fine-tuned weights: {res.weights} (not installed; see closebot promote)")
@@ -453,6 +497,23 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)
+
+    tv = sub.add_parser(
+        "train-verifier", help="mine the detector's close/skip candidates and train the crop verifier on them"
+    )
+    tv.add_argument("--data", type=Path, action="append", required=True, help="VOC dataset folder (repeatable)")
+    tv.add_argument("--out", type=Path, required=True, help="verifier file to write (best epoch by validation loss)")
+    tv.add_argument(
+        "--detector-weights", type=Path, help="SSD whose candidates are mined (default: detector.weights in the config)"
+    )
+    tv.add_argument("--screens", type=int, default=4000, help="training screens to mine (0: all)")
+    tv.add_argument("--val-screens", type=int, default=300)
+    tv.add_argument("--epochs", type=int, default=12)
+    tv.add_argument("--lr", type=float, default=2e-3)
+    tv.add_argument("--seed", type=int, default=0)
+    tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
+    tv.add_argument("--quiet", action="store_true")
+    tv.set_defaults(func=cmd_train_verifier)
 
     e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")
     e.add_argument("--data", type=Path, action="append", required=True)
@@ -530,6 +591,9 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--limit", type=int, default=0, help="val screens per set (0: all)")
     pr.add_argument("--dry-run", action="store_true", help="compare only")
     pr.add_argument("--config", type=Path, default=None)
+    pr.add_argument(
+        "--verifier", default=None, help="verifier for both, or 'none' (default: detector.verifier.weights)"
+    )
     pr.set_defaults(func=cmd_promote)
 
     pl = sub.add_parser(

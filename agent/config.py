@@ -19,12 +19,23 @@ from policies.temporal import TemporalConfig
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "closebot-ssd.pt"
+DEFAULT_VERIFIER = Path(__file__).resolve().parent.parent / "weights" / "closebot-verifier.pt"
+
+
+@dataclass(frozen=True)
+class VerifierSection:
+    weights: str = str(DEFAULT_VERIFIER)  # "" turns the second look off
+    max_candidates: int = 32
 
 
 @dataclass(frozen=True)
 class DetectorSection:
     weights: str = str(DEFAULT_WEIGHTS)
     inference: InferenceConfig = field(default_factory=InferenceConfig)
+    verifier: VerifierSection = field(default_factory=VerifierSection)
+
+    def verifier_weights(self) -> str | None:
+        return self.verifier.weights or None
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.max_candidates": (1, 100_000),
     "detector.inference.max_detections": (1, 10_000),
     "detector.inference.threads": (0, 256),
+    "detector.verifier.max_candidates": (1, 1000),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),
     "policy.close_over_text_threshold": (0.0, 1.0),
@@ -182,9 +194,12 @@ def load_config(path: Path | str | None = None) -> Config:
         raise ConfigError(f"{p}: not valid YAML: {e}") from e
     cfg = _build(str(p), "", Config, data)
     cfg = dataclasses.replace(cfg, source=str(p))
-    if cfg.detector.weights and not Path(cfg.detector.weights).is_absolute():
-        cfg = dataclasses.replace(
-            cfg, detector=dataclasses.replace(cfg.detector, weights=str((p.parent / cfg.detector.weights).resolve()))
-        )
+    det = cfg.detector
+    if det.weights and not Path(det.weights).is_absolute():
+        det = dataclasses.replace(det, weights=str((p.parent / det.weights).resolve()))
+    if det.verifier.weights and not Path(det.verifier.weights).is_absolute():
+        ver = dataclasses.replace(det.verifier, weights=str((p.parent / det.verifier.weights).resolve()))
+        det = dataclasses.replace(det, verifier=ver)
+    cfg = dataclasses.replace(cfg, detector=det)
     _cross_checks(cfg)
     return cfg

@@ -27,6 +27,7 @@ from detector.engine import Detector
 from detector.errors import DatasetError
 from detector.harvest import harvest
 from detector.train import TrainConfig, train
+from detector.verifier import Verifier
 
 log = logging.getLogger(__name__)
 
@@ -81,11 +82,12 @@ def _run(cfg: Config, det: Detector, opts: ProofOptions, name: str) -> DemoResul
     return run_demo(cfg, det, opts.seconds, [opts.size], "novel", opts.seed, run_dir=str(opts.work / name))
 
 
-def prove_loop(cfg: Config, opts: ProofOptions, say=print) -> ProofResult:
+def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | None = None) -> ProofResult:
+    """``verifier``: the second look used before and after (the same one: only the SSD is fine-tuned)."""
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
     say(f"1/5 before: current weights, scenario 'novel', {opts.seconds:.0f} s")
-    before = _run(cfg, Detector.load(opts.weights, cfg.detector.inference), opts, "before")
+    before = _run(cfg, Detector.load(opts.weights, cfg.detector.inference, verifier), opts, "before")
     dataset = work / "harvested"
     say("2/5 harvest misses")
     hrep = harvest([before.root], dataset, show_progress=False)
@@ -130,7 +132,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print) -> ProofResult:
     finetune_s = time.monotonic() - t0
     say(f"    {finetune_s:.0f} s -> {out}")
     say(f"5/5 after: fine-tuned weights, the same scenario and seed, {opts.seconds:.0f} s")
-    after = _run(cfg, Detector.load(out, cfg.detector.inference), opts, "after")
+    after = _run(cfg, Detector.load(out, cfg.detector.inference, verifier), opts, "after")
     return ProofResult(
         before=before.phones[0].report.to_dict(),
         after=after.phones[0].report.to_dict(),

@@ -71,7 +71,9 @@ def template_match(
     return hits
 
 
-def _peak_rss_of_detect(frames: list[np.ndarray], weights: Path, config: Path | None) -> float:
+def _peak_rss_of_detect(
+    frames: list[np.ndarray], weights: Path, config: Path | None, verifier: str | None = None
+) -> float:
     """Peak RSS (MiB) of a `closebot detect` process over the given frames, read from the kernel's rusage."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
@@ -82,6 +84,8 @@ def _peak_rss_of_detect(frames: list[np.ndarray], weights: Path, config: Path | 
         cmd = [sys.executable, "-m", "agent.cli", "detect", *paths, "--json", "--weights", str(weights)]
         if config:
             cmd += ["--config", str(config)]
+        if verifier:
+            cmd += ["--verifier", verifier]
         before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=Path(__file__).resolve().parent.parent)
         after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -110,10 +114,12 @@ def run_bench(
     weights: Path | None = None,
     config: Path | None = None,
     rss: bool = True,
+    verifier_arg: str | None = None,
 ) -> dict:
+    """``verifier_arg``: the ``--verifier`` value the measured `closebot detect` process gets (None: the config's)."""
     imgs = bench_frames(frames, seed)
     det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
-    totals, pre, model, post = [], [], [], []
+    totals, pre, model, post, verify = [], [], [], [], []
     for img in imgs:
         t0 = time.perf_counter()
         r = det.detect(img)
@@ -121,6 +127,7 @@ def run_bench(
         pre.append(r.timings.preprocess_ms)
         model.append(r.timings.model_ms)
         post.append(r.timings.postprocess_ms)
+        verify.append(r.timings.verify_ms)
     eager_ms = None
     if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
         eager = TorchRunner(det.model, det.device)
@@ -150,11 +157,15 @@ def run_bench(
         "median_preprocess_ms": round(statistics.median(pre), 1),
         "median_model_ms": round(statistics.median(model), 1),
         "median_postprocess_ms": round(statistics.median(post), 1),
+        "verifier": det.verifier.source if det.verifier else None,
+        "median_verify_ms": round(statistics.median(verify), 1),
         "median_model_ms_eager_torch": eager_ms,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
         "speedup_vs_template": round(tmed / med, 1),
-        "peak_rss_detect_mib": round(_peak_rss_of_detect(imgs[:5], weights, config), 0) if rss and weights else None,
+        "peak_rss_detect_mib": (
+            round(_peak_rss_of_detect(imgs[:5], weights, config, verifier_arg), 0) if rss and weights else None
+        ),
     }
     rows = [
         ("frames (1080x2400, held-out layouts)", result["frames"]),
@@ -165,8 +176,9 @@ def run_bench(
         ),
         ("closebot median ms per frame (p90)", f"{result['median_ms']} ({result['p90_ms']})"),
         (
-            "  pre-processing / model / post-processing",
-            f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}",
+            "  pre-processing / model / post-processing / verifier",
+            f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}"
+            f" / {result['median_verify_ms'] if det.verifier else 'off'}",
         ),
         *(
             [("  model in eager PyTorch (same tiles)", result["median_model_ms_eager_torch"])]

@@ -23,6 +23,7 @@ from detector.model import ModelSpec, anchors_xyxy
 from detector.runtime import Runtime, make_runner
 from detector.tiling import Tile, merge_detections, plan_tiles
 from detector.types import CLASSES, Box, Detection
+from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,11 @@ class DetectTimings:
     preprocess_ms: float
     model_ms: float
     postprocess_ms: float
+    verify_ms: float = 0.0  # the verifier's second look at close/skip candidates (0 without one)
 
     @property
     def total_ms(self) -> float:
-        return self.preprocess_ms + self.model_ms + self.postprocess_ms
+        return self.preprocess_ms + self.model_ms + self.postprocess_ms + self.verify_ms
 
 
 @dataclass(frozen=True)
@@ -83,8 +85,10 @@ class Detector:
         cfg: InferenceConfig,
         manifest: dict | None = None,
         source: str = "<memory>",
+        verifier: Verifier | None = None,
     ) -> None:
         self.cfg = cfg
+        self.verifier = verifier
         self.spec = spec
         self.manifest = manifest or {}
         self.source = source
@@ -95,12 +99,24 @@ class Detector:
         self.model = model.eval().to(self.device)
         self.anchors = anchors_xyxy(model, spec).to(self.device)
         self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads)
-        log.info("detector %s on %s (%s), %d threads", source, self.device, self.runner.name, self.threads)
+        log.info(
+            "detector %s on %s (%s), %d threads, verifier %s",
+            source,
+            self.device,
+            self.runner.name,
+            self.threads,
+            verifier.source if verifier else "none",
+        )
 
     @classmethod
-    def load(cls, path: Path | str, cfg: InferenceConfig | None = None) -> Detector:
+    def load(
+        cls, path: Path | str, cfg: InferenceConfig | None = None, verifier: Path | str | Verifier | None = None
+    ) -> Detector:
+        """The detector in weights file ``path``, with the verifier in file ``verifier`` (or that object) if given."""
         w = load_weights(path)
-        return cls(model_from_weights(w), w.spec, cfg or InferenceConfig(), w.manifest, str(path))
+        if isinstance(verifier, str | Path):
+            verifier = Verifier.load(verifier)
+        return cls(model_from_weights(w), w.spec, cfg or InferenceConfig(), w.manifest, str(path), verifier)
 
     def plan(self, width: int, height: int) -> list[Tile]:
         return plan_tiles(width, height, self.cfg.tile_size, self.cfg.min_overlap, self.cfg.scale_with_screen)
@@ -185,4 +201,8 @@ class Detector:
             for d in dets
         ]
         td = time.perf_counter()
-        return DetectResult(w, h, dets, DetectTimings(len(tiles), (tb - ta) * 1000, (tc - tb) * 1000, (td - tc) * 1000))
+        if self.verifier is not None:
+            dets = self.verifier.rescore(image, dets)
+        te = time.perf_counter()
+        timings = DetectTimings(len(tiles), (tb - ta) * 1000, (tc - tb) * 1000, (td - tc) * 1000, (te - td) * 1000)
+        return DetectResult(w, h, dets, timings)

@@ -20,6 +20,7 @@ from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
 from detector.evaluate import detect_all, score
+from detector.verifier import Verifier
 from detector.weights import load_weights, manifest_path, sha256_of, write_manifest
 from policies.decide import PolicyConfig
 
@@ -74,9 +75,16 @@ def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
 
 
 def compare(
-    current: Path, new: Path, eval_sets: list[tuple[str, Path]], limit: int, cfg: InferenceConfig, policy: PolicyConfig
+    current: Path,
+    new: Path,
+    eval_sets: list[tuple[str, Path]],
+    limit: int,
+    cfg: InferenceConfig,
+    policy: PolicyConfig,
+    verifier: Verifier | None = None,
 ) -> Comparison:
-    cur_det, new_det = Detector.load(current, cfg), Detector.load(new, cfg)
+    """Both SSDs judged on the same sets, each with the same ``verifier`` (the one that will run with either)."""
+    cur_det, new_det = Detector.load(current, cfg, verifier), Detector.load(new, cfg, verifier)
     rows = []
     for name, root in eval_sets:
         items = load_items([root], "val")[: limit or None]

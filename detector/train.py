@@ -333,7 +333,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
                 "input_size": spec.input_size,
                 "tile": asdict(InferenceConfig()),
                 "anchors_px": list(spec.anchor_px),
-                "data": {"dirs": list(cfg.data), "recipes": _recipes(roots)},
+                "data": {"dirs": list(cfg.data), "recipes": recipes(roots)},
                 "train": {k: v for k, v in asdict(cfg).items() if k != "spec"},
                 "epoch": epoch,
                 "train_seconds": round(sum(h.seconds for h in history), 1),
@@ -360,7 +360,8 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     return history
 
 
-def _recipes(roots: list[Path]) -> list[dict]:
+def recipes(roots: list[Path]) -> list[dict]:
+    """The generator recipe (seed, layouts, held-out assets) of each dataset, for manifests."""
     out = []
     for r in roots:
         p = r / "recipe.json"

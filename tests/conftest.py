@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "weights" / "closebot-ssd.pt"
+VERIFIER = REPO / "weights" / "closebot-verifier.pt"
 TINY_SPEC = ModelSpec(widths=(8, 8, 16, 16, 16))
 
 

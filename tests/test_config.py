@@ -12,8 +12,16 @@ REPO = Path(__file__).resolve().parent.parent
 def test_shipped_config_loads():
     cfg = load_config(REPO / "config.yaml")
     assert cfg.detector.inference.tile_size == 480
-    assert cfg.policy.close_threshold == 0.8
+    assert cfg.policy.close_threshold == 0.7
     assert Path(cfg.detector.weights).is_absolute()
+    assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
+
+
+def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path):
+    (tmp_path / "a.yaml").write_text("detector:\n  verifier:\n    weights: w/v.pt\n")
+    assert load_config(tmp_path / "a.yaml").detector.verifier_weights() == str(tmp_path / "w" / "v.pt")
+    (tmp_path / "b.yaml").write_text("detector:\n  verifier:\n    weights: ''\n")
+    assert load_config(tmp_path / "b.yaml").detector.verifier_weights() is None
 
 
 @pytest.mark.parametrize(
@@ -29,6 +37,10 @@ def test_shipped_config_loads():
         ),
         ("detector:\n  inference:\n    min_overlap: 500\n", ["min_overlap", "500", "tile_size"]),
         ("policy: [1, 2]\n", ["policy", "mapping"]),
+        (
+            "detector:\n  verifier:\n    max_candidates: 0\n",
+            ["detector.verifier.max_candidates=0", "between 1 and 1000"],
+        ),
         ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),
         ("detector: {inference: {tile_size: 480}\n", ["not valid YAML"]),
     ],

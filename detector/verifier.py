@@ -1,0 +1,209 @@
+"""A second look at every close/skip candidate: a small CNN on a full-resolution crop around its box.
+
+The SSD sees the screen at 0.6 scale in 480-px tiles, so a 24-px close is 14 input pixels to it, and a lone 区, a
+countdown ring or an avatar can pass for one. The verifier cuts each candidate from the *original* screen with
+context around it (``context`` times its box), resizes that to ``input_size`` and says ``none``, ``close`` or
+``skip``. The candidate's score becomes the geometric mean of the SSD's score and the verifier's probability for the
+SSD's label, so a tap needs both to agree. ``ja_char`` boxes are never touched.
+
+Its weights are a separate file (``closebot-verifier/1``): a state dict, the spec, and a manifest naming the SSD whose
+candidates it was trained on, read with ``torch.load(weights_only=True)`` and checked against the ``.json`` beside it
+like the detector's weights.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import pickle
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from detector.errors import WeightsError
+from detector.types import Box, Detection
+from detector.weights import manifest_path, sha256_of
+
+log = logging.getLogger(__name__)
+FORMAT = "closebot-verifier/1"
+VERIFIER_CLASSES = ("none", "close", "skip")
+
+
+@dataclass(frozen=True)
+class VerifierSpec:
+    input_size: int = 64
+    context: float = 2.0  # crop side = context x the longer side of the candidate's box
+    min_crop_px: float = 16.0  # never crop less than this many screen pixels
+    widths: tuple[int, ...] = (24, 48, 96, 160)
+    classes: tuple[str, ...] = field(default=VERIFIER_CLASSES)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> VerifierSpec:
+        return cls(
+            input_size=int(d["input_size"]),
+            context=float(d["context"]),
+            min_crop_px=float(d["min_crop_px"]),
+            widths=tuple(int(w) for w in d["widths"]),
+            classes=tuple(d["classes"]),
+        )
+
+
+def _block(cin: int, cout: int, stride: int) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class VerifierNet(nn.Module):
+    """64x64 RGB uint8 crops (NHWC) -> logits over ``none, close, skip``. About 20 M multiply-adds a crop."""
+
+    def __init__(self, spec: VerifierSpec) -> None:
+        super().__init__()
+        w0, w1, w2, w3 = spec.widths
+        self.features = nn.Sequential(
+            _block(3, w0, 2),  # 32x32
+            _block(w0, w1, 2),  # 16x16
+            _block(w1, w1, 1),
+            _block(w1, w2, 2),  # 8x8
+            _block(w2, w2, 1),
+            _block(w2, w3, 2),  # 4x4
+            _block(w3, w3, 1),
+        )
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(2 * w3, len(spec.classes)))
+        self.register_buffer("mean", torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1) * 255, persistent=False)
+        self.register_buffer("std", torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1) * 255, persistent=False)
+
+    def forward(self, crops: Tensor) -> Tensor:
+        """``crops``: (N, H, W, 3) uint8."""
+        x = crops.permute(0, 3, 1, 2).float()
+        x = ((x - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
+        f = self.features(x)
+        pooled = torch.cat([f.mean(dim=(2, 3)), f.amax(dim=(2, 3))], dim=1)
+        return self.classifier(pooled)
+
+
+def crop_box(image: np.ndarray, box: Box, spec: VerifierSpec) -> np.ndarray:
+    """The square around ``box`` that the verifier looks at, ``(s, s, 3)`` uint8; grey past the image's edges."""
+    s = spec.input_size
+    cx, cy = box.center
+    side = max(spec.min_crop_px, spec.context * max(box.width, box.height))
+    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
+    n = max(1, int(round(side)))
+    h, w = image.shape[:2]
+    part = image[max(0, y0) : max(0, min(h, y0 + n)), max(0, x0) : max(0, min(w, x0 + n))]
+    if part.shape[:2] != (n, n):  # the square reaches past an edge: pad with grey
+        sq = np.full((n, n, 3), 114, dtype=np.uint8)
+        if part.size:
+            sq[max(0, -y0) : max(0, -y0) + part.shape[0], max(0, -x0) : max(0, -x0) + part.shape[1]] = part
+        part = sq
+    return cv2.resize(part, (s, s), interpolation=cv2.INTER_AREA if n > s else cv2.INTER_LINEAR)
+
+
+@dataclass(frozen=True)
+class LoadedVerifier:
+    path: Path
+    spec: VerifierSpec
+    state_dict: dict[str, Tensor]
+    manifest: dict[str, Any]
+
+
+def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    manifest = {**manifest, "format": FORMAT, "spec": spec.to_dict(), "torch": torch.__version__}
+    payload = {
+        "format": FORMAT,
+        "spec": spec.to_dict(),
+        "manifest_json": json.dumps(manifest),
+        "state_dict": {k: v.detach().cpu() for k, v in net.state_dict().items()},
+    }
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(payload, tmp)
+    os.replace(tmp, path)
+    side = manifest_path(path)
+    side.with_suffix(".json.tmp").write_text(json.dumps({**manifest, "sha256": sha256_of(path)}, indent=2) + "\n")
+    os.replace(side.with_suffix(".json.tmp"), side)
+
+
+def load_verifier(path: Path | str) -> LoadedVerifier:
+    """Read a verifier file safely; every way it can be wrong is a WeightsError naming the file."""
+    path = Path(path)
+    if not path.is_file():
+        raise WeightsError(f"{path}: verifier weights file not found")
+    side = manifest_path(path)
+    digest = sha256_of(path)
+    if side.is_file():
+        try:
+            expected = json.loads(side.read_text()).get("sha256")
+        except (json.JSONDecodeError, OSError) as e:
+            raise WeightsError(f"{side}: unreadable manifest ({e})") from e
+        if expected and expected != digest:
+            raise WeightsError(f"{path}: sha256 differs from {side.name}: the file was modified or truncated")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as e:
+        raise WeightsError(f"{path}: refused to load: the file holds objects other than tensors and plain data") from e
+    except (RuntimeError, EOFError, OSError, ValueError) as e:
+        raise WeightsError(f"{path}: not a readable verifier file (truncated or corrupt): {e}") from e
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise WeightsError(f"{path}: not a closebot verifier file (expected format {FORMAT!r})")
+    try:
+        spec = VerifierSpec.from_dict(payload["spec"])
+        manifest = {**json.loads(payload["manifest_json"]), "sha256": digest}
+        state = payload["state_dict"]
+    except (KeyError, TypeError, ValueError) as e:
+        raise WeightsError(f"{path}: incomplete verifier file ({e})") from e
+    if tuple(spec.classes) != VERIFIER_CLASSES:
+        raise WeightsError(
+            f"{path}: verifier for classes {list(spec.classes)}, closebot needs {list(VERIFIER_CLASSES)}"
+        )
+    return LoadedVerifier(path, spec, state, manifest)
+
+
+class Verifier:
+    """Rescoring of close/skip detections; ``max_candidates`` best-scored ones per frame are looked at, the rest are
+    dropped (a frame with more candidates than that is not an ad worth a tap)."""
+
+    def __init__(
+        self, net: VerifierNet, spec: VerifierSpec, max_candidates: int = 32, source: str = "<memory>"
+    ) -> None:
+        self.net = net.eval()
+        self.spec = spec
+        self.max_candidates = max_candidates
+        self.source = source
+
+    @classmethod
+    def load(cls, path: Path | str, max_candidates: int = 32) -> Verifier:
+        lv = load_verifier(path)
+        net = VerifierNet(lv.spec)
+        try:
+            net.load_state_dict(lv.state_dict, strict=True)
+        except RuntimeError as e:
+            raise WeightsError(f"{lv.path}: tensors do not fit the network described in the file: {e}") from e
+        return cls(net, lv.spec, max_candidates, str(path))
+
+    @torch.inference_mode()
+    def probabilities(self, crops: np.ndarray) -> np.ndarray:
+        """(N, 3) probabilities over ``none, close, skip`` for (N, s, s, 3) uint8 crops."""
+        if len(crops) == 0:
+            return np.zeros((0, len(VERIFIER_CLASSES)), dtype=np.float32)
+        return torch.softmax(self.net(torch.from_numpy(np.ascontiguousarray(crops))), dim=1).numpy()
+
+    def rescore(self, image: np.ndarray, dets: list[Detection]) -> list[Detection]:
+        """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label)."""
+        targets = sorted((d for d in dets if d.label in ("close", "skip")), key=lambda d: -d.score)
+        kept = targets[: self.max_candidates]
+        if len(targets) > len(kept):
+            log.debug("verifier: %d candidates, looked at the best %d", len(targets), len(kept))
+        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in kept])) if kept else None
+        out = [d for d in dets if d.label not in ("close", "skip")]
+        for i, d in enumerate(kept):
+            p = float(probs[i, VERIFIER_CLASSES.index(d.label)])
+            out.append(replace(d, score=float(np.sqrt(d.score * p))))
+        return sorted(out, key=lambda d: -d.score)

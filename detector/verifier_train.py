@@ -1,0 +1,267 @@
+"""``closebot train-verifier``: mine the detector's own close/skip candidates on VOC screens and fit the verifier.
+
+Mining runs the installed SSD over training screens (low ``min_score``, so the crops span the scores where decisions
+are made) and labels every candidate by the ground truth: ``close``/``skip`` when it overlaps a true button of that
+class (IoU >= ``pos_iou``), ``none`` when its centre lies on no true button; in between it is left out (a loose box
+on a real button is neither). To these come jittered crops of every true button (what the SSD found too weakly to
+propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cached beside the output (``OUT.mined.npz``)
+so a second run with other training settings does not mine again.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from detector.data import augment, load_items, read_image
+from detector.engine import Detector, InferenceConfig
+from detector.errors import DatasetError, TrainingError
+from detector.train import recipes
+from detector.types import Box, Detection
+from detector.verifier import VERIFIER_CLASSES, VerifierNet, VerifierSpec, crop_box, save_verifier
+from detector.voc import VocItem
+from detector.weights import sha256_of
+
+log = logging.getLogger(__name__)
+NONE, CLOSE, SKIP = range(3)
+
+
+@dataclass(frozen=True)
+class VerifierTrainConfig:
+    data: tuple[str, ...]
+    detector: str  # the SSD weights whose candidates are mined
+    out: str
+    screens: int = 4000  # training screens mined (0: all)
+    val_screens: int = 300  # the last ones of val.txt, for choosing the epoch (eval reports use the first 400)
+    epochs: int = 12
+    batch_size: int = 128
+    lr: float = 2e-3
+    weight_decay: float = 5e-4
+    seed: int = 0
+    mine_min_score: float = 0.1
+    pos_iou: float = 0.4
+    gt_jitter: int = 2  # jittered crops per true close/skip, besides the exact one
+    text_negatives: int = 2  # ja_char crops per screen
+    random_negatives: int = 1  # random spots per screen
+    max_per_screen: int = 40  # SSD candidates per screen, best first (the runtime looks at 32)
+    spec: VerifierSpec = field(default_factory=VerifierSpec)
+
+
+@dataclass
+class CropSet:
+    crops: np.ndarray  # (N, s, s, 3) uint8
+    labels: np.ndarray  # (N,) int64 indices into VERIFIER_CLASSES
+    source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def counts(self) -> dict[str, int]:
+        return {c: int((self.labels == i).sum()) for i, c in enumerate(VERIFIER_CLASSES)}
+
+    def save(self, path: Path) -> None:
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, crops=self.crops, labels=self.labels, source=self.source)
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> CropSet:
+        with np.load(path) as z:
+            return cls(z["crops"], z["labels"], z["source"])
+
+
+def label_candidate(det: Detection, truths: list[tuple[Box, int]], pos_iou: float) -> int | None:
+    """The verifier's label for one SSD candidate, or None when it is ambiguous (a loose box on a true button)."""
+    best, cls = 0.0, NONE
+    for box, c in truths:
+        v = det.box.iou(box)
+        if v > best:
+            best, cls = v, c
+    if best >= pos_iou:
+        return cls
+    if any(box.contains(*det.box.center) for box, _ in truths):
+        return None
+    return NONE
+
+
+def _jitter(rng: random.Random, b: Box, amount: float = 0.15) -> Box:
+    w, h = b.width, b.height
+    cx, cy = b.center
+    cx += rng.uniform(-amount, amount) * w
+    cy += rng.uniform(-amount, amount) * h
+    s = rng.uniform(0.85, 1.2)
+    return Box(cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2)
+
+
+def mine(
+    detector: Detector,
+    items: list[VocItem],
+    spec: VerifierSpec,
+    cfg: VerifierTrainConfig,
+    seed: int,
+    desc: str,
+    show_progress: bool = True,
+) -> CropSet:
+    rng = random.Random(seed)
+    crops: list[np.ndarray] = []
+    labels: list[int] = []
+    source: list[int] = []
+
+    def add(img: np.ndarray, box: Box, label: int, src: int) -> None:
+        crops.append(crop_box(img, box, spec))
+        labels.append(label)
+        source.append(src)
+
+    for item in tqdm(items, desc=desc, leave=False, disable=not show_progress):
+        img = read_image(item.image_path)
+        h, w = img.shape[:2]
+        truths = [(g.box, CLOSE if g.label == "close" else SKIP) for g in item.objects if g.label in ("close", "skip")]
+        cands = [d for d in detector.detect(img).detections if d.label in ("close", "skip")]
+        for d in sorted(cands, key=lambda d: -d.score)[: cfg.max_per_screen]:
+            lab = label_candidate(d, truths, cfg.pos_iou)
+            if lab is not None:
+                add(img, d.box, lab, 0)
+        for box, c in truths:
+            add(img, box, c, 1)
+            for _ in range(cfg.gt_jitter):
+                add(img, _jitter(rng, box), c, 1)
+        texts = [g.box for g in item.objects if g.label == "ja_char"]
+        for box in rng.sample(texts, min(cfg.text_negatives, len(texts))):
+            if not any(t.contains(*box.center) for t, _ in truths):
+                add(img, _jitter(rng, box, 0.1), NONE, 2)
+        for _ in range(cfg.random_negatives):
+            side = rng.uniform(20, 150)
+            x, y = rng.uniform(0, max(1.0, w - side)), rng.uniform(0, max(1.0, h - side))
+            b = Box(x, y, x + side, y + side)
+            if not any(t.contains(*b.center) for t, _ in truths):
+                add(img, b, NONE, 3)
+    if not crops:
+        raise DatasetError("mining found no crops: no screens or no objects in them")
+    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
+
+
+def _batches(n: int, size: int, rng: np.random.Generator | None):
+    idx = rng.permutation(n) if rng is not None else np.arange(n)
+    for i in range(0, n, size):
+        yield idx[i : i + size]
+
+
+def _augment_batch(rng: random.Random, crops: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    out = np.empty_like(crops)
+    for i in range(len(crops)):
+        c = augment(rng, crops[i])
+        if labels[i] != SKIP and rng.random() < 0.5:  # a mirrored ">>" is no skip; a mirrored x is still a close
+            c = c[:, ::-1]
+        out[i] = c
+    return out
+
+
+@torch.inference_mode()
+def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> dict:
+    """Loss, per-class recall and, the number that matters, how many ``none`` crops still pass as a target."""
+    net.eval()
+    probs = []
+    for idx in _batches(len(data), batch_size, None):
+        probs.append(torch.softmax(net(torch.from_numpy(data.crops[idx])), dim=1))
+    p = torch.cat(probs)
+    y = torch.from_numpy(data.labels)
+    loss = float(nn.functional.nll_loss(torch.log(p.clamp_min(1e-8)), y))
+    pred = p.argmax(1)
+    recall = {
+        c: float((pred[y == i] == i).float().mean()) if (y == i).any() else float("nan")
+        for i, c in enumerate(VERIFIER_CLASSES)
+    }
+    none_mask = y == NONE
+    passed = float((p[none_mask][:, 1:].max(1).values >= 0.5).float().mean()) if none_mask.any() else float("nan")
+    return {"loss": loss, "recall": recall, "none_passed": passed, "n": len(data)}
+
+
+def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
+    """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``."""
+    out = Path(cfg.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    roots = [Path(d) for d in cfg.data]
+    spec = cfg.spec
+    torch.manual_seed(cfg.seed)
+    cache = out.with_suffix(".mined.npz")
+    vcache = out.with_suffix(".mined-val.npz")
+    t0 = time.time()
+    if cache.is_file() and vcache.is_file():
+        log.info("reading mined crops from %s", cache)
+        train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
+    else:
+        detector = Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score))
+        tr = load_items(roots, "train")
+        random.Random(cfg.seed).shuffle(tr)
+        tr = tr[: cfg.screens] if cfg.screens else tr
+        va = load_items(roots, "val")
+        va = va[-cfg.val_screens :] if cfg.val_screens else va  # the end of val.txt: reports use its start
+        train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress)
+        val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
+        train_set.save(cache)
+        val_set.save(vcache)
+    mine_s = time.time() - t0
+    detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
+    log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
+
+    net = VerifierNet(spec).to(memory_format=torch.channels_last)
+    counts = np.bincount(train_set.labels, minlength=3).astype(np.float64)
+    weights = torch.tensor(np.sqrt(counts.sum() / (3 * np.maximum(counts, 1))), dtype=torch.float32)
+    opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps = cfg.epochs * math.ceil(len(train_set) / cfg.batch_size)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=steps, pct_start=0.1)
+    rng, nrng = random.Random(cfg.seed), np.random.default_rng(cfg.seed)
+    history, best = [], math.inf
+    for epoch in range(1, cfg.epochs + 1):
+        net.train()
+        te, losses = time.time(), []
+        bar = tqdm(
+            list(_batches(len(train_set), cfg.batch_size, nrng)),
+            desc=f"verifier {epoch}/{cfg.epochs}",
+            disable=not show_progress,
+            leave=False,
+        )
+        for idx in bar:
+            x = torch.from_numpy(_augment_batch(rng, train_set.crops[idx], train_set.labels[idx]))
+            y = torch.from_numpy(train_set.labels[idx])
+            loss = nn.functional.cross_entropy(net(x), y, weight=weights, label_smoothing=0.05)
+            if not torch.isfinite(loss):
+                raise TrainingError(f"verifier loss is {loss.item()} at epoch {epoch}: stopping")
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(loss.item())
+            bar.set_postfix(loss=f"{np.mean(losses[-50:]):.3f}")
+        val = evaluate_crops(net, val_set)
+        rec = {"epoch": epoch, "train_loss": float(np.mean(losses)), "seconds": round(time.time() - te, 1), **val}
+        history.append(rec)
+        log.info("verifier epoch %d: %s", epoch, rec)
+        if val["loss"] < best:
+            best = val["loss"]
+            save_verifier(
+                out,
+                net,
+                spec,
+                {
+                    "detector": {"file": Path(cfg.detector).name, "sha256": detector_sha},
+                    "data": {"dirs": list(cfg.data), "recipes": recipes(roots)},
+                    "train": asdict(cfg),
+                    "crops": {"train": train_set.counts(), "val": val_set.counts()},
+                    "best_epoch": epoch,
+                    "val": val,
+                    "history": history,
+                    "mine_seconds": round(mine_s, 1),
+                    "train_seconds": round(time.time() - t0 - mine_s, 1),
+                },
+            )
+    return {"history": history, "mine_seconds": mine_s, "seconds": time.time() - t0}

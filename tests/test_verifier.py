@@ -1,0 +1,145 @@
+"""The verifier: crops with exact pixels, rescoring by its formula, safe loading, candidate labels, and a few training
+steps on a tiny generated set that really lower the loss."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from detector.engine import Detector, InferenceConfig
+from detector.errors import WeightsError
+from detector.types import Box, Detection
+from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
+from detector.verifier_train import CLOSE, NONE, SKIP, VerifierTrainConfig, label_candidate, train_verifier
+
+SPEC = VerifierSpec(input_size=8, context=2.0, min_crop_px=4.0, widths=(4, 4, 8, 8))
+
+
+def _ramp(h: int = 100, w: int = 120) -> np.ndarray:
+    """An image whose pixel (y, x) is (x, y, 7): crops can be checked by value."""
+    img = np.zeros((h, w, 3), dtype=np.uint8)
+    img[..., 0] = np.arange(w)[None, :]
+    img[..., 1] = np.arange(h)[:, None]
+    img[..., 2] = 7
+    return img
+
+
+def test_crop_is_the_square_around_the_box_with_context() -> None:
+    img = _ramp()
+    # box 40..44 x 50..54 (4 px): the crop is the 8 px square 38..46 x 48..56, already the input size
+    crop = crop_box(img, Box(40, 50, 44, 54), SPEC)
+    assert crop.shape == (8, 8, 3)
+    assert crop[0, 0].tolist() == [38, 48, 7]
+    assert crop[7, 7].tolist() == [45, 55, 7]
+
+
+def test_crop_past_the_edge_is_grey() -> None:
+    img = _ramp()
+    crop = crop_box(img, Box(0, 0, 4, 4), SPEC)  # square -2..6: two columns and rows outside
+    assert crop[0, 0].tolist() == [114, 114, 114]
+    assert crop[1, 5].tolist() == [114, 114, 114]
+    assert crop[2, 2].tolist() == [0, 0, 7]
+    assert crop[7, 7].tolist() == [5, 5, 7]
+    # entirely off the image: all grey, no error
+    assert (crop_box(img, Box(500, 500, 510, 510), SPEC) == 114).all()
+
+
+def test_large_boxes_are_shrunk_to_the_input_size() -> None:
+    crop = crop_box(_ramp(), Box(30, 30, 62, 62), SPEC)  # 64 px square 14..78 -> 8 px
+    assert crop.shape == (8, 8, 3)
+    assert 14 <= int(crop[0, 0, 0]) <= 22 and 70 <= int(crop[7, 7, 0]) <= 78
+
+
+def _verifier(max_candidates: int = 32) -> Verifier:
+    torch.manual_seed(0)
+    return Verifier(VerifierNet(SPEC), SPEC, max_candidates=max_candidates)
+
+
+def test_rescore_is_the_geometric_mean_for_targets_and_leaves_text_alone() -> None:
+    v = _verifier()
+    img = _ramp()
+    dets = [
+        Detection(Box(10, 10, 20, 20), "close", 0.9),
+        Detection(Box(60, 40, 70, 50), "skip", 0.5),
+        Detection(Box(30, 70, 40, 80), "ja_char", 0.7),
+    ]
+    out = v.rescore(img, dets)
+    probs = v.probabilities(np.stack([crop_box(img, d.box, SPEC) for d in dets[:2]]))
+    want = {
+        "close": math.sqrt(0.9 * probs[0, VERIFIER_CLASSES.index("close")]),
+        "skip": math.sqrt(0.5 * probs[1, VERIFIER_CLASSES.index("skip")]),
+        "ja_char": 0.7,
+    }
+    assert len(out) == 3
+    for d in out:
+        assert d.score == pytest.approx(want[d.label], abs=1e-6)
+    assert [d.score for d in out] == sorted((d.score for d in out), reverse=True)
+
+
+def test_rescore_keeps_only_the_best_candidates() -> None:
+    v = _verifier(max_candidates=2)
+    dets = [Detection(Box(5 * i, 5, 5 * i + 4, 9), "close", 0.2 + 0.1 * i) for i in range(5)]
+    out = v.rescore(_ramp(), dets)
+    assert len(out) == 2
+    assert {d.box.x1 for d in out} == {15.0, 20.0}
+
+
+def test_save_and_load_round_trip_and_refusals(tmp_path: Path) -> None:
+    torch.manual_seed(1)
+    net = VerifierNet(SPEC)
+    path = tmp_path / "v.pt"
+    save_verifier(path, net, SPEC, {"name": "test"})
+    loaded = Verifier.load(path)
+    x = torch.from_numpy(np.stack([crop_box(_ramp(), Box(10, 10, 20, 20), SPEC)]))
+    assert torch.allclose(loaded.net(x), net.eval()(x))
+    assert json.loads(path.with_suffix(".json").read_text())["format"] == "closebot-verifier/1"
+
+    with pytest.raises(WeightsError, match="not found"):
+        Verifier.load(tmp_path / "missing.pt")
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(bytes(data))
+    bad.with_suffix(".json").write_text(path.with_suffix(".json").read_text())
+    with pytest.raises(WeightsError, match="sha256"):
+        Verifier.load(bad)
+    other = tmp_path / "other.pt"
+    torch.save({"format": "something-else"}, other)
+    with pytest.raises(WeightsError, match="not a closebot verifier"):
+        Verifier.load(other)
+
+
+def test_candidate_labels_follow_the_ground_truth() -> None:
+    truths = [(Box(100, 100, 140, 140), CLOSE), (Box(300, 100, 380, 140), SKIP)]
+    assert label_candidate(Detection(Box(102, 101, 141, 139), "close", 0.9), truths, 0.4) == CLOSE
+    assert label_candidate(Detection(Box(302, 101, 378, 139), "close", 0.9), truths, 0.4) == SKIP
+    assert label_candidate(Detection(Box(500, 500, 540, 540), "skip", 0.9), truths, 0.4) == NONE
+    # a loose box whose centre is on a true close is neither: left out of training
+    assert label_candidate(Detection(Box(90, 90, 180, 180), "close", 0.9), truths, 0.4) is None
+
+
+def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path) -> None:
+    cfg = VerifierTrainConfig(
+        data=(str(tiny_dataset),),
+        detector=str(tiny_weights),
+        out=str(tmp_path / "v.pt"),
+        screens=0,
+        val_screens=3,
+        epochs=12,
+        batch_size=16,
+        lr=5e-3,
+        max_per_screen=8,
+        spec=VerifierSpec(input_size=32, widths=(8, 8, 16, 16)),
+    )
+    res = train_verifier(cfg, show_progress=False)
+    losses = [h["train_loss"] for h in res["history"]]
+    assert losses[-1] < 0.8 * losses[0], losses
+    v = Verifier.load(tmp_path / "v.pt")
+    det = Detector.load(tiny_weights, InferenceConfig(min_score=0.0), v)
+    assert det.verifier is v
+    assert (tmp_path / "v.mined.npz").is_file()
