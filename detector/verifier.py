@@ -13,10 +13,7 @@ like the detector's weights.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import pickle
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,7 @@ from torch import Tensor, nn
 
 from detector.errors import WeightsError
 from detector.types import Box, Detection
-from detector.weights import manifest_path, sha256_of
+from detector.weights import read_checked, write_checked
 
 log = logging.getLogger(__name__)
 FORMAT = "closebot-verifier/1"
@@ -115,55 +112,23 @@ class LoadedVerifier:
 
 
 def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: dict[str, Any]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
     manifest = {**manifest, "format": FORMAT, "spec": spec.to_dict(), "torch": torch.__version__}
-    payload = {
-        "format": FORMAT,
-        "spec": spec.to_dict(),
-        "manifest_json": json.dumps(manifest),
-        "state_dict": {k: v.detach().cpu() for k, v in net.state_dict().items()},
-    }
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(payload, tmp)
-    os.replace(tmp, path)
-    side = manifest_path(path)
-    side.with_suffix(".json.tmp").write_text(json.dumps({**manifest, "sha256": sha256_of(path)}, indent=2) + "\n")
-    os.replace(side.with_suffix(".json.tmp"), side)
+    write_checked(path, FORMAT, spec.to_dict(), net.state_dict(), manifest)
 
 
 def load_verifier(path: Path | str) -> LoadedVerifier:
     """Read a verifier file safely; every way it can be wrong is a WeightsError naming the file."""
     path = Path(path)
-    if not path.is_file():
-        raise WeightsError(f"{path}: verifier weights file not found")
-    side = manifest_path(path)
-    digest = sha256_of(path)
-    if side.is_file():
-        try:
-            expected = json.loads(side.read_text()).get("sha256")
-        except (json.JSONDecodeError, OSError) as e:
-            raise WeightsError(f"{side}: unreadable manifest ({e})") from e
-        if expected and expected != digest:
-            raise WeightsError(f"{path}: sha256 differs from {side.name}: the file was modified or truncated")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except pickle.UnpicklingError as e:
-        raise WeightsError(f"{path}: refused to load: the file holds objects other than tensors and plain data") from e
-    except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise WeightsError(f"{path}: not a readable verifier file (truncated or corrupt): {e}") from e
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise WeightsError(f"{path}: not a closebot verifier file (expected format {FORMAT!r})")
+    payload, manifest = read_checked(path, FORMAT, "verifier")
     try:
         spec = VerifierSpec.from_dict(payload["spec"])
-        manifest = {**json.loads(payload["manifest_json"]), "sha256": digest}
-        state = payload["state_dict"]
     except (KeyError, TypeError, ValueError) as e:
         raise WeightsError(f"{path}: incomplete verifier file ({e})") from e
     if tuple(spec.classes) != VERIFIER_CLASSES:
         raise WeightsError(
             f"{path}: verifier for classes {list(spec.classes)}, closebot needs {list(VERIFIER_CLASSES)}"
         )
-    return LoadedVerifier(path, spec, state, manifest)
+    return LoadedVerifier(path, spec, payload["state_dict"], manifest)
 
 
 class Verifier:

@@ -46,7 +46,6 @@ def manifest_path(path: Path) -> Path:
 
 def save_weights(path: Path, model: torch.nn.Module, spec: ModelSpec, manifest: dict[str, Any]) -> None:
     """Write ``path`` and its ``.json`` manifest atomically (temp file, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     manifest = {
         **manifest,
         "format": FORMAT,
@@ -54,11 +53,20 @@ def save_weights(path: Path, model: torch.nn.Module, spec: ModelSpec, manifest: 
         "classes": list(spec.classes),
         "torch": torch.__version__,
     }
+    write_checked(path, FORMAT, spec.to_dict(), model.state_dict(), manifest)
+
+
+def write_checked(
+    path: Path, fmt: str, spec: dict[str, Any], state_dict: dict[str, torch.Tensor], manifest: dict[str, Any]
+) -> None:
+    """The file layout every closebot weights format shares: format tag, spec, manifest and tensors in one
+    ``torch.save`` payload, plus the manifest with the file's sha256 beside it; both written atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
-        "format": FORMAT,
-        "spec": spec.to_dict(),
+        "format": fmt,
+        "spec": spec,
         "manifest_json": json.dumps(manifest),
-        "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+        "state_dict": {k: v.detach().cpu() for k, v in state_dict.items()},
     }
     tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save(payload, tmp)
@@ -73,11 +81,13 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
     os.replace(mtmp, manifest_path(path))
 
 
-def load_weights(path: Path | str) -> LoadedWeights:
-    """Read a weights file safely. Raises WeightsError naming the file for every way it can be wrong."""
+def read_checked(path: Path | str, fmt: str, what: str = "weights") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The payload (``spec``, ``state_dict``...) and manifest (with the file's sha256) of a file written by
+    :func:`write_checked`, read with ``weights_only=True``. Every way the file can be wrong is a WeightsError naming
+    it: missing, changed since its ``.json`` was written, holding code, truncated, another format, incomplete."""
     path = Path(path)
     if not path.is_file():
-        raise WeightsError(f"{path}: weights file not found")
+        raise WeightsError(f"{path}: {what} file not found")
     side = manifest_path(path)
     digest = sha256_of(path)
     if side.is_file():
@@ -95,18 +105,30 @@ def load_weights(path: Path | str) -> LoadedWeights:
             f"(weights_only=True); it may carry code ({str(e).splitlines()[0]})"
         ) from e
     except (RuntimeError, EOFError, OSError, ValueError) as e:
-        raise WeightsError(f"{path}: not a readable weights file (truncated or corrupt): {e}") from e
-    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise WeightsError(f"{path}: not a closebot weights file (expected format {FORMAT!r})")
+        raise WeightsError(f"{path}: not a readable {what} file (truncated or corrupt): {e}") from e
+    if not isinstance(payload, dict) or payload.get("format") != fmt:
+        raise WeightsError(f"{path}: not a closebot {what} file (expected format {fmt!r})")
+    missing = [k for k in ("spec", "state_dict", "manifest_json") if k not in payload]
+    if missing:
+        raise WeightsError(f"{path}: incomplete {what} file (no {', '.join(missing)})")
+    try:
+        manifest = {**json.loads(payload["manifest_json"]), "sha256": digest}  # the id runs and harvests record
+    except (TypeError, ValueError) as e:
+        raise WeightsError(f"{path}: incomplete {what} file (unreadable manifest: {e})") from e
+    return payload, manifest
+
+
+def load_weights(path: Path | str) -> LoadedWeights:
+    """Read a weights file safely. Raises WeightsError naming the file for every way it can be wrong."""
+    path = Path(path)
+    payload, manifest = read_checked(path, FORMAT)
     try:
         spec = ModelSpec.from_dict(payload["spec"])
-        manifest = {**json.loads(payload["manifest_json"]), "sha256": digest}  # the id runs and harvests record
-        state = payload["state_dict"]
     except (KeyError, TypeError, ValueError) as e:
         raise WeightsError(f"{path}: incomplete weights file ({e})") from e
     if tuple(spec.classes) != CLASSES:
         raise WeightsError(f"{path}: trained for classes {list(spec.classes)}, closebot needs {list(CLASSES)}")
-    return LoadedWeights(path, spec, state, manifest)
+    return LoadedWeights(path, spec, payload["state_dict"], manifest)
 
 
 def model_from_weights(w: LoadedWeights) -> torch.nn.Module:
