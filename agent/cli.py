@@ -506,9 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--detector-weights", type=Path, help="SSD whose candidates are mined (default: detector.weights in the config)"
     )
-    tv.add_argument("--screens", type=int, default=4000, help="training screens to mine (0: all)")
+    tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
     tv.add_argument("--val-screens", type=int, default=300)
-    tv.add_argument("--epochs", type=int, default=12)
+    tv.add_argument("--epochs", type=int, default=20)
     tv.add_argument("--lr", type=float, default=2e-3)
     tv.add_argument("--seed", type=int, default=0)
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")

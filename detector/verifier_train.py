@@ -40,9 +40,9 @@ class VerifierTrainConfig:
     data: tuple[str, ...]
     detector: str  # the SSD weights whose candidates are mined
     out: str
-    screens: int = 4000  # training screens mined (0: all)
+    screens: int = 0  # training screens mined (0: all)
     val_screens: int = 300  # the last ones of val.txt, for choosing the epoch (eval reports use the first 400)
-    epochs: int = 12
+    epochs: int = 20
     batch_size: int = 128
     lr: float = 2e-3
     weight_decay: float = 5e-4

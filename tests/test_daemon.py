@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def detector() -> Detector:
     cfg = load_config()
-    return Detector.load(cfg.detector.weights, cfg.detector.inference)
+    return Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier_weights())
 
 
 def run_daemon(adb_port: int, serials: list[str], seconds: float, detector: Detector, tmp: Path, dry_run=False):

@@ -159,10 +159,12 @@ def test_prove_loop_closes_more_novel_ads_after_fine_tuning(adb_server, tmp_path
     from agent.config import load_config
     from agent.demo import with_adb_port
     from agent.proof import ProofOptions, prove_loop
+    from detector.verifier import Verifier
 
     cfg = with_adb_port(load_config(), None, adb_server)
     opts = ProofOptions(work=tmp_path / "proof", weights=Path(cfg.detector.weights), seconds=75, steps=120)
-    res = prove_loop(cfg, opts, say=lambda s: None)
+    verifier = Verifier.load(cfg.detector.verifier_weights())  # what `closebot prove-loop` runs with
+    res = prove_loop(cfg, opts, say=lambda s: None, verifier=verifier)
     before, after = res.before, res.after
     assert res.harvested >= 2 and res.labelled >= 2, res
     assert before["timed_out"] >= 2, f"the installed model already closes the novel ads: {before}"
