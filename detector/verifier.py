@@ -59,7 +59,7 @@ def _block(cin: int, cout: int, stride: int) -> nn.Sequential:
 
 
 class VerifierNet(nn.Module):
-    """64x64 RGB uint8 crops (NHWC) -> logits over ``none, close, skip``. About 20 M multiply-adds a crop."""
+    """64x64 RGB uint8 crops (NHWC) -> logits over ``none, close, skip``. About 22 M multiply-adds a crop."""
 
     def __init__(self, spec: VerifierSpec) -> None:
         super().__init__()
