@@ -4,12 +4,15 @@ Mining runs the installed SSD over training screens (low ``min_score``, so the c
 are made) and labels every candidate by the ground truth: ``close``/``skip`` when it overlaps a true button of that
 class (IoU >= ``pos_iou``), ``none`` when its centre lies on no true button; in between it is left out (a loose box
 on a real button is neither). To these come jittered crops of every true button (what the SSD found too weakly to
-propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cached beside the output (``OUT.mined.npz``)
-so a second run with other training settings does not mine again.
+propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cached beside the output
+(``OUT.mined-<key>.npz``, the key a hash of the detector file and the mining settings) so a second run with other
+training settings does not mine again, and a run with another detector or data does.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import random
@@ -192,8 +195,12 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     roots = [Path(d) for d in cfg.data]
     spec = cfg.spec
     torch.manual_seed(cfg.seed)
-    cache = out.with_suffix(".mined.npz")
-    vcache = out.with_suffix(".mined-val.npz")
+    detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
+    # the cache is named by everything mining depends on: another detector or data makes a new one
+    mining = {k: v for k, v in asdict(cfg).items() if k not in ("out", "epochs", "batch_size", "lr", "weight_decay")}
+    key = hashlib.sha256(json.dumps([detector_sha, mining], sort_keys=True, default=str).encode()).hexdigest()[:12]
+    cache = out.with_suffix(f".mined-{key}.npz")
+    vcache = out.with_suffix(f".mined-{key}-val.npz")
     t0 = time.time()
     if cache.is_file() and vcache.is_file():
         log.info("reading mined crops from %s", cache)
@@ -210,7 +217,6 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         train_set.save(cache)
         val_set.save(vcache)
     mine_s = time.time() - t0
-    detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 
     net = VerifierNet(spec).to(memory_format=torch.channels_last)
