@@ -203,6 +203,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         epochs=args.epochs,
         lr=args.lr,
         seed=args.seed,
+        init=str(args.init) if args.init else None,
+        harvest_repeat=args.harvest_repeat,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
@@ -449,6 +451,8 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
     print(res.table())
     print(f"harvested {res.harvested} frames, labelled {res.labelled} items, fine-tuned in {res.finetune_s:.0f} s")
     print(f"fine-tuned weights: {res.weights} (not installed; see closebot promote)")
+    if res.verifier:
+        print(f"fine-tuned verifier: {res.verifier} ({res.verifier_finetune_s:.0f} s; not installed)")
     (work / "proof.json").write_text(json.dumps(res.to_dict(), indent=1) + "\n")
     if args.json:
         print(json.dumps(res.to_dict()))
@@ -506,6 +510,8 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--detector-weights", type=Path, help="SSD whose candidates are mined (default: detector.weights in the config)"
     )
+    tv.add_argument("--init", type=Path, help="start from this verifier (fine-tuning; its network spec is kept)")
+    tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument("--epochs", type=int, default=20)

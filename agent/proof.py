@@ -4,7 +4,9 @@
    training generator never draws, ``agent/sim/novel.py``); ads nobody closes go away by themselves after 8 s.
 2. harvest the run's misses into a VOC dataset (``closebot harvest``);
 3. label them from the phone's truth (``agent/sim/truth.py``: a TEST-ONLY stand-in for a person reviewing);
-4. fine-tune from the current weights on synthetic screens plus the harvested ones (``closebot train --init``);
+4. fine-tune from the current weights on synthetic screens plus the harvested ones (``closebot train --init``),
+   then, when a verifier is in use, fine-tune it too on the new SSD's candidates on the same screens (``closebot
+   train-verifier --init``): a verifier that never saw the new style would veto what the SSD just learned;
 5. ``after``: the same scenario and seed (the same ads in the same order) with the fine-tuned weights.
 
 The current weights are never replaced: promoting is ``closebot promote``'s job.
@@ -28,6 +30,7 @@ from detector.errors import DatasetError
 from detector.harvest import harvest
 from detector.train import TrainConfig, train
 from detector.verifier import Verifier
+from detector.verifier_train import VerifierTrainConfig, train_verifier
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +49,8 @@ class ProofOptions:
     steps: int = 150  # fine-tuning steps
     lr: float = 5e-4
     harvest_repeat: int = 3  # 6 over-fitted the current model to a few frames (README, prove-loop)
+    verifier_epochs: int = 4  # fine-tuning epochs of the verifier (when one is in use)
+    verifier_lr: float = 5e-4
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,8 @@ class ProofResult:
     labelled: int
     finetune_s: float
     weights: str
+    verifier: str | None = None  # the fine-tuned verifier (None: the loop ran the SSD alone)
+    verifier_finetune_s: float = 0.0
 
     def table(self) -> str:
         rows = [
@@ -83,7 +90,10 @@ def _run(cfg: Config, det: Detector, opts: ProofOptions, name: str) -> DemoResul
 
 
 def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | None = None) -> ProofResult:
-    """``verifier``: the second look used before and after (the same one: only the SSD is fine-tuned)."""
+    """``verifier``: the second look used before; it is fine-tuned with the SSD and its fine-tuned copy used after.
+    It must have been loaded from a file (``Verifier.load``): fine-tuning starts from that file."""
+    if verifier is not None and not Path(verifier.source).is_file():
+        raise DatasetError(f"prove-loop: the verifier must come from a file to be fine-tuned, not {verifier.source}")
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
     say(f"1/5 before: current weights, scenario 'novel', {opts.seconds:.0f} s")
@@ -131,8 +141,32 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
     )
     finetune_s = time.monotonic() - t0
     say(f"    {finetune_s:.0f} s -> {out}")
+    new_verifier, vout, verifier_s = None, None, 0.0
+    if verifier is not None:
+        vout = work / "finetuned-verifier.pt"
+        say(
+            f"    fine-tune the verifier {verifier.source} on the new SSD's candidates: {opts.verifier_epochs} epoch(s)"
+        )
+        t1 = time.monotonic()
+        train_verifier(
+            VerifierTrainConfig(
+                data=data,
+                detector=str(out),
+                out=str(vout),
+                val_screens=0,
+                epochs=opts.verifier_epochs,
+                lr=opts.verifier_lr,
+                seed=opts.seed,
+                init=verifier.source,
+                harvest_repeat=opts.harvest_repeat,
+            ),
+            show_progress=False,
+        )
+        verifier_s = time.monotonic() - t1
+        new_verifier = Verifier.load(vout, verifier.max_candidates)
+        say(f"    {verifier_s:.0f} s -> {vout}")
     say(f"5/5 after: fine-tuned weights, the same scenario and seed, {opts.seconds:.0f} s")
-    after = _run(cfg, Detector.load(out, cfg.detector.inference, verifier), opts, "after")
+    after = _run(cfg, Detector.load(out, cfg.detector.inference, new_verifier), opts, "after")
     return ProofResult(
         before=before.phones[0].report.to_dict(),
         after=after.phones[0].report.to_dict(),
@@ -140,4 +174,6 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
         labelled=lrep.accepted,
         finetune_s=round(finetune_s, 1),
         weights=str(out),
+        verifier=str(vout) if vout else None,
+        verifier_finetune_s=round(verifier_s, 1),
     )

@@ -200,7 +200,7 @@ def train(cfg: TrainConfig, resume: bool = False, show_progress: bool = True) ->
             tdist.destroy_process_group()
 
 
-def _repeat_harvested(roots: list[Path], items: list, times: int) -> list:
+def repeat_harvested(roots: list[Path], items: list, times: int) -> list:
     """``items`` with every item of a harvested dataset repeated ``times`` times."""
     if times < 1:
         raise TrainingError(f"harvest_repeat must be at least 1, got {times}")
@@ -221,7 +221,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     roots = [Path(d) for d in cfg.data]
     spec = ModelSpec.from_dict(cfg.spec)
     crop = CropPolicy(input_size=spec.input_size)
-    train_items = _repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
+    train_items = repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
     val_items = load_items(roots, "val", cfg.include_unreviewed)
     if cfg.eval_screens:
         val_items = val_items[: cfg.eval_screens]

@@ -28,9 +28,9 @@ from tqdm import tqdm
 from detector.data import augment, load_items, read_image
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError, TrainingError
-from detector.train import recipes
+from detector.train import recipes, repeat_harvested
 from detector.types import Box, Detection
-from detector.verifier import VERIFIER_CLASSES, VerifierNet, VerifierSpec, crop_box, save_verifier
+from detector.verifier import VERIFIER_CLASSES, VerifierNet, VerifierSpec, crop_box, load_verifier, save_verifier
 from detector.voc import VocItem
 from detector.weights import sha256_of
 
@@ -56,7 +56,9 @@ class VerifierTrainConfig:
     text_negatives: int = 2  # ja_char crops per screen
     random_negatives: int = 1  # random spots per screen
     max_per_screen: int = 40  # SSD candidates per screen, best first (the runtime looks at 32)
-    spec: VerifierSpec = field(default_factory=VerifierSpec)
+    spec: VerifierSpec = field(default_factory=VerifierSpec)  # ignored with ``init``: the file's spec is used
+    init: str | None = None  # start from this verifier (fine-tuning, e.g. on harvested frames)
+    harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
 
 
 @dataclass
@@ -193,11 +195,15 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
-    spec = cfg.spec
+    parent = load_verifier(cfg.init) if cfg.init else None
+    spec = parent.spec if parent else cfg.spec
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
     # the cache is named by everything mining depends on: another detector or data makes a new one
-    mining = {k: v for k, v in asdict(cfg).items() if k not in ("out", "epochs", "batch_size", "lr", "weight_decay")}
+    mining = {
+        k: v for k, v in asdict(cfg).items() if k not in ("out", "epochs", "batch_size", "lr", "weight_decay", "init")
+    }
+    mining["spec"] = spec.to_dict()
     key = hashlib.sha256(json.dumps([detector_sha, mining], sort_keys=True, default=str).encode()).hexdigest()[:12]
     cache = out.with_suffix(f".mined-{key}.npz")
     vcache = out.with_suffix(f".mined-{key}-val.npz")
@@ -207,7 +213,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
         detector = Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score))
-        tr = load_items(roots, "train")
+        tr = repeat_harvested(roots, load_items(roots, "train"), cfg.harvest_repeat)
         random.Random(cfg.seed).shuffle(tr)
         tr = tr[: cfg.screens] if cfg.screens else tr
         va = load_items(roots, "val")
@@ -219,7 +225,13 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 
-    net = VerifierNet(spec).to(memory_format=torch.channels_last)
+    net = VerifierNet(spec)
+    if parent is not None:
+        try:
+            net.load_state_dict(parent.state_dict, strict=True)
+        except RuntimeError as e:
+            raise TrainingError(f"--init {cfg.init}: tensors do not fit its own spec: {e}") from e
+    net = net.to(memory_format=torch.channels_last)
     counts = np.bincount(train_set.labels, minlength=3).astype(np.float64)
     weights = torch.tensor(np.sqrt(counts.sum() / (3 * np.maximum(counts, 1))), dtype=torch.float32)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
@@ -260,6 +272,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
                 spec,
                 {
                     "detector": {"file": Path(cfg.detector).name, "sha256": detector_sha},
+                    "parent": {"file": str(cfg.init), "sha256": sha256_of(Path(cfg.init))} if cfg.init else None,
                     "data": {"dirs": list(cfg.data), "recipes": recipes(roots)},
                     "train": asdict(cfg),
                     "crops": {"train": train_set.counts(), "val": val_set.counts()},

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +15,17 @@ import torch
 from detector.engine import Detector, InferenceConfig
 from detector.errors import WeightsError
 from detector.types import Box, Detection
-from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
+from detector.verifier import (
+    VERIFIER_CLASSES,
+    Verifier,
+    VerifierNet,
+    VerifierSpec,
+    crop_box,
+    load_verifier,
+    save_verifier,
+)
 from detector.verifier_train import CLOSE, NONE, SKIP, VerifierTrainConfig, label_candidate, train_verifier
+from detector.weights import sha256_of
 
 SPEC = VerifierSpec(input_size=8, context=2.0, min_crop_px=4.0, widths=(4, 4, 8, 8))
 
@@ -143,3 +153,16 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     det = Detector.load(tiny_weights, InferenceConfig(min_score=0.0), v)
     assert det.verifier is v
     assert len(list(tmp_path.glob("v.mined-*-val.npz"))) == 1
+
+    # fine-tuning: starts from the file (its spec, not the config's default) and names its parent; the mining
+    # settings (and so the crop cache's key) are the same as the parent's run
+    tuned = train_verifier(
+        replace(cfg, out=str(tmp_path / "v2.pt"), init=str(tmp_path / "v.pt"), spec=VerifierSpec(), epochs=2, lr=5e-4),
+        show_progress=False,
+    )
+    assert tuned["history"][0]["train_loss"] < 0.9 * losses[0], (tuned["history"], losses)  # not from scratch
+    v2 = load_verifier(tmp_path / "v2.pt")
+    assert v2.spec == load_verifier(tmp_path / "v.pt").spec
+    assert v2.manifest["parent"]["sha256"] == sha256_of(tmp_path / "v.pt")
+    (key,) = [p.name.split(".")[1] for p in tmp_path.glob("v.mined-*-val.npz")]
+    assert [p.name.split(".")[1] for p in tmp_path.glob("v2.mined-*-val.npz")] == [key]
