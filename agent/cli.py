@@ -412,21 +412,38 @@ def cmd_label(args: argparse.Namespace) -> int:
 def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.promote import compare, install
+    from detector.verifier import Verifier
 
     cfg = load_config(args.config)
     current = Path(args.current or cfg.detector.weights)
     sets = [(Path(d).name, Path(d)) for d in args.data]
     verifier = _verifier(args, cfg)
-    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier)
+    new_verifier, verifier_path = None, None
+    if args.new_verifier:
+        verifier_path = cfg.detector.verifier_weights()
+        if verifier_path is None or (args.verifier or "").lower() == "none":
+            print(
+                "closebot promote: --new-verifier needs an installed verifier path (detector.verifier.weights is "
+                "empty, or --verifier none was given)",
+                file=sys.stderr,
+            )
+            return 2
+        new_verifier = Verifier.load(args.new_verifier, cfg.detector.verifier.max_candidates)
+    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier, new_verifier)
     print(comp.table())
+    what = f"{args.new} + {args.new_verifier}" if args.new_verifier else str(args.new)
     if not comp.no_worse:
-        print(f"not promoted: {args.new} is worse than {current} on at least one set")
+        print(f"not promoted: {what} is worse than {current} on at least one set")
         return 1
     if args.dry_run:
-        print(f"would promote {args.new} -> {current} (dry run)")
+        print(f"would promote {what} -> {current} (dry run)")
         return 0
-    prev = install(current, args.new, comp, [str(d) for d in args.data])
+    data = [str(d) for d in args.data]
+    prev = install(current, args.new, comp, data)
     print(f"promoted {args.new} -> {current}; previous weights kept as {prev}")
+    if args.new_verifier:
+        vprev = install(Path(verifier_path), args.new_verifier, comp, data)
+        print(f"promoted {args.new_verifier} -> {verifier_path}; previous verifier kept as {vprev}")
     return 0
 
 
@@ -452,7 +469,10 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
     print(f"harvested {res.harvested} frames, labelled {res.labelled} items, fine-tuned in {res.finetune_s:.0f} s")
     print(f"fine-tuned weights: {res.weights} (not installed; see closebot promote)")
     if res.verifier:
-        print(f"fine-tuned verifier: {res.verifier} ({res.verifier_finetune_s:.0f} s; not installed)")
+        print(
+            f"fine-tuned verifier: {res.verifier} ({res.verifier_finetune_s:.0f} s; not installed: "
+            f"closebot promote {res.weights} --new-verifier {res.verifier} --data ...)"
+        )
     (work / "proof.json").write_text(json.dumps(res.to_dict(), indent=1) + "\n")
     if args.json:
         print(json.dumps(res.to_dict()))
@@ -599,6 +619,12 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("--config", type=Path, default=None)
     pr.add_argument(
         "--verifier", default=None, help="verifier for both, or 'none' (default: detector.verifier.weights)"
+    )
+    pr.add_argument(
+        "--new-verifier",
+        type=Path,
+        default=None,
+        help="a candidate verifier to promote with NEW (the pair is judged against the installed pair)",
     )
     pr.set_defaults(func=cmd_promote)
 

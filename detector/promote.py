@@ -4,6 +4,9 @@ Both models are judged the way closebot is judged (one tap decision per screen, 
 evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. A set's score is
 tap success minus false taps per screen. NEW is installed when no set's score got worse; the current file is kept
 as ``NAME.prev-<sha8>.pt`` and the new manifest records its lineage (parent, data, the comparison).
+
+With a new verifier (``--new-verifier``, e.g. the one ``prove-loop`` fine-tuned with the SSD) the pair is judged
+against the installed pair, and both files are installed together (each keeping its previous file the same way).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
 from detector.evaluate import detect_all, score
 from detector.verifier import Verifier
-from detector.weights import load_weights, manifest_path, sha256_of, write_manifest
+from detector.weights import manifest_path, sha256_of, write_manifest
 from policies.decide import PolicyConfig
 
 log = logging.getLogger(__name__)
@@ -82,9 +85,12 @@ def compare(
     cfg: InferenceConfig,
     policy: PolicyConfig,
     verifier: Verifier | None = None,
+    new_verifier: Verifier | None = None,
 ) -> Comparison:
-    """Both SSDs judged on the same sets, each with the same ``verifier`` (the one that will run with either)."""
-    cur_det, new_det = Detector.load(current, cfg, verifier), Detector.load(new, cfg, verifier)
+    """Both SSDs judged on the same sets: the current one with ``verifier``, the new one with ``new_verifier`` when
+    given (a pair is promoted together), else with the same ``verifier`` (the one that will run with either)."""
+    cur_det = Detector.load(current, cfg, verifier)
+    new_det = Detector.load(new, cfg, new_verifier or verifier)
     rows = []
     for name, root in eval_sets:
         items = load_items([root], "val")[: limit or None]
@@ -94,24 +100,35 @@ def compare(
     return Comparison(tuple(rows))
 
 
+def _manifest(path: Path) -> dict:
+    return json.loads(manifest_path(path).read_text()) if manifest_path(path).is_file() else {}
+
+
 def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path:
-    """Keep the current file as NAME.prev-<sha8>.pt, copy NEW over it with lineage in its manifest."""
-    cur_sha = sha256_of(current)
-    prev = current.with_name(f"{current.stem}.prev-{cur_sha[:8]}{current.suffix}")
-    shutil.copy2(current, prev)
-    if manifest_path(current).is_file():
-        shutil.copy2(manifest_path(current), manifest_path(prev))
-    parent_manifest = load_weights(current).manifest
+    """Keep the current file as NAME.prev-<sha8>.pt, copy NEW over it with lineage in its manifest. Works for any
+    checked file (SSD or verifier weights); the current file need not exist yet (nothing is kept then)."""
+    current.parent.mkdir(parents=True, exist_ok=True)
+    if not current.is_file():
+        prev = None
+        parent_manifest: dict = {}
+        cur_sha = None
+    else:
+        cur_sha = sha256_of(current)
+        prev = current.with_name(f"{current.stem}.prev-{cur_sha[:8]}{current.suffix}")
+        shutil.copy2(current, prev)
+        if manifest_path(current).is_file():
+            shutil.copy2(manifest_path(current), manifest_path(prev))
+        parent_manifest = _manifest(current)
     tmp = current.with_suffix(current.suffix + ".tmp")
     shutil.copy2(new, tmp)
-    manifest = json.loads(manifest_path(new).read_text()) if manifest_path(new).is_file() else {}
+    manifest = _manifest(new)
     manifest["sha256"] = sha256_of(tmp)
     manifest["lineage"] = {
-        "parent": {"name": parent_manifest.get("name"), "sha256": cur_sha, "kept_as": prev.name},
+        "parent": {"name": parent_manifest.get("name"), "sha256": cur_sha, "kept_as": prev.name if prev else None},
         "promoted_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "data": data,
         "comparison": comparison.to_dict(),
-        "history": [*parent_manifest.get("lineage", {}).get("history", []), cur_sha],
+        "history": [*parent_manifest.get("lineage", {}).get("history", []), *([cur_sha] if cur_sha else [])],
     }
     os.replace(tmp, current)
     write_manifest(current, manifest)

@@ -7,9 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+import torch
 
 from detector.engine import InferenceConfig
 from detector.promote import Comparison, SetScore, compare, install
+from detector.verifier import Verifier, VerifierNet, VerifierSpec, save_verifier
 from detector.weights import load_weights, sha256_of
 from policies.decide import PolicyConfig
 
@@ -41,3 +43,23 @@ def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path,
     lineage = json.loads(current.with_suffix(".json").read_text())["lineage"]
     assert lineage["parent"]["sha256"] == old_sha and "tiny" in lineage["comparison"]
     assert w.spec is not None
+
+
+def test_a_verifier_pair_is_judged_and_installed_together(
+    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path
+) -> None:
+    spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
+    torch.manual_seed(0)
+    save_verifier(tmp_path / "v-old.pt", VerifierNet(spec), spec, {"name": "old"})
+    save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})
+    old, new = Verifier.load(tmp_path / "v-old.pt"), Verifier.load(tmp_path / "v-new.pt")
+    comp = compare(tiny_weights, tiny_weights, [("tiny", tiny_dataset)], 3, InferenceConfig(), PolicyConfig(), old, new)
+    assert comp.sets[0][0].screens == 3
+    installed = tmp_path / "weights" / "closebot-verifier.pt"
+    assert install(installed, tmp_path / "v-old.pt", comp, []) is None  # nothing installed before: nothing kept
+    prev = install(installed, tmp_path / "v-new.pt", comp, [str(tiny_dataset)])
+    assert prev is not None and sha256_of(prev) == sha256_of(tmp_path / "v-old.pt")
+    assert sha256_of(installed) == sha256_of(tmp_path / "v-new.pt")
+    assert Verifier.load(installed).spec == spec  # the manifest's sha256 matches the installed file: it loads
+    lineage = json.loads(installed.with_suffix(".json").read_text())["lineage"]
+    assert lineage["parent"] == {"name": "old", "sha256": sha256_of(prev), "kept_as": prev.name}
