@@ -443,7 +443,8 @@ def cmd_promote(args: argparse.Namespace) -> int:
     print(f"promoted {args.new} -> {current}; previous weights kept as {prev}")
     if args.new_verifier:
         vprev = install(Path(verifier_path), args.new_verifier, comp, data)
-        print(f"promoted {args.new_verifier} -> {verifier_path}; previous verifier kept as {vprev}")
+        kept = f"previous verifier kept as {vprev}" if vprev else "there was none before"
+        print(f"promoted {args.new_verifier} -> {verifier_path}; {kept}")
     return 0
 
 
