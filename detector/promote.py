@@ -104,7 +104,7 @@ def _manifest(path: Path) -> dict:
     return json.loads(manifest_path(path).read_text()) if manifest_path(path).is_file() else {}
 
 
-def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path:
+def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path | None:
     """Keep the current file as NAME.prev-<sha8>.pt, copy NEW over it with lineage in its manifest. Works for any
     checked file (SSD or verifier weights); the current file need not exist yet (nothing is kept then)."""
     current.parent.mkdir(parents=True, exist_ok=True)
