@@ -2,8 +2,9 @@
 
 Both models are judged the way closebot is judged (one tap decision per screen, ``detector.evaluate``) on each
 evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. A set's score is
-tap success minus false taps per screen. NEW is installed when no set's score got worse; the current file is kept
-as ``NAME.prev-<sha8>.pt`` and the new manifest records its lineage (parent, data, the comparison).
+tap success minus false taps per screen. NEW is installed when no set's score got worse and no set's false taps
+went up (a rolled-back candidate, README "Measured", gained tap success at the price of false taps); the current
+file is kept as ``NAME.prev-<sha8>.pt`` and the new manifest records its lineage (parent, data, the comparison).
 
 With a new verifier (``--new-verifier``, e.g. the one ``prove-loop`` fine-tuned with the SSD) the pair is judged
 against the installed pair, and both files are installed together (each keeping its previous file the same way).
@@ -48,7 +49,11 @@ class Comparison:
 
     @property
     def no_worse(self) -> bool:
-        return all(new.net >= cur.net - 1e-9 for cur, new in self.sets)
+        """No set's net score went down, and no set's false taps went up: a false tap is the worst outcome, so more
+        of them is not bought with more tap success."""
+        return all(
+            new.net >= cur.net - 1e-9 and new.false_tap_rate <= cur.false_tap_rate + 1e-9 for cur, new in self.sets
+        )
 
     def table(self) -> str:
         lines = [f"{'set':<28} {'screens':>7}  {'current':>22}  {'new':>22}", ""]

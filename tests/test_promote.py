@@ -24,6 +24,8 @@ def test_comparison_rule() -> None:
     assert Comparison(((a, b),)).no_worse
     assert not Comparison(((a, b), (h1, h2))).no_worse  # better on one set, worse on the other: refused
     assert Comparison(((a, a),)).no_worse  # equal is not worse
+    more_taps_more_false = SetScore("synth", 10, 0.95, 0.15)  # net +0.80 > +0.70, but one false tap more
+    assert not Comparison(((a, more_taps_more_false),)).no_worse
 
 
 def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path, tiny_dataset: Path) -> None:
