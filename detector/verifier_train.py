@@ -30,7 +30,7 @@ from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError, TrainingError
 from detector.train import recipes, repeat_harvested
 from detector.types import Box, Detection
-from detector.verifier import VERIFIER_CLASSES, VerifierNet, VerifierSpec, crop_box, load_verifier, save_verifier
+from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
 from detector.voc import VocItem
 from detector.weights import sha256_of
 
@@ -195,7 +195,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
-    parent = load_verifier(cfg.init) if cfg.init else None
+    parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
     spec = parent.spec if parent else cfg.spec
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
@@ -225,13 +225,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 
-    net = VerifierNet(spec)
-    if parent is not None:
-        try:
-            net.load_state_dict(parent.state_dict, strict=True)
-        except RuntimeError as e:
-            raise TrainingError(f"--init {cfg.init}: tensors do not fit its own spec: {e}") from e
-    net = net.to(memory_format=torch.channels_last)
+    net = (parent.net if parent else VerifierNet(spec)).to(memory_format=torch.channels_last)
     counts = np.bincount(train_set.labels, minlength=3).astype(np.float64)
     weights = torch.tensor(np.sqrt(counts.sum() / (3 * np.maximum(counts, 1))), dtype=torch.float32)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from detector import promote
 from detector.engine import InferenceConfig
 from detector.promote import Comparison, SetScore, compare, install
 from detector.verifier import Verifier, VerifierNet, VerifierSpec, save_verifier
@@ -48,15 +49,19 @@ def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path,
 
 
 def test_a_verifier_pair_is_judged_and_installed_together(
-    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path
+    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
     torch.manual_seed(0)
     save_verifier(tmp_path / "v-old.pt", VerifierNet(spec), spec, {"name": "old"})
     save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})
     old, new = Verifier.load(tmp_path / "v-old.pt"), Verifier.load(tmp_path / "v-new.pt")
+    loaded = []  # which verifier each side's detector got
+    real_load = promote.Detector.load
+    monkeypatch.setattr(promote.Detector, "load", lambda path, cfg, v=None: loaded.append(v) or real_load(path, cfg, v))
     comp = compare(tiny_weights, tiny_weights, [("tiny", tiny_dataset)], 3, InferenceConfig(), PolicyConfig(), old, new)
     assert comp.sets[0][0].screens == 3
+    assert loaded == [old, new]  # the installed SSD with the installed verifier, the candidate with the candidate
     installed = tmp_path / "weights" / "closebot-verifier.pt"
     assert install(installed, tmp_path / "v-old.pt", comp, []) is None  # nothing installed before: nothing kept
     prev = install(installed, tmp_path / "v-new.pt", comp, [str(tiny_dataset)])
