@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from detector.types import Box, Detection
 
 REFERENCE_SHORT_SIDE = 1080
@@ -58,22 +60,33 @@ def plan_tiles(
     ]
 
 
-def _containment(inner: Box, outer: Box) -> float:
-    ix = max(0.0, min(inner.x2, outer.x2) - max(inner.x1, outer.x1))
-    iy = max(0.0, min(inner.y2, outer.y2) - max(inner.y1, outer.y1))
-    return ix * iy / inner.area if inner.area > 0 else 0.0
-
-
 def merge_detections(dets: list[Detection], iou_threshold: float = 0.5, containment: float = 0.7) -> list[Detection]:
     """Class-wise greedy NMS over detections from all tiles, best score first. A box is also dropped when
     ``containment`` of it lies inside a kept box of the same class (the cut-off half of a button seen by the tile
-    next door). Returns the kept detections sorted by descending score."""
+    next door). Returns the kept detections sorted by descending score (ties keep their input order).
+
+    Vectorised: the pairwise IoU and containment of all boxes are computed at once (a text screen brings ~250
+    boxes; the pairwise loop in Python cost ~17 ms a frame)."""
+    if not dets:
+        return []
+    order = sorted(range(len(dets)), key=lambda i: -dets[i].score)
+    b = np.array([[dets[i].box.x1, dets[i].box.y1, dets[i].box.x2, dets[i].box.y2] for i in order], dtype=np.float64)
+    labels = np.array([dets[i].label for i in order])
+    area = np.maximum(0.0, b[:, 2] - b[:, 0]) * np.maximum(0.0, b[:, 3] - b[:, 1])
+    iw = np.maximum(0.0, np.minimum(b[:, None, 2], b[None, :, 2]) - np.maximum(b[:, None, 0], b[None, :, 0]))
+    ih = np.maximum(0.0, np.minimum(b[:, None, 3], b[None, :, 3]) - np.maximum(b[:, None, 1], b[None, :, 1]))
+    inter = iw * ih
+    union = area[:, None] + area[None, :] - inter
+    with np.errstate(divide="ignore", invalid="ignore"):
+        iou = np.where(union > 0, inter / union, 0.0)
+        inside = np.where(area[None, :] > 0, inter / area[None, :], 0.0)  # [k, d]: share of d inside k
+    # suppress[k, d]: kept box k removes the lower-ranked box d
+    suppress = (labels[:, None] == labels[None, :]) & ((iou > iou_threshold) | (inside >= containment))
+    removed = np.zeros(len(order), dtype=bool)
     kept: list[Detection] = []
-    for d in sorted(dets, key=lambda d: -d.score):
-        if any(
-            k.label == d.label and (k.box.iou(d.box) > iou_threshold or _containment(d.box, k.box) >= containment)
-            for k in kept
-        ):
+    for rank, i in enumerate(order):
+        if removed[rank]:
             continue
-        kept.append(d)
+        kept.append(dets[i])
+        removed[rank + 1 :] |= suppress[rank, rank + 1 :]
     return kept

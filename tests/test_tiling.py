@@ -63,3 +63,35 @@ def test_merge_keeps_separate_buttons():
 
 def test_tile_box():
     assert Tile(300, 320, 480).box == Box(300, 320, 780, 800)
+
+
+def _merge_one_by_one(dets, iou_threshold=0.5, containment=0.7):
+    """The definition, box against box (what merge_detections computes in one go)."""
+
+    def inside(inner, outer):
+        ix = max(0.0, min(inner.x2, outer.x2) - max(inner.x1, outer.x1))
+        iy = max(0.0, min(inner.y2, outer.y2) - max(inner.y1, outer.y1))
+        return ix * iy / inner.area if inner.area > 0 else 0.0
+
+    kept = []
+    for d in sorted(dets, key=lambda d: -d.score):
+        if not any(
+            k.label == d.label and (k.box.iou(d.box) > iou_threshold or inside(d.box, k.box) >= containment)
+            for k in kept
+        ):
+            kept.append(d)
+    return kept
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_merge_equals_the_pairwise_definition_on_random_crowds(seed):
+    import random
+
+    rng = random.Random(seed)
+    dets = []
+    for _ in range(rng.randint(0, 120)):
+        x, y = rng.uniform(0, 300), rng.uniform(0, 300)
+        w, h = rng.choice([0.0, rng.uniform(1, 80)]), rng.uniform(1, 80)  # some zero-width boxes too
+        score = round(rng.uniform(0.2, 1.0), 2)  # rounded: ties happen, and keep their input order
+        dets.append(Detection(Box(x, y, x + w, y + h), rng.choice(["close", "skip", "ja_char"]), score))
+    assert merge_detections(dets) == _merge_one_by_one(dets)
