@@ -150,9 +150,7 @@ class Detector:
     @torch.inference_mode()
     def _decode(self, origins: np.ndarray, reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
         s = self.spec.input_size
-        n, a, _ = reg.shape
         reg, scores = reg.to(self.anchors.device), scores.to(self.anchors.device)
-        boxes = self.model.box_coder.decode_single(reg.reshape(-1, 4), self.anchors.repeat(n, 1)).reshape(n, a, 4)
         fg = scores[..., 1:]
         tile_idx, anchor_idx, cls_idx = torch.nonzero(fg > self.cfg.min_score, as_tuple=True)
         if tile_idx.numel() == 0:
@@ -161,7 +159,8 @@ class Detector:
         if sel_scores.numel() > self.cfg.max_candidates:  # an untrained or confused model: keep the best only
             top = sel_scores.topk(self.cfg.max_candidates).indices
             tile_idx, anchor_idx, cls_idx, sel_scores = tile_idx[top], anchor_idx[top], cls_idx[top], sel_scores[top]
-        sel_boxes = boxes[tile_idx, anchor_idx].clamp(0, s)
+        # only the candidates' boxes are decoded (a frame has ~160 k anchors, a few hundred candidates)
+        sel_boxes = self.model.box_coder.decode_single(reg[tile_idx, anchor_idx], self.anchors[anchor_idx]).clamp(0, s)
         o = torch.from_numpy(origins).to(device=sel_boxes.device, dtype=sel_boxes.dtype)
         offs, scale = o[:, [0, 1, 0, 1]], o[:, [2, 3, 2, 3]]
         screen_boxes = sel_boxes * scale[tile_idx] + offs[tile_idx]
