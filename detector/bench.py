@@ -147,7 +147,7 @@ def run_bench(
         "frames": len(imgs),
         "tiles_per_frame": tiles,
         "tile_px": det.plan(1080, 2400)[0].size,
-        "input_px": det.spec.input_size,
+        "input_px": det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400),
         "batch_size": det.cfg.batch_size,
         "threads": det.threads,
         "device": str(det.device),

@@ -17,6 +17,7 @@ from torch.utils.data import Dataset
 
 from detector.errors import DatasetError
 from detector.types import CLASSES
+from detector.tiling import TRAINING_TILE
 from detector.voc import VocItem, read_split
 
 TARGETS = ("close", "skip")
@@ -24,7 +25,7 @@ TARGETS = ("close", "skip")
 
 @dataclass(frozen=True)
 class CropPolicy:
-    tile_size: int = 480  # native pixels covered by one tile at inference
+    tile_size: int = TRAINING_TILE  # native pixels of a training tile (before the scale jitter)
     input_size: int = 288
     scale_jitter: tuple[float, float] = (0.7, 1.45)  # multiplies the native crop size: other screen densities
     p_on_target: float = 0.65

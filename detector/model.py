@@ -14,7 +14,7 @@ big; ours start at 16 px on a stride-8 map. A 4x4/stride-4 "patchify" stem keeps
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -228,10 +228,15 @@ def feature_sizes(input_size: int) -> list[int]:
 
 
 @torch.no_grad()
-def anchors_xyxy(model: SSD, spec: ModelSpec) -> Tensor:
-    """The model's default boxes for one tile, as (A, 4) x1y1x2y2 input pixels (what SSD computes per image)."""
-    s = spec.input_size
+def anchors_xyxy(model: SSD, spec: ModelSpec, size: int | None = None) -> Tensor:
+    """The model's default boxes for one square tile of ``size`` input pixels (default: the training size), as
+    (A, 4) x1y1x2y2 input pixels (what SSD computes per image).
+
+    The network is fully convolutional, so a larger tile is just a larger grid: the anchors keep their size in
+    pixels (``spec.anchor_px``) and their step (``spec.steps``); only their number grows."""
+    s = size or spec.input_size
+    generator = model.anchor_generator if s == spec.input_size else anchor_generator(replace(spec, input_size=s))
     grid = [[n, n] for n in feature_sizes(s)]
-    boxes = model.anchor_generator._grid_default_boxes(grid, [s, s], dtype=torch.float32)
+    boxes = generator._grid_default_boxes(grid, [s, s], dtype=torch.float32)
     cxcy, wh = boxes[:, :2], boxes[:, 2:]
     return torch.cat([cxcy - wh / 2, cxcy + wh / 2], dim=1) * s

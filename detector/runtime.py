@@ -66,7 +66,7 @@ class TorchRunner:
 
 
 class OnnxRunner:
-    """ONNX Runtime's CPU provider over a graph exported from ``model`` (batch size dynamic)."""
+    """ONNX Runtime's CPU provider over a graph exported from ``model`` (batch size and tile side dynamic)."""
 
     name = "onnxruntime"
 
@@ -84,7 +84,9 @@ class OnnxRunner:
                 buf,
                 input_names=["tiles"],
                 output_names=["bbox_regression", "scores"],
-                dynamic_axes={"tiles": {0: "n"}, "bbox_regression": {0: "n"}, "scores": {0: "n"}},
+                # batch size and tile side are free: the network is fully convolutional (see engine.input_side)
+                dynamic_axes={"tiles": {0: "n", 1: "side", 2: "side"}, "bbox_regression": {0: "n", 1: "anchors"},
+                              "scores": {0: "n", 1: "anchors"}},
                 opset_version=17,
                 dynamo=False,
             )

@@ -16,6 +16,8 @@ import numpy as np
 from detector.types import Box, Detection
 
 REFERENCE_SHORT_SIDE = 1080
+# Native side of a training tile at the reference short side (resized to the model's input size, 288 -> scale 0.6).
+TRAINING_TILE = 480
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +49,7 @@ def scaled_tile(width: int, height: int, tile_size: int, min_overlap: int) -> tu
 
 
 def plan_tiles(
-    width: int, height: int, tile_size: int = 480, min_overlap: int = 160, scale_with_screen: bool = True
+    width: int, height: int, tile_size: int = TRAINING_TILE, min_overlap: int = 160, scale_with_screen: bool = True
 ) -> list[Tile]:
     """Tiles covering the whole ``width`` x ``height`` screen, row by row."""
     if width <= 0 or height <= 0:

@@ -332,6 +332,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
                 "name": out.stem,
                 "input_size": spec.input_size,
                 "tile": asdict(InferenceConfig()),
+                "train_tile": crop.tile_size,  # native tile side seen as input_size px: the scale of every tile
                 "anchors_px": list(spec.anchor_px),
                 "data": {"dirs": list(cfg.data), "recipes": recipes(roots)},
                 "train": {k: v for k, v in asdict(cfg).items() if k != "spec"},

@@ -11,7 +11,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_shipped_config_loads():
     cfg = load_config(REPO / "config.yaml")
-    assert cfg.detector.inference.tile_size == 480
+    assert cfg.detector.inference.tile_size == 720
     assert cfg.policy.close_threshold == 0.7
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
@@ -35,7 +35,7 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
             "detector:\n  inference:\n    runtime: tensorrt\n",
             ["detector.inference.runtime", "'tensorrt'", "'onnxruntime'"],
         ),
-        ("detector:\n  inference:\n    min_overlap: 500\n", ["min_overlap", "500", "tile_size"]),
+        ("detector:\n  inference:\n    min_overlap: 800\n", ["min_overlap", "800", "tile_size"]),
         ("policy: [1, 2]\n", ["policy", "mapping"]),
         (
             "detector:\n  verifier:\n    max_candidates: 0\n",

@@ -13,7 +13,7 @@ SIZES = ((1080, 2400), (720, 1600), (1440, 3120), (2400, 1080), (300, 500))
 
 @pytest.fixture(scope="module")
 def det(tiny_weights) -> Detector:
-    return Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
+    return Detector.load(tiny_weights, InferenceConfig(runtime="torch", tile_size=480))  # the training tile
 
 
 def test_origins_exact_numbers(det):
@@ -31,15 +31,30 @@ def test_origins_exact_numbers(det):
     assert origins[3].tolist() == pytest.approx([0, 165 / 0.9, 1 / 0.9, 1 / 0.9])
 
 
+def test_default_720_px_tiles_keep_the_training_scale(tiny_weights):
+    # the network was trained on 480-px tiles seen as 288 px (its manifest says so); 720-px tiles are cut at the same
+    # 0.6 scale (432 px), on every screen size since both sides scale with the screen
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
+    assert det.cfg.tile_size == 720 and det.trained_tile == 480
+    assert [det.input_side(det.plan(w, h)[0].size, w, h) for w, h in SIZES[:4]] == [432, 432, 432, 432]
+    tiles = det.plan(1080, 2400)
+    assert len(tiles) == 8 and tiles[0].size == 720
+    batch, origins = det.cut(np.zeros((2400, 1080, 3), np.uint8), tiles)
+    assert batch.shape == (8, 432, 432, 3)
+    assert origins[1].tolist() == pytest.approx([360, 0, 720 / 432, 720 / 432])
+
+
+@pytest.mark.parametrize("tile_size", [480, 720])
 @pytest.mark.parametrize("size", SIZES)
-def test_a_marker_maps_back_to_where_it_is(det, size):
+def test_a_marker_maps_back_to_where_it_is(tiny_weights, size, tile_size):
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", tile_size=tile_size))
     w, h = size
     x1, y1, x2, y2 = int(w * 0.45), int(h * 0.4), int(w * 0.45) + 40, int(h * 0.4) + 40
     img = np.zeros((h, w, 3), np.uint8)
     img[y1:y2, x1:x2] = 255
     tiles = det.plan(w, h)
     batch, origins = det.cut(img, tiles)
-    assert batch.shape[1:] == (288, 288, 3)
+    assert batch.shape[1:] == (288, 288, 3) if tile_size == 480 else batch.shape[1] > 288
     seen = 0
     for t, tile_img, (ox, oy, sx, sy) in zip(tiles, batch, origins, strict=True):
         if not (t.x <= x1 and x2 <= t.x + t.size and t.y <= y1 and y2 <= t.y + t.size):
@@ -52,7 +67,7 @@ def test_a_marker_maps_back_to_where_it_is(det, size):
 
 
 def test_a_screen_smaller_than_a_tile_is_padded_grey(tiny_weights):
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", scale_with_screen=False))
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", tile_size=480, scale_with_screen=False))
     img = np.zeros((300, 200, 3), np.uint8)
     img[100:140, 50:90] = 255
     tiles = det.plan(200, 300)

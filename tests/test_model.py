@@ -21,6 +21,24 @@ def test_feature_sizes_and_anchor_count():
     assert widths[-1] == 124.71
 
 
+def test_a_larger_tile_has_the_same_anchors_on_a_larger_grid():
+    # 432 input px (a 720-px tile at the training scale): maps of 54, 27 and 14 cells; the boxes of the first cells
+    # are the 288-px ones, box for box, and the sizes in pixels do not change
+    spec = ModelSpec()
+    model = build_model(spec)
+    small, large = anchors_xyxy(model, spec), anchors_xyxy(model, spec, 432)
+    assert feature_sizes(432) == [54, 27, 14]
+    assert large.shape == (54 * 54 * 4 + 27 * 27 * 6 + 14 * 14 * 6, 4)
+    assert torch.allclose(large[:4], small[:4], atol=1e-4)  # the top-left cell of the stride-8 map
+    # the cell at row 1, column 0 of the stride-8 map comes after a whole row: 54 cells x 4 anchors
+    assert torch.allclose(large[54 * 4], torch.tensor([-3.5, 4.5, 11.5, 19.5]))
+    sizes = lambda a: sorted({round(w, 2) for w in (a[:, 2] - a[:, 0]).tolist()})  # noqa: E731
+    assert sizes(large) == sizes(small)
+    with torch.no_grad():
+        head = model.head(list(model.backbone(torch.zeros(1, 3, 432, 432)).values()))
+    assert head["bbox_regression"].shape == (1, large.shape[0], 4)
+
+
 def test_tiles_without_objects_still_teach_background():
     torch.manual_seed(0)
     ours = build_model(TINY_SPEC).train()

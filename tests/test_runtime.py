@@ -29,8 +29,9 @@ def test_onnx_and_torch_runners_agree_on_the_same_tiles():
     model = build_model(TINY_SPEC).eval()
     eager = runtime.TorchRunner(model, torch.device("cpu"))
     onnx = runtime.OnnxRunner(model, TINY_SPEC.input_size, threads=1)
-    for n in (1, 5):  # the exported batch dimension is dynamic
-        batch = _tiles(n, TINY_SPEC.input_size, seed=n)
+    # the exported batch dimension and tile side are dynamic (larger tiles are a config choice)
+    for n, side in ((1, TINY_SPEC.input_size), (5, TINY_SPEC.input_size), (2, TINY_SPEC.input_size + 32)):
+        batch = _tiles(n, side, seed=n)
         reg_t, sc_t = eager(batch)
         reg_o, sc_o = onnx(batch)
         assert reg_o.shape == reg_t.shape and sc_o.shape == sc_t.shape
