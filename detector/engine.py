@@ -144,10 +144,11 @@ class Detector:
         return self._anchors[side]
 
     def cut(self, image: np.ndarray, tiles: list[Tile]) -> tuple[np.ndarray, np.ndarray]:
-        """Every tile of ``image`` at the model's input size, ``(N, s, s, 3)`` uint8, and per tile ``(x0, y0, sx,
-        sy)``: its origin in image pixels and image pixels per input pixel, so a box maps back exactly.
+        """Every tile of ``image`` at the training scale, ``(N, s, s, 3)`` uint8 with ``s`` from :meth:`input_side`,
+        and per tile ``(x0, y0, sx, sy)``: its origin in image pixels and image pixels per input pixel, so a box
+        maps back exactly.
 
-        The image is resized once and the tiles are sliced from it: 3x cheaper than resizing 21 overlapping crops
+        The image is resized once and the tiles are sliced from it: 3x cheaper than resizing overlapping crops
         one by one. A tile origin that falls between resized pixels is rounded, and the rounded origin reported."""
         side = tiles[0].size  # plan_tiles gives every tile of a frame one side
         h, w = image.shape[:2]
