@@ -247,7 +247,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     f"  {r['ja_no_target_clean']:>13.4f}"
                 )
     if args.report:
-        write_report(report, Path(args.report))
+        write_report(report, Path(args.report), rows)
     return 0
 
 

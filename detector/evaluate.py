@@ -255,5 +255,7 @@ def sweep(
     return rows
 
 
-def write_report(report: EvalReport, path: Path) -> None:
-    path.write_text(json.dumps(report.to_dict(), indent=2, default=str) + "\n")
+def write_report(report: EvalReport, path: Path, sweep_rows: list[dict] | None = None) -> None:
+    """The report as JSON (what `--json` prints), with the threshold sweep when one was run."""
+    data = {**report.to_dict(), **({"sweep": sweep_rows} if sweep_rows else {})}
+    path.write_text(json.dumps(data, indent=2, default=str) + "\n")
