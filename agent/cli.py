@@ -227,13 +227,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     cfg, det = _detector(args)
     import dataclasses
 
+    deployed_min_score = det.cfg.min_score  # taps are judged on what the daemon would see
     det.cfg = dataclasses.replace(det.cfg, min_score=min(det.cfg.min_score, 0.05))  # full PR curve for AP
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
         items = items[: args.limit]
     all_dets = detect_all(det, items, show_progress=not args.quiet)
-    report = score(items, all_dets, cfg.policy)
-    rows = sweep(items, all_dets, cfg.policy) if args.sweep else None
+    report = score(items, all_dets, cfg.policy, tap_min_score=deployed_min_score)
+    rows = sweep(items, all_dets, cfg.policy, tap_min_score=deployed_min_score) if args.sweep else None
     if args.json:
         print(json.dumps({**report.to_dict(), **({"sweep": rows} if rows else {})}, default=str))
     else:

@@ -150,9 +150,14 @@ def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = T
 
 
 def evaluate(
-    detector: Detector, items: list[VocItem], policy: PolicyConfig, show_progress: bool = True, max_failures: int = 50
+    detector: Detector,
+    items: list[VocItem],
+    policy: PolicyConfig,
+    show_progress: bool = True,
+    max_failures: int = 50,
+    tap_min_score: float = 0.0,
 ) -> EvalReport:
-    return score(items, detect_all(detector, items, show_progress), policy, max_failures)
+    return score(items, detect_all(detector, items, show_progress), policy, max_failures, tap_min_score=tap_min_score)
 
 
 def score(
@@ -161,19 +166,26 @@ def score(
     policy: PolicyConfig,
     max_failures: int = 50,
     with_ap: bool = True,
+    tap_min_score: float = 0.0,
 ) -> EvalReport:
     """The report for ``policy`` given each item's detections (``with_ap=False`` skips the box matching for AP,
-    which does not depend on the policy)."""
+    which does not depend on the policy).
+
+    AP uses every detection (detect at a low ``min_score`` for the whole precision-recall curve); tap decisions and
+    everything judged at the thresholds see only detections from ``tap_min_score`` up, the deployed
+    ``detector.inference.min_score``: the policy reads ja_char boxes too (rule 3), and a faint one the daemon never
+    sees must not change a decision here."""
     scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     n_gt: dict[str, int] = defaultdict(int)
     outcomes: list[ScreenOutcome] = []
     close_tp = close_n = 0
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for item, dets in zip(items, all_dets, strict=True):
+    for item, all_of_item in zip(items, all_dets, strict=True):
         for c in CLASSES if with_ap else ():
-            scored[c].extend(match(dets, item.objects, c))
+            scored[c].extend(match(all_of_item, item.objects, c))
             n_gt[c] += sum(g.label == c for g in item.objects)
+        dets = [d for d in all_of_item if d.score >= tap_min_score]
         strong = [
             d
             for d in dets
@@ -235,6 +247,7 @@ def sweep(
     all_dets: list[list[Detection]],
     base: PolicyConfig,
     thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
+    tap_min_score: float = 0.0,
 ) -> list[dict]:
     """Tap success and false taps when close and skip thresholds are both set to each value."""
     rows = []
@@ -242,7 +255,7 @@ def sweep(
         pol = replace(
             base, close_threshold=t, skip_threshold=t, close_over_text_threshold=max(t, base.close_over_text_threshold)
         )
-        r = score(items, all_dets, pol, max_failures=0, with_ap=False)
+        r = score(items, all_dets, pol, max_failures=0, with_ap=False, tap_min_score=tap_min_score)
         rows.append(
             {
                 "threshold": t,

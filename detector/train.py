@@ -299,7 +299,10 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
             if not dist.main:
                 continue  # rank 0 evaluates and writes
         det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device, min_score=0.05))
-        report: EvalReport = evaluate(det, val_items, policy, show_progress=show_progress)
+        # taps judged as deployed (boxes from the default min_score up); AP over the whole curve from 0.05
+        report: EvalReport = evaluate(
+            det, val_items, policy, show_progress=show_progress, tap_min_score=InferenceConfig().min_score
+        )
         rec = EpochRecord(
             epoch,
             steps,

@@ -38,3 +38,22 @@ def test_eval_cli_report_holds_the_numbers_and_the_sweep(tmp_path, tiny_dataset,
     assert f"{data['sweep'][0]['tap_success']:.3f}" in printed  # the file holds the sweep the table showed
     assert main([*args, "--quiet", "--report", str(report)]) == 0
     assert "sweep" not in json.loads(report.read_text())
+
+
+def test_taps_are_judged_on_what_the_daemon_sees_and_ap_on_everything(tmp_path):
+    from pathlib import Path
+
+    from detector.evaluate import score
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    close = GroundTruth(Box(900, 100, 1000, 200), "close")
+    item = VocItem("s1", Path("s1.jpg"), 1080, 2400, (close,))
+    # a 0.8 close, and a faint ja_char over it that the deployed min_score (0.2) drops before the policy sees it:
+    # with the faint box the close would need close_over_text_threshold (0.9)
+    dets = [Detection(Box(900, 100, 1000, 200), "close", 0.8), Detection(Box(890, 90, 1010, 210), "ja_char", 0.1)]
+    everything = score([item], [dets], PolicyConfig())
+    deployed = score([item], [dets], PolicyConfig(), tap_min_score=0.2)
+    assert (everything.tap_success, everything.misses) == (0.0, 1)
+    assert (deployed.tap_success, deployed.misses) == (1.0, 0)
+    assert deployed.ap["close"] == everything.ap["close"] == 1.0
