@@ -5,6 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${WEIGHTS:-weights/closebot-ssd.pt}
 closebot eval --data data/synth3 --limit 400 --weights "$W" --sweep --quiet --report weights/eval-synth-val.json | tee /tmp/eval-synth.txt
+if [ -d data/synth4 ]; then  # closebot synth --out data/synth4 --n 3000 --seed 11 (never trained on by the shipped SSD)
+  closebot eval --data data/synth4 --weights "$W" --sweep --quiet --report weights/eval-synth4-val.json | tee /tmp/eval-synth4.txt
+fi
 if [ -d data/webeval ]; then
   closebot eval --data data/webeval --weights "$W" --sweep --quiet --report weights/eval-web.json | tee /tmp/eval-web.txt
 fi
