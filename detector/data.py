@@ -16,8 +16,8 @@ import torch
 from torch.utils.data import Dataset
 
 from detector.errors import DatasetError
-from detector.types import CLASSES
 from detector.tiling import TRAINING_TILE
+from detector.types import CLASSES
 from detector.voc import VocItem, read_split
 
 TARGETS = ("close", "skip")

@@ -85,8 +85,11 @@ class OnnxRunner:
                 input_names=["tiles"],
                 output_names=["bbox_regression", "scores"],
                 # batch size and tile side are free: the network is fully convolutional (see engine.input_side)
-                dynamic_axes={"tiles": {0: "n", 1: "side", 2: "side"}, "bbox_regression": {0: "n", 1: "anchors"},
-                              "scores": {0: "n", 1: "anchors"}},
+                dynamic_axes={
+                    "tiles": {0: "n", 1: "side", 2: "side"},
+                    "bbox_regression": {0: "n", 1: "anchors"},
+                    "scores": {0: "n", 1: "anchors"},
+                },
                 opset_version=17,
                 dynamo=False,
             )
