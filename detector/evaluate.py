@@ -221,7 +221,8 @@ def score(
             if o.tap is None
             else {"x": o.tap.x, "y": o.tap.y, "label": o.tap.label, "score": round(o.tap.score, 3)},
         }
-        for o in outcomes
+        # false taps first (the worst outcome; the list is cut at max_failures), then misses, each in screen order
+        for o in sorted(outcomes, key=lambda o: o.kind == "miss")
         if o.kind in ("miss", "false_tap", "wrong_button")
     ][:max_failures]
     return EvalReport(

@@ -57,3 +57,18 @@ def test_taps_are_judged_on_what_the_daemon_sees_and_ap_on_everything(tmp_path):
     assert (everything.tap_success, everything.misses) == (0.0, 1)
     assert (deployed.tap_success, deployed.misses) == (1.0, 0)
     assert deployed.ap["close"] == everything.ap["close"] == 1.0
+
+
+def test_the_failure_list_puts_false_taps_before_misses():
+    from pathlib import Path
+
+    from detector.evaluate import score
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    close = (GroundTruth(Box(900, 100, 1000, 200), "close"),)
+    items = [VocItem(f"s{i}", Path(f"s{i}.jpg"), 1080, 2400, close if i < 3 else ()) for i in range(4)]
+    stray = [Detection(Box(10, 10, 60, 60), "close", 0.95)]  # a tap on screen s3, which has no target
+    report = score(items, [[], [], [], stray], PolicyConfig(), max_failures=2)
+    assert [f["image"] for f in report.failures] == ["s3", "s0"]
+    assert [f["kind"] for f in report.failures] == ["false_tap", "miss"]
