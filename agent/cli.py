@@ -222,17 +222,13 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
-    from detector.evaluate import detect_all, score, sweep, write_report
+    from detector.evaluate import detect_for_eval, score, sweep, write_report
 
     cfg, det = _detector(args)
-    import dataclasses
-
-    deployed_min_score = det.cfg.min_score  # taps are judged on what the daemon would see
-    det.cfg = dataclasses.replace(det.cfg, min_score=min(det.cfg.min_score, 0.05))  # full PR curve for AP
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
         items = items[: args.limit]
-    all_dets = detect_all(det, items, show_progress=not args.quiet)
+    all_dets, deployed_min_score = detect_for_eval(det, items, show_progress=not args.quiet)
     report = score(items, all_dets, cfg.policy, tap_min_score=deployed_min_score)
     rows = sweep(items, all_dets, cfg.policy, tap_min_score=deployed_min_score) if args.sweep else None
     if args.json:

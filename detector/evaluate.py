@@ -141,6 +141,9 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
     return ScreenOutcome(item.image_id, kind, tap, bool(closes), bool(skips), has_ja, max(stray, default=0.0))
 
 
+AP_MIN_SCORE = 0.05  # boxes kept for the precision-recall curves when evaluating
+
+
 def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = True) -> list[list[Detection]]:
     """Detections for every item (the expensive part; judging policies on them is cheap)."""
     return [
@@ -149,15 +152,25 @@ def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = T
     ]
 
 
+def detect_for_eval(
+    detector: Detector, items: list[VocItem], show_progress: bool = True
+) -> tuple[list[list[Detection]], float]:
+    """Detections down to :data:`AP_MIN_SCORE` (the whole precision-recall curve), and the detector's own
+    ``min_score`` to pass to :func:`score` as ``tap_min_score``, so taps are judged on what the daemon sees."""
+    deployed = detector.cfg
+    detector.cfg = replace(deployed, min_score=min(deployed.min_score, AP_MIN_SCORE))
+    try:
+        return detect_all(detector, items, show_progress), deployed.min_score
+    finally:
+        detector.cfg = deployed
+
+
 def evaluate(
-    detector: Detector,
-    items: list[VocItem],
-    policy: PolicyConfig,
-    show_progress: bool = True,
-    max_failures: int = 50,
-    tap_min_score: float = 0.0,
+    detector: Detector, items: list[VocItem], policy: PolicyConfig, show_progress: bool = True, max_failures: int = 50
 ) -> EvalReport:
-    return score(items, detect_all(detector, items, show_progress), policy, max_failures, tap_min_score=tap_min_score)
+    """The report for ``detector`` as configured: AP over the whole curve, taps as deployed."""
+    dets, tap_min_score = detect_for_eval(detector, items, show_progress)
+    return score(items, dets, policy, max_failures, tap_min_score=tap_min_score)
 
 
 def score(

@@ -298,11 +298,8 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
             log.info("epoch %d: %d DDP ranks agree (parameter checksum %.6f)", epoch, dist.world, sums[0])
             if not dist.main:
                 continue  # rank 0 evaluates and writes
-        det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device, min_score=0.05))
-        # taps judged as deployed (boxes from the default min_score up); AP over the whole curve from 0.05
-        report: EvalReport = evaluate(
-            det, val_items, policy, show_progress=show_progress, tap_min_score=InferenceConfig().min_score
-        )
+        det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device))
+        report: EvalReport = evaluate(det, val_items, policy, show_progress=show_progress)
         rec = EpochRecord(
             epoch,
             steps,
