@@ -48,10 +48,9 @@ def scaled_tile(width: int, height: int, tile_size: int, min_overlap: int) -> tu
     return max(32, round(tile_size * k)), round(min_overlap * k)
 
 
-def plan_tiles(
-    width: int, height: int, tile_size: int = TRAINING_TILE, min_overlap: int = 160, scale_with_screen: bool = True
-) -> list[Tile]:
-    """Tiles covering the whole ``width`` x ``height`` screen, row by row."""
+def plan_tiles(width: int, height: int, tile_size: int, min_overlap: int, scale_with_screen: bool = True) -> list[Tile]:
+    """Tiles covering the whole ``width`` x ``height`` screen, row by row (the defaults are the config's:
+    ``detector.engine.InferenceConfig``)."""
     if width <= 0 or height <= 0:
         raise ValueError(f"screen size must be positive, got {width}x{height}")
     side, overlap = (

@@ -14,18 +14,19 @@ from detector.types import Box, Detection
     ],
 )
 def test_tile_plans(size, n, side, xs, ys):
-    tiles = plan_tiles(*size)
+    tiles = plan_tiles(*size, 480, 160)  # the training tile; exact numbers
     assert len(tiles) == n
     assert {t.size for t in tiles} == {side}
     assert sorted({t.x for t in tiles}) == xs
     assert sorted({t.y for t in tiles}) == ys
 
 
+@pytest.mark.parametrize("tile", [480, 720])  # the training tile and the shipped one
 @pytest.mark.parametrize("size", [(720, 1600), (1080, 2400), (1440, 3120), (2400, 1080), (1080, 1920), (300, 500)])
-def test_every_pixel_covered_and_largest_target_whole_somewhere(size):
+def test_every_pixel_covered_and_largest_target_whole_somewhere(size, tile):
     w, h = size
-    tiles = plan_tiles(w, h)
-    side, overlap = scaled_tile(w, h, 480, 160)
+    tiles = plan_tiles(w, h, tile, 160)
+    side, overlap = scaled_tile(w, h, tile, 160)
     # coverage: last tile flush with the far edges
     assert max(t.x + t.size for t in tiles) >= w and max(t.y + t.size for t in tiles) >= h
     assert min(t.x for t in tiles) == 0 and min(t.y for t in tiles) == 0
