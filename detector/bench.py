@@ -140,14 +140,15 @@ def run_bench(
         template_match(img, templates)
         tm.append((time.perf_counter() - t0) * 1000)
     tiles = len(det.plan(imgs[0].shape[1], imgs[0].shape[0]))
+    tile_px = det.plan(1080, 2400)[0].size
     med = statistics.median(totals)
     tmed = statistics.median(tm)
     result = {
         "frame": "1080x2400",
         "frames": len(imgs),
         "tiles_per_frame": tiles,
-        "tile_px": det.plan(1080, 2400)[0].size,
-        "input_px": det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400),
+        "tile_px": tile_px,
+        "input_px": det.input_side(tile_px, 1080, 2400),
         "batch_size": det.cfg.batch_size,
         "threads": det.threads,
         "device": str(det.device),
