@@ -147,12 +147,36 @@ def cmd_synth(args: argparse.Namespace) -> int:
         val_fraction=args.val_fraction,
         workers=args.workers,
         fixed_size=size,
+        icons=args.icons,
         show_progress=not args.quiet,
     )
     print(
         f"wrote {recipe['n'] - recipe['n_val']} train + {recipe['n_val']} val screens to {args.out} "
         f"(VOC: JPEGImages/, Annotations/, ImageSets/Main/{{train,val}}.txt; recipe.json, meta.jsonl)"
     )
+    return 0
+
+
+def cmd_icons(args: argparse.Namespace) -> int:
+    import collections
+
+    from detector.synth.icons import ICON_SETS, build_icon_cache
+
+    npm = Path(args.npm_dir)
+    if not (npm / "@iconify-json").is_dir():
+        packages = " ".join(f"@iconify-json/{p}" for p in sorted(ICON_SETS))
+        raise ClosebotError(
+            f"{npm}: no @iconify-json packages; install them with\n  npm install --prefix {npm.parent} {packages}"
+        )
+    entries = build_icon_cache(npm, Path(args.out), negatives_per_set=args.negatives, show_progress=not args.quiet)
+    counts = collections.Counter((e.split, e.role) for e in entries)
+    sets = collections.Counter(e.split for e in {(e.set, e.split): e for e in entries}.values())
+    for split in ("train", "val"):
+        print(
+            f"{split:5s} {sets[split]:2d} sets: {counts[split, 'close']} close, {counts[split, 'skip']} skip, "
+            f"{counts[split, 'negative']} negative icons"
+        )
+    print(f"wrote {len(entries)} masks and index.json to {args.out}")
     return 0
 
 
@@ -496,8 +520,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--val-fraction", type=float, default=0.1, help="share of screens from held-out layouts/assets")
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
+    s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_synth)
+
+    ic = sub.add_parser("icons", help="render close/skip/negative icons of open icon sets (npm @iconify-json) to masks")
+    ic.add_argument("--npm-dir", type=Path, required=True, help="a node_modules folder holding @iconify-json/*")
+    ic.add_argument("--out", type=Path, required=True, help="cache folder (masks + index.json) for synth --icons")
+    ic.add_argument("--negatives", type=int, default=80, help="other icons per set kept as hard negatives")
+    ic.add_argument("--quiet", action="store_true")
+    ic.set_defaults(func=cmd_icons)
 
     t = sub.add_parser("train", help="train (or fine-tune with --init) the detector on VOC datasets")
     t.add_argument("--data", type=Path, action="append", required=True, help="VOC dataset folder (repeatable)")

@@ -72,6 +72,14 @@ class EpochRecord:
         return sum(vals) / len(vals)
 
 
+def spread(items: list, n: int) -> list:
+    """``n`` of ``items`` at an even stride (all when ``n`` is 0 or covers them): with several datasets in a row,
+    each gets its share of the per-epoch validation, not just the first one."""
+    if not n or n >= len(items):
+        return list(items)
+    return [items[i * len(items) // n] for i in range(n)]
+
+
 def _ckpt_path(out: Path) -> Path:
     return out.with_suffix(".ckpt")
 
@@ -222,9 +230,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     spec = ModelSpec.from_dict(cfg.spec)
     crop = CropPolicy(input_size=spec.input_size)
     train_items = repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
-    val_items = load_items(roots, "val", cfg.include_unreviewed)
-    if cfg.eval_screens:
-        val_items = val_items[: cfg.eval_screens]
+    val_items = spread(load_items(roots, "val", cfg.include_unreviewed), cfg.eval_screens)
     parent = None
     if cfg.init:
         w = load_weights(cfg.init)

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   need=()
-  for pkg in adb chromium fonts-ipafont-gothic fonts-dejavu-core manpages-ja; do
+  for pkg in adb chromium libcairo2 fonts-ipafont-gothic fonts-dejavu-core manpages-ja; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
   done
   if [ ${#need[@]} -gt 0 ]; then

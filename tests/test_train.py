@@ -106,3 +106,12 @@ def test_torchrun_two_cpu_processes_train_as_ddp_and_agree(tmp_path, tiny_datase
     manifest = json.loads(out.with_suffix(".json").read_text())
     assert manifest["distributed"] == {"world_size": 2, "ranks_agree": True}
     assert manifest["epoch"] == 1 and manifest["train"]["max_steps_per_epoch"] == 3
+
+
+def test_per_epoch_validation_takes_a_share_of_every_dataset():
+    from detector.train import spread
+
+    items = [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(3)]
+    assert spread(items, 3) == ["a0", "a3", "b0"]
+    assert spread(items, 6) == ["a0", "a1", "a3", "a4", "b0", "b1"]
+    assert spread(items, 0) == items and spread(items, 50) == items

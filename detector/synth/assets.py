@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from detector.errors import DatasetError
+from detector.synth.icons import load_icons
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,8 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 
 @dataclass(frozen=True)
 class Glyph:
-    """One icon from an icon font; ``kind`` tells a whole button (``circle``, ``square``) from a bare mark."""
+    """One icon from an icon font (``font`` and ``char``) or an icon set's rendered mask (``font`` is the PNG and
+    ``char`` is empty); ``kind`` tells a whole button (``circle``, ``square``) from a bare mark."""
 
     font: str
     char: str
@@ -363,9 +365,10 @@ def _ja_text_lines(limit: int = 20000) -> list[str]:
     return lines
 
 
-@functools.lru_cache(maxsize=2)
-def load_pool(split: Split) -> AssetPool:
-    """Find every asset of ``split`` on this machine. Raises DatasetError when no Japanese or Latin font exists."""
+@functools.lru_cache(maxsize=4)
+def load_pool(split: Split, icon_root: str | None = None) -> AssetPool:
+    """Find every asset of ``split`` on this machine, plus the icon masks of ``split`` in ``icon_root`` (built by
+    ``closebot icons``). Raises DatasetError when no Japanese or Latin font exists."""
     ja = [f for f in _ja_fonts() if _in_split(f, JA_VAL_FONTS, split)]
     latin = [f for f in _latin_fonts() if _in_split(f, LATIN_VAL_FONTS, split)]
     symbols = _symbol_fonts()
@@ -375,6 +378,10 @@ def load_pool(split: Split) -> AssetPool:
         path = FONT_ROOT / rel
         if path.is_file() and font_split == split:
             glyphs.append(Glyph(str(path), chr(cp), role, kind, f"{font_key}:{name}"))  # type: ignore[arg-type]
+    if icon_root:
+        root = Path(icon_root)
+        for e in load_icons(root, split):
+            glyphs.append(Glyph(str(root / e.path), "", e.role, e.kind, f"{e.set}:{e.name}"))
     art = [a for a in _art() if _in_split(a, ART_VAL_DIRS, split)]
     lines = _ja_text_lines()
     rng = random.Random(7)

@@ -181,8 +181,26 @@ def _mark_layer(
     return layer, f"char_{ord(ch):x}"
 
 
+@functools.lru_cache(maxsize=512)
+def _icon_mask(path: str) -> Image.Image:
+    """The alpha of an icon-set mask, cropped to its ink."""
+    with Image.open(path) as im:
+        alpha = im.convert("RGBA").getchannel("A")
+    return alpha.crop(alpha.getbbox() or (0, 0, alpha.width, alpha.height))
+
+
 def _glyph_layer(size: int, glyph: Glyph, color: RGBA) -> Image.Image:
     big = size * SS
+    if not glyph.char:  # an icon-set mask: fit its ink into the square, keep its own shades (duotone icons)
+        mask = _icon_mask(glyph.font)
+        scale = big / max(mask.size)
+        w, h = max(1, round(mask.width * scale)), max(1, round(mask.height * scale))
+        alpha = mask.resize((w, h), Image.Resampling.LANCZOS).point(lambda a: a * color[3] // 255)
+        full = Image.new("L", (big, big), 0)
+        full.paste(alpha, ((big - w) // 2, (big - h) // 2))
+        layer = Image.new("RGBA", (big, big), (*color[:3], 0))
+        layer.putalpha(full)
+        return layer
     layer = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
     f = font(glyph.font, big)
@@ -211,7 +229,7 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
     scheme = scheme or rng.choice(CLOSE_SCHEMES)
     mark, plate = close_scheme_colors(rng, scheme)
     closes = [g for g in pool.glyphs if g.role == "close"]
-    use_glyph = closes and rng.random() < 0.3
+    use_glyph = closes and rng.random() < (0.45 if len(closes) > 40 else 0.3)  # more when icon sets are in
     pad = max(2, size // 6)  # room for a shadow or ring
     canvas = Image.new("RGBA", (size + 2 * pad, size + 2 * pad), (0, 0, 0, 0))
     style = scheme
@@ -288,8 +306,9 @@ def _skip_icon(rng: random.Random, pool: AssetPool, size: int, color: RGBA) -> t
     big = size * SS
     layer = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    kind = rng.choices(("triangles", "chevrons", "glyph", "text", "tri_bar"), (3, 3, 3, 3, 1))[0]
     skips = [g for g in pool.glyphs if g.role == "skip"]
+    glyph_weight = 5 if len(skips) > 20 else 3  # icon sets are in: their marks are the most varied
+    kind = rng.choices(("triangles", "chevrons", "glyph", "text", "tri_bar"), (3, 3, glyph_weight, 3, 1))[0]
     if kind == "glyph" and skips:
         g = rng.choice(skips)
         return _shrink(_glyph_layer(size, g, color), size), f"glyph_{g.name}"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from detector.errors import DatasetError
 from detector.synth import assets, screen
 from detector.types import Box, GroundTruth
 from detector.voc import write_annotation
@@ -26,10 +27,11 @@ class SynthJob:
     seed: int
     index: int
     fixed_size: tuple[int, int] | None
+    icons: str | None = None  # icon-mask cache built by ``closebot icons`` (None: icon fonts only)
 
 
 def _compose(job: SynthJob) -> screen.Screen:
-    pool = assets.load_pool(job.split)  # type: ignore[arg-type]
+    pool = assets.load_pool(job.split, job.icons)  # type: ignore[arg-type]
     for attempt in range(5):
         rng = random.Random(f"{job.seed}:{job.split}:{job.index}:{attempt}")
         layout = rng.choice(screen.layouts_for(job.split))
@@ -66,14 +68,19 @@ def synthesize(
     val_fraction: float = 0.1,
     workers: int = 2,
     fixed_size: tuple[int, int] | None = None,
+    icons: Path | None = None,
     show_progress: bool = True,
 ) -> dict:
     """Write ``n`` screens: ``ImageSets/Main/train.txt`` from training assets and layouts, ``val.txt``
-    (``val_fraction`` of n) from held-out ones. Returns the recipe that is also written to ``recipe.json``."""
+    (``val_fraction`` of n) from held-out ones; ``icons`` adds the icon sets rendered by ``closebot icons`` (each set
+    belongs to one split). Returns the recipe that is also written to ``recipe.json``."""
+    icon_root = str(icons) if icons is not None else None
+    if icons is not None and not (icons / "index.json").is_file():
+        raise DatasetError(f"{icons}: no index.json; build the icon cache first with `closebot icons --out {icons}`")
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     n_val = int(round(n * val_fraction))
-    jobs = [SynthJob(out, "val" if i < n_val else "train", seed, i, fixed_size) for i in range(n)]
+    jobs = [SynthJob(out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root) for i in range(n)]
     metas: list[dict] = []
     ctx = mp.get_context("fork")
     if workers > 1:
@@ -98,8 +105,11 @@ def synthesize(
         "val_layouts": list(screen.VAL_LAYOUTS),
         "held_out_fonts": list(assets.JA_VAL_FONTS + assets.LATIN_VAL_FONTS),
         "held_out_art": list(assets.ART_VAL_DIRS),
-        "assets_train": assets.load_pool("train").describe(),
-        "assets_val": assets.load_pool("val").describe(),
+        "assets_train": assets.load_pool("train", icon_root).describe(),
+        "assets_val": assets.load_pool("val", icon_root).describe(),
     }
+    if icons is not None:
+        index = json.loads((icons / "index.json").read_text())
+        recipe["icon_sets"] = index["sets"]
     (out / "recipe.json").write_text(json.dumps(recipe, indent=2))
     return recipe
