@@ -432,7 +432,7 @@ def cmd_label(args: argparse.Namespace) -> int:
 
 def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
-    from detector.promote import compare, install
+    from detector.promote import commit, compare, stage
     from detector.verifier import Verifier
 
     cfg = load_config(args.config)
@@ -460,10 +460,13 @@ def cmd_promote(args: argparse.Namespace) -> int:
         print(f"would promote {what} -> {current} (dry run)")
         return 0
     data = [str(d) for d in args.data]
-    prev = install(current, args.new, comp, data)
-    print(f"promoted {args.new} -> {current}; previous weights kept as {prev}")
+    staged = [stage(current, args.new, comp, data)]
     if args.new_verifier:
-        vprev = install(Path(verifier_path), args.new_verifier, comp, data)
+        staged.append(stage(Path(verifier_path), args.new_verifier, comp, data))
+    commit(staged)  # the SSD and its verifier change together, after every copy and hash is done
+    print(f"promoted {args.new} -> {current}; previous weights kept as {staged[0].prev}")
+    if args.new_verifier:
+        vprev = staged[1].prev
         kept = f"previous verifier kept as {vprev}" if vprev else "there was none before"
         print(f"promoted {args.new_verifier} -> {verifier_path}; {kept}")
     return 0

@@ -25,7 +25,7 @@ from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
 from detector.evaluate import detect_all, score
 from detector.verifier import Verifier
-from detector.weights import manifest_path, sha256_of, write_manifest
+from detector.weights import manifest_path, sha256_of
 from policies.decide import PolicyConfig
 
 log = logging.getLogger(__name__)
@@ -109,9 +109,19 @@ def _manifest(path: Path) -> dict:
     return json.loads(manifest_path(path).read_text()) if manifest_path(path).is_file() else {}
 
 
-def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path | None:
-    """Keep the current file as NAME.prev-<sha8>.pt, copy NEW over it with lineage in its manifest. Works for any
-    checked file (SSD or verifier weights); the current file need not exist yet (nothing is kept then)."""
+@dataclass(frozen=True)
+class Staged:
+    """One file ready to install: the new weights and manifest sit beside ``current`` under temporary names."""
+
+    current: Path
+    weights_tmp: Path
+    manifest_tmp: Path
+    prev: Path | None
+
+
+def stage(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Staged:
+    """Keep the current file as NAME.prev-<sha8>.pt and write NEW (with lineage in its manifest) beside it under
+    temporary names: the slow part (copies, hashes), done before anything installed changes."""
     current.parent.mkdir(parents=True, exist_ok=True)
     if not current.is_file():
         prev = None
@@ -135,6 +145,39 @@ def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -
         "comparison": comparison.to_dict(),
         "history": [*parent_manifest.get("lineage", {}).get("history", []), *([cur_sha] if cur_sha else [])],
     }
-    os.replace(tmp, current)
-    write_manifest(current, manifest)
-    return prev
+    mtmp = manifest_path(current).with_suffix(".json.tmp")
+    mtmp.write_text(json.dumps(manifest, indent=2) + "\n")
+    return Staged(current, tmp, mtmp, prev)
+
+
+def commit(staged: list[Staged]) -> None:
+    """Install staged files with renames only (an SSD and its verifier one right after the other). A rename that
+    fails puts back what was installed before (from the kept copies; a file that did not exist is removed again),
+    removes the staged files and re-raises: nothing half-installed is left behind."""
+    done: list[Staged] = []
+    try:
+        for s in staged:
+            done.append(s)
+            os.replace(s.weights_tmp, s.current)
+            os.replace(s.manifest_tmp, manifest_path(s.current))
+    except OSError:
+        for s in done:
+            if s.prev is not None:
+                shutil.copy2(s.prev, s.current)
+                if manifest_path(s.prev).is_file():
+                    shutil.copy2(manifest_path(s.prev), manifest_path(s.current))
+            else:
+                s.current.unlink(missing_ok=True)
+                manifest_path(s.current).unlink(missing_ok=True)
+        for s in staged:
+            s.weights_tmp.unlink(missing_ok=True)
+            s.manifest_tmp.unlink(missing_ok=True)
+        raise
+
+
+def install(current: Path, new: Path, comparison: Comparison, data: list[str]) -> Path | None:
+    """Keep the current file as NAME.prev-<sha8>.pt, install NEW over it with lineage in its manifest. Works for any
+    checked file (SSD or verifier weights); the current file need not exist yet (nothing is kept then)."""
+    s = stage(current, new, comparison, data)
+    commit([s])
+    return s.prev

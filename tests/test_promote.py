@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import torch
 
 from detector import promote
 from detector.engine import InferenceConfig
-from detector.promote import Comparison, SetScore, compare, install
+from detector.promote import Comparison, SetScore, commit, compare, install, stage
 from detector.verifier import Verifier, VerifierNet, VerifierSpec, save_verifier
 from detector.weights import load_weights, sha256_of
 from policies.decide import PolicyConfig
@@ -70,3 +71,43 @@ def test_a_verifier_pair_is_judged_and_installed_together(
     assert Verifier.load(installed).spec == spec  # the manifest's sha256 matches the installed file: it loads
     lineage = json.loads(installed.with_suffix(".json").read_text())["lineage"]
     assert lineage["parent"] == {"name": "old", "sha256": sha256_of(prev), "kept_as": prev.name}
+
+
+def test_a_pair_is_staged_before_anything_changes_and_a_failed_rename_puts_it_back(
+    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
+    torch.manual_seed(0)
+    wdir = tmp_path / "weights"
+    wdir.mkdir()
+    ssd, ver = wdir / "closebot-ssd.pt", wdir / "closebot-verifier.pt"
+    shutil.copy2(tiny_weights, ssd)
+    shutil.copy2(tiny_weights.with_suffix(".json"), ssd.with_suffix(".json"))
+    save_verifier(ver, VerifierNet(spec), spec, {"name": "old"})
+    save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})
+    comp = Comparison(((SetScore("tiny", 3, 0.5, 0.0), SetScore("tiny", 3, 0.5, 0.0)),))
+    before = {p: sha256_of(p) for p in (ssd, ver)}
+    staged = [stage(ssd, tiny_weights, comp, []), stage(ver, tmp_path / "v-new.pt", comp, [])]
+    assert {p: sha256_of(p) for p in (ssd, ver)} == before  # staging changed nothing installed
+    # the second rename fails (full disk, a read-only file...): the first file is put back, both still load
+    real_replace = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(Path(dst))
+        if Path(dst) == ver:
+            raise OSError("no space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(promote.os, "replace", flaky)
+    with pytest.raises(OSError, match="no space"):
+        commit(staged)
+    assert calls[:2] == [ssd, ssd.with_suffix(".json")] and ver in calls
+    assert {p: sha256_of(p) for p in (ssd, ver)} == before
+    load_weights(ssd)
+    assert Verifier.load(ver).spec == spec
+    assert not list(wdir.glob("*.tmp"))  # no staged leftovers
+    monkeypatch.setattr(promote.os, "replace", real_replace)
+    commit([stage(ssd, tiny_weights, comp, []), stage(ver, tmp_path / "v-new.pt", comp, [])])  # tried again
+    assert sha256_of(ver) == sha256_of(tmp_path / "v-new.pt") and Verifier.load(ver).spec == spec
+    load_weights(ssd)
