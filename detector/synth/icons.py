@@ -134,7 +134,6 @@ _STYLE_WORDS = {
 _NOT_NEGATIVE = _CLOSE_WORDS | {
     "clear", "cross", "cancel", "forward", "skip", "next", "delete", "remove", "off", "slash", "ban", "block",
 }  # fmt: skip
-_PLUS_WORDS = {"plus", "add"}  # a plus sign is an x turned 45 degrees: always kept as a negative
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,7 @@ def classify(name: str, prefix: str = "") -> tuple[str, str] | None:
             return "skip", kind
     if rest & _NOT_NEGATIVE:
         return None
-    return "negative", "circle" if rest & _PLUS_WORDS and kind == "circle" else "bare"
+    return "negative", "bare"  # (a negative's kind is never used)
 
 
 def _refused(prefix: str) -> bool:
