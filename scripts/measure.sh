@@ -8,6 +8,9 @@ closebot eval --data data/synth3 --limit 400 --weights "$W" --sweep --quiet --re
 if [ -d data/synth4 ]; then  # closebot synth --out data/synth4 --n 3000 --seed 11 (never trained on by the shipped SSD)
   closebot eval --data data/synth4 --weights "$W" --sweep --quiet --report weights/eval-synth4-val.json | tee /tmp/eval-synth4.txt
 fi
+if [ -d data/synth5 ]; then  # bash scripts/icons.sh; closebot synth --out data/synth5 --n 4000 --seed 5 --icons data/icons
+  closebot eval --data data/synth5 --weights "$W" --sweep --quiet --report weights/eval-synth5-val.json | tee /tmp/eval-synth5.txt
+fi
 if [ -d data/webeval ]; then
   closebot eval --data data/webeval --weights "$W" --sweep --quiet --report weights/eval-web.json | tee /tmp/eval-web.txt
 fi
