@@ -229,7 +229,7 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
     scheme = scheme or rng.choice(CLOSE_SCHEMES)
     mark, plate = close_scheme_colors(rng, scheme)
     closes = [g for g in pool.glyphs if g.role == "close"]
-    use_glyph = closes and rng.random() < (0.45 if len(closes) > 40 else 0.3)  # more when icon sets are in
+    use_glyph = closes and rng.random() < (0.45 if len(closes) > 40 else 0.3)  # more when many marks (icon sets)
     pad = max(2, size // 6)  # room for a shadow or ring
     canvas = Image.new("RGBA", (size + 2 * pad, size + 2 * pad), (0, 0, 0, 0))
     style = scheme
@@ -307,7 +307,7 @@ def _skip_icon(rng: random.Random, pool: AssetPool, size: int, color: RGBA) -> t
     layer = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
     skips = [g for g in pool.glyphs if g.role == "skip"]
-    glyph_weight = 5 if len(skips) > 20 else 3  # icon sets are in: their marks are the most varied
+    glyph_weight = 5 if len(skips) > 20 else 3  # many marks (training icon sets; the 15 held-out ones stay at 3)
     kind = rng.choices(("triangles", "chevrons", "glyph", "text", "tri_bar"), (3, 3, glyph_weight, 3, 1))[0]
     if kind == "glyph" and skips:
         g = rng.choice(skips)
