@@ -166,7 +166,8 @@ def cmd_icons(args: argparse.Namespace) -> int:
     if not (npm / "@iconify-json").is_dir():
         packages = " ".join(f"@iconify-json/{p}" for p in sorted(ICON_SETS))
         raise ClosebotError(
-            f"{npm}: no @iconify-json packages; install them with\n  npm install --prefix {npm.parent} {packages}"
+            f"{npm}: no @iconify-json packages; `bash scripts/icons.sh` installs the pinned versions and renders "
+            f"them, or install them yourself with\n  npm install --prefix {npm.parent} {packages}"
         )
     entries = build_icon_cache(npm, Path(args.out), negatives_per_set=args.negatives, show_progress=not args.quiet)
     counts = collections.Counter((e.split, e.role) for e in entries)
