@@ -171,7 +171,7 @@ def cmd_icons(args: argparse.Namespace) -> int:
         )
     entries = build_icon_cache(npm, Path(args.out), negatives_per_set=args.negatives, show_progress=not args.quiet)
     counts = collections.Counter((e.split, e.role) for e in entries)
-    sets = collections.Counter(e.split for e in {(e.set, e.split): e for e in entries}.values())
+    sets = collections.Counter(split for _, split in {(e.set, e.split) for e in entries})
     for split in ("train", "val"):
         print(
             f"{split:5s} {sets[split]:2d} sets: {counts[split, 'close']} close, {counts[split, 'skip']} skip, "
