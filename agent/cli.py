@@ -230,13 +230,16 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         seed=args.seed,
         init=str(args.init) if args.init else None,
         harvest_repeat=args.harvest_repeat,
+        cache_dir=str(args.cache_dir) if args.cache_dir else None,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
     print(
         f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
-        + f", non-targets passing {best['none_passed']:.4f}; mined in {res['mine_seconds']:.0f} s, "
+        + f", non-targets passing {best['none_passed']:.4f}; "
+        + (f"mined in {res['mine_seconds']:.0f} s" if res["mined"] else f"crops read from {res['cache']}")
+        + ", "
         f"{res['seconds']:.0f} s in all; verifier {args.out}"
     )
     return 0
@@ -568,6 +571,9 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
     tv.add_argument("--val-screens", type=int, default=300)
+    tv.add_argument(
+        "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"
+    )
     tv.add_argument("--epochs", type=int, default=20)
     tv.add_argument("--lr", type=float, default=2e-3)
     tv.add_argument("--seed", type=int, default=0)

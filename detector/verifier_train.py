@@ -4,9 +4,11 @@ Mining runs the installed SSD over training screens (low ``min_score``, so the c
 are made) and labels every candidate by the ground truth: ``close``/``skip`` when it overlaps a true button of that
 class (IoU >= ``pos_iou``), ``none`` when its centre lies on no true button; in between it is left out (a loose box
 on a real button is neither). To these come jittered crops of every true button (what the SSD found too weakly to
-propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cached beside the output
-(``OUT.mined-<key>.npz``, the key a hash of the detector file and the mining settings) so a second run with other
-training settings does not mine again, and a run with another detector or data does.
+propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cached in a cache folder (default
+``$XDG_CACHE_HOME/closebot/verifier-crops``, never beside the output, which may be ``weights/``) as
+``crops-<key>.npz``, the key a hash of the detector file, the mining settings and the screens mined (path, size,
+mtime and labels of each), so a second run with other training settings or another output does not mine again, and
+a run with another detector, other data or relabelled screens does.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import hashlib
 import json
 import logging
 import math
+import os
 import random
 import time
 from dataclasses import asdict, dataclass, field
@@ -59,6 +62,44 @@ class VerifierTrainConfig:
     spec: VerifierSpec = field(default_factory=VerifierSpec)  # ignored with ``init``: the file's spec is used
     init: str | None = None  # start from this verifier (fine-tuning, e.g. on harvested frames)
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
+    cache_dir: str | None = None  # mined crops (None: default_cache_dir())
+
+
+def default_cache_dir() -> Path:
+    """``$XDG_CACHE_HOME/closebot/verifier-crops`` (``~/.cache/...`` without it)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "closebot" / "verifier-crops"
+
+
+# settings that do not change what mining produces (the key leaves them out)
+_NOT_MINING = (
+    "out",
+    "epochs",
+    "batch_size",
+    "lr",
+    "weight_decay",
+    "init",
+    "cache_dir",
+    "data",
+    "screens",
+    "val_screens",
+)
+
+
+def _items_fingerprint(items: list[VocItem]) -> list:
+    out = []
+    for it in items:
+        st = Path(it.image_path).stat()
+        out.append([str(Path(it.image_path).resolve()), st.st_size, st.st_mtime_ns, repr(it.objects)])
+    return out
+
+
+def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str | None, tr: list, va: list) -> str:
+    """Hash of everything mining depends on: the detector, the settings and the very screens (with their labels)."""
+    mining = {k: v for k, v in asdict(cfg).items() if k not in _NOT_MINING}
+    mining["spec"] = spec.to_dict()
+    blob = [detector_sha, mining, _items_fingerprint(tr), _items_fingerprint(va)]
+    return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 @dataclass
@@ -199,27 +240,24 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     spec = parent.spec if parent else cfg.spec
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
-    # the cache is named by everything mining depends on: another detector or data makes a new one
-    mining = {
-        k: v for k, v in asdict(cfg).items() if k not in ("out", "epochs", "batch_size", "lr", "weight_decay", "init")
-    }
-    mining["spec"] = spec.to_dict()
-    key = hashlib.sha256(json.dumps([detector_sha, mining], sort_keys=True, default=str).encode()).hexdigest()[:12]
-    cache = out.with_suffix(f".mined-{key}.npz")
-    vcache = out.with_suffix(f".mined-{key}-val.npz")
     t0 = time.time()
-    if cache.is_file() and vcache.is_file():
+    tr = repeat_harvested(roots, load_items(roots, "train"), cfg.harvest_repeat)
+    random.Random(cfg.seed).shuffle(tr)
+    tr = tr[: cfg.screens] if cfg.screens else tr
+    va = load_items(roots, "val")
+    va = va[-cfg.val_screens :] if cfg.val_screens else va  # the end of val.txt: reports use its start
+    key = mining_key(cfg, spec, detector_sha, tr, va)
+    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir else default_cache_dir()
+    cache, vcache = cache_dir / f"crops-{key}.npz", cache_dir / f"crops-{key}-val.npz"
+    mined = not (cache.is_file() and vcache.is_file())
+    if not mined:
         log.info("reading mined crops from %s", cache)
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
         detector = Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score))
-        tr = repeat_harvested(roots, load_items(roots, "train"), cfg.harvest_repeat)
-        random.Random(cfg.seed).shuffle(tr)
-        tr = tr[: cfg.screens] if cfg.screens else tr
-        va = load_items(roots, "val")
-        va = va[-cfg.val_screens :] if cfg.val_screens else va  # the end of val.txt: reports use its start
         train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress)
         val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
+        cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
     mine_s = time.time() - t0
@@ -277,4 +315,10 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
                     "train_seconds": round(time.time() - t0 - mine_s, 1),
                 },
             )
-    return {"history": history, "mine_seconds": mine_s, "seconds": time.time() - t0}
+    return {
+        "history": history,
+        "mine_seconds": mine_s,
+        "seconds": time.time() - t0,
+        "cache": str(cache),
+        "mined": mined,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -138,6 +139,7 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
         data=(str(tiny_dataset),),
         detector=str(tiny_weights),
         out=str(tmp_path / "v.pt"),
+        cache_dir=str(tmp_path / "cache"),
         screens=0,
         val_screens=3,
         epochs=12,
@@ -152,7 +154,9 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     v = Verifier.load(tmp_path / "v.pt")
     det = Detector.load(tiny_weights, InferenceConfig(min_score=0.0), v)
     assert det.verifier is v
-    assert len(list(tmp_path.glob("v.mined-*-val.npz"))) == 1
+    cached = {p.name for p in (tmp_path / "cache").iterdir()}
+    assert res["mined"] and cached == {Path(res["cache"]).name, Path(res["cache"]).name.replace(".npz", "-val.npz")}
+    assert not list(tmp_path.glob("*.npz"))  # nothing beside the output (which may be weights/)
 
     # fine-tuning: starts from the file (its spec, not the config's default) and names its parent; the mining
     # settings (and so the crop cache's key) are the same as the parent's run
@@ -164,5 +168,14 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     v2 = load_verifier(tmp_path / "v2.pt")
     assert v2.spec == load_verifier(tmp_path / "v.pt").spec
     assert v2.manifest["parent"]["sha256"] == sha256_of(tmp_path / "v.pt")
-    (key,) = [p.name.split(".")[1] for p in tmp_path.glob("v.mined-*-val.npz")]
-    assert [p.name.split(".")[1] for p in tmp_path.glob("v2.mined-*-val.npz")] == [key]
+    assert not tuned["mined"] and tuned["cache"] == res["cache"]
+
+    # relabelling a screen (a harvest reviewed by hand) makes another key: mined again, the old cache untouched
+    copy = tmp_path / "relabelled"
+    shutil.copytree(tiny_dataset, copy)  # the fixture is shared by other tests
+    first = train_verifier(replace(cfg, data=(str(copy),), out=str(tmp_path / "v3.pt"), epochs=1), show_progress=False)
+    assert first["mined"]  # another folder: its own key
+    xml = next(x for x in (copy / "Annotations").glob("*.xml") if "<name>close</name>" in x.read_text())
+    xml.write_text(xml.read_text().replace("<name>close</name>", "<name>skip</name>", 1))
+    again = train_verifier(replace(cfg, data=(str(copy),), out=str(tmp_path / "v3.pt"), epochs=1), show_progress=False)
+    assert again["mined"] and again["cache"] != first["cache"] and Path(first["cache"]).is_file()
