@@ -8,7 +8,17 @@ import pytest
 from detector.errors import DatasetError
 from detector.synth import assets, elements
 from detector.synth.generate import synthesize
-from detector.synth.icons import ICON_SETS, RESERVED_PREFIXES, WEB_EVAL_PREFIXES, build_icon_cache, classify, load_icons
+from detector.synth.icons import (
+    ICON_SETS,
+    RESERVED_PREFIXES,
+    WEB_EVAL_PREFIXES,
+    build_icon_cache,
+    classify,
+    is_muted,
+    is_sound,
+    load_icons,
+)
+from detector.synth.screen import Canvas, mute_button
 from detector.voc import read_split
 
 
@@ -125,3 +135,66 @@ def test_icon_masks_draw_as_close_buttons_and_screens(tmp_path):
     assert recipe["icon_sets"] == {"demo": "train"} and len(read_split(tmp_path / "ds", "train")) == 3
     with pytest.raises(DatasetError, match="closebot icons"):
         synthesize(tmp_path / "ds2", 1, seed=1, workers=1, icons=tmp_path / "nowhere", show_progress=False)
+
+
+@pytest.mark.parametrize(
+    ("name", "sound", "muted"),
+    [
+        ("volume-x", True, True),
+        ("mdi:volume-off", True, True),
+        ("speaker-x-mark", True, True),
+        ("round-volume-mute", True, True),
+        ("volume-high", True, False),
+        ("speaker", True, False),
+        ("close", False, False),
+        ("x-circle", False, False),
+        ("sc-soundcloud", False, False),  # whole tokens only
+    ],
+)
+def test_sound_icon_names(name, sound, muted):
+    assert (is_sound(name), is_muted(name)) == (sound, muted)
+
+
+def _sound_set(tmp_path, n_other=6):
+    speaker = '<path fill="currentColor" d="M3 9h4l5-5v16l-5-5H3z"/>'
+    extra = {
+        "volume-x": {"body": speaker + '<path stroke="currentColor" stroke-width="2" d="M16 9l5 6M21 9l-5 6"/>'},
+        "volume-high": {"body": speaker + '<path fill="currentColor" d="M15 8h2v8h-2z"/>'},
+    }
+    extra |= {
+        f"shape-{i}": {"body": f'<circle cx="12" cy="12" r="{4 + i}" fill="currentColor"/>'} for i in range(n_other)
+    }
+    npm = _fake_npm(tmp_path / "node_modules", extra=extra)
+    out = tmp_path / "icons"
+    return build_icon_cache(npm, out, sets={"demo": "train"}, negatives_per_set=2, show_progress=False), out
+
+
+def test_every_sound_icon_is_kept_as_a_negative(tmp_path):
+    entries, _ = _sound_set(tmp_path)
+    negs = {e.name for e in entries if e.role == "negative"}
+    # the sample takes 2 of the 8 ordinary negatives; the two speakers come on top, "volume-x" despite its x
+    assert {"volume-x", "volume-high"} <= negs and len(negs - {"volume-x", "volume-high"}) == 2
+    assert classify("volume-x", "demo") is None  # the name rule alone would leave it out
+    assert not any(e.name.startswith("volume") and e.role != "negative" for e in entries)
+
+
+def test_mute_buttons_are_drawn_unlabelled_beside_the_close(tmp_path):
+    _, out = _sound_set(tmp_path)
+    pool = assets.load_pool("train", str(out))
+    rng = random.Random(3)
+    drawn = [elements.draw_sound_icon(rng, pool, 64) for _ in range(30)]
+    assert all(not s.boxes and s.image.getchannel("A").getbbox() for s in drawn)
+    c = Canvas(720, 1600)
+    c.place(elements.draw_close(rng, pool, 60), 600, 80)
+    close = tuple(round(v) for v in c.objects[0].box)
+    close_pixels = c.img.crop(close).tobytes()
+    before = c.img.copy()
+    placed = 0
+    for _ in range(20):
+        n = len(c.objects)
+        mute_button(rng, pool, c)
+        assert len(c.objects) == n and [o.label for o in c.objects] == ["close"]  # nothing labelled
+        placed += c.img.tobytes() != before.tobytes()
+        before = c.img.copy()
+    assert placed >= 10
+    assert c.img.crop(close).tobytes() == close_pixels  # never painted over the close

@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from detector.synth import assets
 from detector.synth.assets import AssetPool, Glyph
+from detector.synth.icons import is_muted, is_sound
 
 SS = 4  # supersampling factor for marks
 RGBA = tuple[int, int, int, int]
@@ -489,6 +490,24 @@ def draw_glyph_negative(rng: random.Random, pool: AssetPool, size: int, color: R
         return draw_text(rng, ch, fpath, size, color, label_ja=False)
     g = rng.choice(negs)
     return Sprite(_shrink(_glyph_layer(size, g, color), size), [])
+
+
+def draw_sound_icon(rng: random.Random, pool: AssetPool, size: int, scheme: str | None = None) -> Sprite:
+    """A video ad's mute button, unlabelled: a speaker (often with an x beside it) bare or on the plate a close
+    button of ``scheme`` would have, so only the mark itself tells it from a close. Any other negative icon when the
+    pool has no sound icon."""
+    sounds = [g for g in pool.glyphs if g.role == "negative" and is_sound(g.name)]
+    mark, plate = close_scheme_colors(rng, scheme or rng.choice(CLOSE_SCHEMES))
+    if not sounds:
+        return draw_glyph_negative(rng, pool, size, mark)
+    muted = [g for g in sounds if is_muted(g.name)]
+    g = rng.choice(muted if muted and rng.random() < 0.6 else sounds)
+    if plate is None:
+        return Sprite(_shrink(_glyph_layer(size, g, mark), size), [])
+    layer = _plate(size, plate, rng)
+    inner = int(size * rng.uniform(0.5, 0.7))
+    layer.alpha_composite(_shrink(_glyph_layer(inner, g, mark), inner), ((size - inner) // 2, (size - inner) // 2))
+    return Sprite(layer, [])
 
 
 def draw_status_bar(rng: random.Random, pool: AssetPool, width: int, height: int, dark_text: bool) -> Sprite:

@@ -4,9 +4,9 @@ The sets come as Iconify JSON packages from npm (``@iconify-json/<prefix>``: one
 set, each with its licence in ``info.json``). :func:`build_icon_cache` sorts every icon of the chosen sets by its name
 into close marks (``close``, ``x``, ``xmark``, ``times``, ``cancel``... alone or with a shape such as ``-circle``),
 skip marks (``fast-forward``, ``chevron-double-right``, ``skip-next``...) and a sample of everything else as hard
-negatives, renders each to a 128-px alpha mask with CairoSVG, and writes ``index.json``. :func:`load_icons` reads
-that index back as :class:`~detector.synth.assets.Glyph` values, so the generator treats a set's icons exactly like
-the glyphs of an icon font.
+negatives (plus every sound icon: the mute button of video ads), renders each to a 128-px alpha mask with CairoSVG,
+and writes ``index.json``. :func:`load_icons` reads that index back as :class:`~detector.synth.assets.Glyph` values,
+so the generator treats a set's icons exactly like the glyphs of an icon font.
 
 Whole sets belong to one split: the ``val`` sets never appear in training screens, so validation measures how well
 the model generalises to icon sets it has not seen. The families reserved for the final evaluation and the ones our
@@ -136,6 +136,26 @@ _NOT_NEGATIVE = _CLOSE_WORDS | {
 }  # fmt: skip
 
 
+# Sound icons: the mute button of video ads, often in the corner beside the close and drawn alike, and often a speaker
+# with an x ("volume-x", "speaker-x-mark"): the browser-rendered set's most frequent false tap. All of them are kept
+# as negatives (not a sample), including the names the rules above leave out for their x, "off" or "slash".
+SOUND_WORDS = frozenset({"volume", "speaker", "sound", "mute", "muted", "unmute"})
+
+
+def is_sound(name: str) -> bool:
+    """True for a sound icon's name (``volume-x``, ``speaker-off``, ``mdi:volume-mute``...)."""
+    return bool(set(_tokens(name.rsplit(":", 1)[-1])) & SOUND_WORDS)
+
+
+_MUTED_WORDS = frozenset({"x", "off", "mute", "muted", "slash", "cross", "close", "xmark", "cancel", "remove", "no"})
+
+
+def is_muted(name: str) -> bool:
+    """A sound icon drawn struck out or with an x (``volume-x``, ``volume-off``, ``mute``): the closest to a close."""
+    toks = set(_tokens(name.rsplit(":", 1)[-1]))
+    return bool(toks & SOUND_WORDS) and bool(toks & _MUTED_WORDS)
+
+
 @dataclass(frozen=True)
 class IconEntry:
     """One rendered icon: ``path`` (relative to the cache root) is a white-on-transparent mask."""
@@ -231,13 +251,18 @@ def build_icon_cache(
         data = _icons_json(npm_dir, prefix)
         w0, h0 = data.get("width", 16), data.get("height", 16)
         picked: dict[str, list[tuple[str, str]]] = {"close": [], "skip": [], "negative": []}
+        sound_only: list[tuple[str, str]] = []  # sound icons the name rules leave out (an x, "off", "slash")
         for name in sorted(data["icons"]):
+            if "<mask" in data["icons"][name]["body"]:  # CairoSVG drops masks: a knocked-out x would be a plain disc
+                continue
             c = classify(name, prefix)
-            if c is not None and "<mask" not in data["icons"][name]["body"]:  # CairoSVG drops masks: a knocked-out x
-                # would come out as a plain disc
+            if c is not None:
                 picked[c[0]].append((name, c[1]))
+            elif is_sound(name):
+                sound_only.append((name, "bare"))
         rng.shuffle(picked["negative"])
-        picked["negative"] = picked["negative"][:negatives_per_set]
+        rest = picked["negative"][negatives_per_set:]
+        picked["negative"] = picked["negative"][:negatives_per_set] + [n for n in rest if is_sound(n[0])] + sound_only
         for role, named in picked.items():
             for name, kind in named:
                 icon = data["icons"][name]

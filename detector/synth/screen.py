@@ -196,7 +196,9 @@ def decoys(
             if rng.random() < 0.5
             else (elements._grey(30) if rng.random() < 0.5 else elements.random_color(rng))
         )
-        if kind < 0.4:
+        if kind < 0.1:
+            s = elements.draw_sound_icon(rng, pool, size)
+        elif kind < 0.4:
             s = elements.draw_glyph_negative(rng, pool, size, color)
         elif kind < 0.6:
             txt = rng.choice(TIMES + ("x2", "x10", "+", "5", "3", "+100", "×5", "+1", "×10", "2x", "Lv.5", "21:07"))
@@ -326,6 +328,26 @@ def place_close(
     x = min(max(0, x), c.w - sw)
     y = min(max(0, y), c.h - sh)
     c.place(sprite, x, y)
+
+
+def mute_button(rng: random.Random, pool: AssetPool, c: Canvas) -> None:
+    """A video ad's mute button where closes go (a top corner, beside the close) and drawn like one; unlabelled."""
+    u = _u(c)
+    sprite = elements.draw_sound_icon(rng, pool, close_size(rng, c))
+    sw, sh = sprite.image.size
+    close = next((o.box for o in c.objects if o.label == "close"), None)
+    for _ in range(6):
+        top = rng.uniform(c.h * 0.035, c.h * 0.08)
+        m = rng.uniform(10, 60) * u
+        spots = [(m, top), (c.w - sw - m, top), (c.w - sw - m, c.h - sh - m * 2)]
+        if close is not None:  # just left of the close, or under it
+            gap = rng.uniform(8, 40) * u
+            spots += [(close[0] - gap - sw, close[1]), (close[0], close[3] + gap)] * 2
+        x, y = rng.choice(spots)
+        x, y = min(max(0, x), c.w - sw), min(max(0, y), c.h - sh)
+        if not c.occupied((x - 2, y - 2, x + sw + 2, y + sh + 2)):
+            c.place(sprite, x, y)
+            return
 
 
 def place_skip(rng: random.Random, pool: AssetPool, c: Canvas, card: tuple[int, int, int, int] | None) -> None:
@@ -864,6 +886,8 @@ def compose(rng: random.Random, pool: AssetPool, layout: str, size: tuple[int, i
         place_close(rng, pool, c, where, card, scheme)
     if want_skip:
         place_skip(rng, pool, c, card)
+    if layout in AD_LAYOUTS and rng.random() < 0.35:
+        mute_button(rng, pool, c)
     status_bar(rng, pool, c, dark_text=pale_bg)
     img = c.img.convert("RGB")
     img = degrade(rng, img)
