@@ -26,7 +26,7 @@ def test_a_few_steps_really_lower_the_loss(tiny_dataset):
         return d["bbox_regression"] + d["classification"]
 
     first = loss().item()
-    for _ in range(25):
+    for _ in range(40):
         opt.zero_grad()
         value = loss()
         value.backward()
