@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from detector.errors import DatasetError
-from detector.synth.icons import load_icons
+from detector.synth.icons import is_sound, load_icons
 
 log = logging.getLogger(__name__)
 
@@ -241,6 +241,19 @@ class AssetPool:
     glyphs: tuple[Glyph, ...]
     art: tuple[str, ...]
     ja_lines: tuple[str, ...]
+
+    @functools.cached_property
+    def glyphs_by_role(self) -> dict[str, tuple[Glyph, ...]]:
+        """The glyphs of each role ("close", "skip", "negative"), in pool order; computed once per pool."""
+        roles: dict[str, list[Glyph]] = {}
+        for g in self.glyphs:
+            roles.setdefault(g.role, []).append(g)
+        return {role: tuple(gs) for role, gs in roles.items()}
+
+    @functools.cached_property
+    def sound_glyphs(self) -> tuple[Glyph, ...]:
+        """Negative speaker / volume / mute icons: what a video ad's mute button is drawn from."""
+        return tuple(g for g in self.glyphs_by_role.get("negative", ()) if is_sound(g.name))
 
     def describe(self) -> dict[str, int]:
         return {

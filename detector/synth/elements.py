@@ -17,7 +17,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from detector.synth import assets
 from detector.synth.assets import AssetPool, Glyph
-from detector.synth.icons import is_muted, is_sound
+from detector.synth.icons import is_muted
 
 SS = 4  # supersampling factor for marks
 RGBA = tuple[int, int, int, int]
@@ -229,7 +229,7 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
     """A close button whose outer box (plate, or the bare x) is ``size`` px."""
     scheme = scheme or rng.choice(CLOSE_SCHEMES)
     mark, plate = close_scheme_colors(rng, scheme)
-    closes = [g for g in pool.glyphs if g.role == "close"]
+    closes = pool.glyphs_by_role.get("close", ())
     use_glyph = closes and rng.random() < (0.45 if len(closes) > 40 else 0.3)  # more when many marks (icon sets)
     pad = max(2, size // 6)  # room for a shadow or ring
     canvas = Image.new("RGBA", (size + 2 * pad, size + 2 * pad), (0, 0, 0, 0))
@@ -240,12 +240,7 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
             # a filled icon (e.g. close-circle) in the plate's colour with a knocked-out x
             layer = _shrink(_glyph_layer(size, g, plate if plate[3] > 120 else (*plate[:3], 200)), size)
         else:
-            inner = size if plate is None else int(size * rng.uniform(0.5, 0.7))
-            layer = Image.new("RGBA", (size, size), (0, 0, 0, 0))
-            if plate is not None:
-                layer = _plate(size, plate, rng)
-            glyph = _shrink(_glyph_layer(inner, g, mark), inner)
-            layer.alpha_composite(glyph, ((size - inner) // 2, (size - inner) // 2))
+            layer = _glyph_on_plate(rng, g, size, mark, plate)
         style += f"/glyph_{g.name}"
     else:
         if plate is None:
@@ -270,6 +265,14 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
         bb = (0, 0, size, size)
     box = (bb[0] + pad, bb[1] + pad, bb[2] + pad, bb[3] + pad)
     return Sprite(canvas, [LabelledBox("close", box, style)])
+
+
+def _glyph_on_plate(rng: random.Random, g: Glyph, size: int, mark: RGBA, plate: RGBA | None) -> Image.Image:
+    """An icon glyph in ``mark`` colour: bare at ``size`` px, or 50-70% of it centred on a ``plate``."""
+    inner = size if plate is None else int(size * rng.uniform(0.5, 0.7))
+    layer = Image.new("RGBA", (size, size), (0, 0, 0, 0)) if plate is None else _plate(size, plate, rng)
+    layer.alpha_composite(_shrink(_glyph_layer(inner, g, mark), inner), ((size - inner) // 2, (size - inner) // 2))
+    return layer
 
 
 def _plate(size: int, color: RGBA, rng: random.Random) -> Image.Image:
@@ -307,7 +310,7 @@ def _skip_icon(rng: random.Random, pool: AssetPool, size: int, color: RGBA) -> t
     big = size * SS
     layer = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     d = ImageDraw.Draw(layer)
-    skips = [g for g in pool.glyphs if g.role == "skip"]
+    skips = pool.glyphs_by_role.get("skip", ())
     glyph_weight = 5 if len(skips) > 20 else 3  # many marks (training icon sets; the 15 held-out ones stay at 3)
     kind = rng.choices(("triangles", "chevrons", "glyph", "text", "tri_bar"), (3, 3, glyph_weight, 3, 1))[0]
     if kind == "glyph" and skips:
@@ -483,7 +486,7 @@ def draw_text(
 
 def draw_glyph_negative(rng: random.Random, pool: AssetPool, size: int, color: RGBA) -> Sprite:
     """An icon that is neither close nor skip (plus, speaker, battery, hand, rewind...)."""
-    negs = [g for g in pool.glyphs if g.role == "negative"]
+    negs = pool.glyphs_by_role.get("negative", ())
     if not negs or rng.random() < 0.4:
         ch = rng.choice(assets.X_LIKE_OTHER + assets.MAHJONG[:8])
         fpath = pick_font(rng, pool.symbol_fonts or pool.latin_fonts)
@@ -496,18 +499,13 @@ def draw_sound_icon(rng: random.Random, pool: AssetPool, size: int, scheme: str 
     """A video ad's mute button, unlabelled: a speaker (often with an x beside it) bare or on the plate a close
     button of ``scheme`` would have, so only the mark itself tells it from a close. Any other negative icon when the
     pool has no sound icon."""
-    sounds = [g for g in pool.glyphs if g.role == "negative" and is_sound(g.name)]
+    sounds = pool.sound_glyphs
     mark, plate = close_scheme_colors(rng, scheme or rng.choice(CLOSE_SCHEMES))
     if not sounds:
         return draw_glyph_negative(rng, pool, size, mark)
     muted = [g for g in sounds if is_muted(g.name)]
     g = rng.choice(muted if muted and rng.random() < 0.6 else sounds)
-    if plate is None:
-        return Sprite(_shrink(_glyph_layer(size, g, mark), size), [])
-    layer = _plate(size, plate, rng)
-    inner = int(size * rng.uniform(0.5, 0.7))
-    layer.alpha_composite(_shrink(_glyph_layer(inner, g, mark), inner), ((size - inner) // 2, (size - inner) // 2))
-    return Sprite(layer, [])
+    return Sprite(_glyph_on_plate(rng, g, size, mark, plate), [])
 
 
 def draw_status_bar(rng: random.Random, pool: AssetPool, width: int, height: int, dark_text: bool) -> Sprite:
