@@ -6,7 +6,10 @@ Rules, in order:
 3. A close whose box overlaps Japanese text (``ja_overlap`` of its area covered by ja_char boxes) needs the higher
    ``close_over_text_threshold``: the user saw 残, 十, 区 taken for close at 0.84-0.95.
 4. Any qualifying close beats any skip; among equals the highest score wins.
-5. The tap point is the centre of the chosen box, rounded to integer pixels.
+5. A skip is tapped only when no close candidate scores ``close_blocks_skip`` or more: a close just under its
+   threshold is most often the real target, and tapping the skip beside it is a wrong tap (the screen waits for a
+   surer frame instead).
+6. The tap point is the centre of the chosen box, rounded to integer pixels.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ class PolicyConfig:
     skip_threshold: float = 0.8
     close_over_text_threshold: float = 0.9
     ja_overlap: float = 0.3
+    close_blocks_skip: float = 0.4  # 1.0 turns rule 5 off
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,8 @@ def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None
     texts = [d.box for d in detections if d.label == "ja_char"]
     for label in ("close", "skip"):
         candidates = [d for d in detections if d.label == label and qualifies(d, texts, cfg)]
+        if label == "skip" and any(d.label == "close" and d.score >= cfg.close_blocks_skip for d in detections):
+            return None
         if candidates:
             best = max(candidates, key=lambda d: d.score)
             cx, cy = best.box.center

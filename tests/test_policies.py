@@ -19,7 +19,9 @@ JA = Detection(Box(905, 105, 955, 155), "ja_char", 0.99)
         ([CLOSE], ("close", 930, 130)),
         ([SKIP], ("skip", 900, 2040)),
         ([SKIP, CLOSE], ("close", 930, 130)),  # close beats skip even when skip scores higher
-        ([SKIP, WEAK_CLOSE], ("skip", 900, 2040)),  # a weak close does not block the skip
+        ([SKIP, WEAK_CLOSE], None),  # a close just under its threshold blocks the skip (rule 5)
+        ([SKIP, Detection(CLOSE.box, "close", 0.39)], ("skip", 900, 2040)),  # a faint one does not
+        ([SKIP, Detection(CLOSE.box, "close", 0.4)], None),  # the bound is inclusive
         ([CLOSE, JA], None),  # a close on Japanese text needs 0.9
         ([Detection(CLOSE.box, "close", 0.92), JA], ("close", 930, 130)),
         ([CLOSE, Detection(Box(0, 0, 10, 10), "close", 0.99)], ("close", 5, 5)),  # the best close wins
@@ -37,3 +39,9 @@ def test_text_overlap_fraction():
     assert text_overlap(Box(0, 0, 10, 10), [Box(0, 0, 5, 10)]) == pytest.approx(0.5)
     assert text_overlap(Box(0, 0, 10, 10), [Box(20, 20, 30, 30)]) == 0.0
     assert text_overlap(Box(0, 0, 10, 10), [Box(0, 0, 10, 10), Box(0, 0, 10, 10)]) == 1.0
+
+
+def test_close_blocks_skip_can_be_turned_off():
+    off = PolicyConfig(close_threshold=0.6, skip_threshold=0.6, close_blocks_skip=1.0)
+    tap = decide([SKIP, WEAK_CLOSE], off)
+    assert tap is not None and tap.label == "skip"
