@@ -53,7 +53,7 @@ class AgentSection:
     confirm_delay_s: float = 0.1
     verify_delay_s: float = 0.4
     change_threshold: float = 10.0
-    uncertain_low: float = 0.35
+    uncertain_low: float = 0.15
     stuck_ticks: int = 20
     max_misses: int = 500
     run_dir: str = "runs"
