@@ -196,8 +196,9 @@ def decoys(
             if rng.random() < 0.5
             else (elements._grey(30) if rng.random() < 0.5 else elements.random_color(rng))
         )
-        if kind < 0.1:
-            s = elements.draw_sound_icon(rng, pool, size)
+        if kind < 0.1:  # on a pale screen often on the light-grey plate of the close the user's model missed most
+            pale = rng.random() < 0.5 and _is_pale(c.img)
+            s = elements.draw_sound_icon(rng, pool, size, "light_translucent" if pale else None)
         elif kind < 0.4:
             s = elements.draw_glyph_negative(rng, pool, size, color)
         elif kind < 0.6:
@@ -330,12 +331,19 @@ def place_close(
     c.place(sprite, x, y)
 
 
-def mute_button(rng: random.Random, pool: AssetPool, c: Canvas) -> None:
-    """A video ad's mute button where closes go (a top corner, beside the close) and drawn like one; unlabelled."""
+def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | None = None) -> None:
+    """A video ad's mute button where closes go (a top corner, beside the close) and drawn like one; unlabelled.
+
+    Ads draw the two alike, so the mute button mostly takes the close's scheme (``scheme`` when there is no close:
+    the pale-background light-grey plate, the look the shipped pair took for a close at 0.97 in the demo)."""
     u = _u(c)
-    sprite = elements.draw_sound_icon(rng, pool, close_size(rng, c))
+    close_obj = next((o for o in c.objects if o.label == "close"), None)
+    close_scheme = close_obj.style.split("/")[0] if close_obj is not None else None
+    if close_scheme in elements.CLOSE_SCHEMES and rng.random() < 0.6:
+        scheme = close_scheme
+    sprite = elements.draw_sound_icon(rng, pool, close_size(rng, c), scheme)
     sw, sh = sprite.image.size
-    close = next((o.box for o in c.objects if o.label == "close"), None)
+    close = close_obj.box if close_obj is not None else None
     for _ in range(6):
         top = rng.uniform(c.h * 0.035, c.h * 0.08)
         m = rng.uniform(10, 60) * u
@@ -887,7 +895,7 @@ def compose(rng: random.Random, pool: AssetPool, layout: str, size: tuple[int, i
     if want_skip:
         place_skip(rng, pool, c, card)
     if layout in AD_LAYOUTS and rng.random() < 0.35:
-        mute_button(rng, pool, c)
+        mute_button(rng, pool, c, "light_translucent" if pale_bg and rng.random() < 0.5 else None)
     status_bar(rng, pool, c, dark_text=pale_bg)
     img = c.img.convert("RGB")
     img = degrade(rng, img)
