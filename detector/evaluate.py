@@ -32,6 +32,7 @@ class ScreenOutcome:
     has_skip: bool
     has_ja: bool
     max_target_score: float  # best close/skip score not matching a true target (for the ja-text rule)
+    stray_at_threshold: bool = False  # a close/skip matching no true target reaches its own class's tap threshold
 
 
 @dataclass
@@ -45,7 +46,9 @@ class EvalReport:
     ap: dict[str, float]
     close_recall_at_threshold: float
     ja_no_target_screens: int
-    ja_no_target_clean: float  # share of such screens with no close/skip detection at or above the tap threshold
+    ja_no_target_clean: float  # share of such screens with no close/skip detection at or above the lower threshold
+    # ... with no close at or above close_threshold and no skip at or above skip_threshold (what a tap needs)
+    ja_no_target_clean_per_class: float
     false_target_detections: int  # close/skip detections >= threshold that match no true target
     false_target_on_ja: int  # ... of which lie on Japanese text
     recall_by_style: dict[str, list[float]] = field(default_factory=dict)  # style -> [recall, count]
@@ -63,6 +66,7 @@ class EvalReport:
             *[(f"AP@0.5 {c}", f"{self.ap.get(c, float('nan')):.3f}") for c in CLASSES],
             ("close recall @ threshold", f"{self.close_recall_at_threshold:.3f}"),
             ("ja text, no target: clean", f"{self.ja_no_target_clean:.4f} of {self.ja_no_target_screens} screens"),
+            ("  ... at each class's threshold", f"{self.ja_no_target_clean_per_class:.4f}"),
             (
                 "close/skip taken on non-targets",
                 f"{self.false_target_detections} (on Japanese text: {self.false_target_on_ja})",
@@ -134,11 +138,23 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
         kind = "wrong_button"
     targets = closes + skips
     stray = [
-        d.score
+        d
         for d in dets
         if d.label in ("close", "skip") and not any(g.box.contains(*d.box.center) for g in targets)
     ]
-    return ScreenOutcome(item.image_id, kind, tap, bool(closes), bool(skips), has_ja, max(stray, default=0.0))
+    at_threshold = any(
+        d.score >= (policy.close_threshold if d.label == "close" else policy.skip_threshold) for d in stray
+    )
+    return ScreenOutcome(
+        item.image_id,
+        kind,
+        tap,
+        bool(closes),
+        bool(skips),
+        has_ja,
+        max((d.score for d in stray), default=0.0),
+        at_threshold,
+    )
 
 
 AP_MIN_SCORE = 0.05  # boxes kept for the precision-recall curves when evaluating
@@ -249,6 +265,9 @@ def score(
         close_recall_at_threshold=close_tp / close_n if close_n else float("nan"),
         ja_no_target_screens=len(ja_neg),
         ja_no_target_clean=(sum(o.max_target_score < thr for o in ja_neg) / len(ja_neg)) if ja_neg else float("nan"),
+        ja_no_target_clean_per_class=(
+            (sum(not o.stray_at_threshold for o in ja_neg) / len(ja_neg)) if ja_neg else float("nan")
+        ),
         false_target_detections=false_det,
         false_target_on_ja=false_on_ja,
         recall_by_style={k: [v[0] / v[1], float(v[1])] for k, v in style_hits.items()},

@@ -58,15 +58,19 @@ def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
     return False
 
 
+def _best(candidates: list[Detection], label: str) -> TapDecision:
+    best = max(candidates, key=lambda d: d.score)
+    cx, cy = best.box.center
+    return TapDecision(int(round(cx)), int(round(cy)), label, best.score, best.box)
+
+
 def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None:
     """The one tap for this frame, or None."""
     texts = [d.box for d in detections if d.label == "ja_char"]
-    for label in ("close", "skip"):
-        candidates = [d for d in detections if d.label == label and qualifies(d, texts, cfg)]
-        if label == "skip" and any(d.label == "close" and d.score >= cfg.close_blocks_skip for d in detections):
-            return None
-        if candidates:
-            best = max(candidates, key=lambda d: d.score)
-            cx, cy = best.box.center
-            return TapDecision(int(round(cx)), int(round(cy)), label, best.score, best.box)
-    return None
+    closes = [d for d in detections if d.label == "close" and qualifies(d, texts, cfg)]
+    if closes:  # rule 4
+        return _best(closes, "close")
+    if any(d.label == "close" and d.score >= cfg.close_blocks_skip for d in detections):  # rule 5
+        return None
+    skips = [d for d in detections if d.label == "skip" and qualifies(d, texts, cfg)]
+    return _best(skips, "skip") if skips else None

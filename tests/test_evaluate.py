@@ -72,3 +72,25 @@ def test_the_failure_list_puts_false_taps_before_misses():
     report = score(items, [[], [], [], stray], PolicyConfig(), max_failures=2)
     assert [f["image"] for f in report.failures] == ["s3", "s0"]
     assert [f["kind"] for f in report.failures] == ["false_tap", "miss"]
+
+
+def test_japanese_text_screens_are_clean_per_lower_threshold_and_per_class():
+    from pathlib import Path
+
+    from detector.evaluate import score
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    text = (GroundTruth(Box(100, 500, 160, 560), "ja_char"),)
+    items = [VocItem(f"s{i}", Path(f"s{i}.jpg"), 1080, 2400, text) for i in range(4)]
+    policy = PolicyConfig(close_threshold=0.6, skip_threshold=0.8)
+    dets = [
+        [],
+        [Detection(Box(100, 500, 160, 560), "skip", 0.7)],  # over 0.6, under the skip threshold: no tap
+        [Detection(Box(100, 500, 160, 560), "close", 0.65)],  # a close at its tap threshold
+        [Detection(Box(100, 500, 160, 560), "close", 0.5)],  # under both
+    ]
+    report = score(items, dets, policy)
+    assert report.ja_no_target_screens == 4
+    assert report.ja_no_target_clean == 0.5  # s1 and s2 reach 0.6
+    assert report.ja_no_target_clean_per_class == 0.75  # only s2 reaches its own class's threshold
