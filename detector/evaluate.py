@@ -18,7 +18,7 @@ from detector.data import read_image
 from detector.engine import Detector
 from detector.types import CLASSES, Detection, GroundTruth
 from detector.voc import VocItem
-from policies.decide import PolicyConfig, TapDecision, decide
+from policies.decide import PolicyConfig, TapDecision, class_threshold, decide
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class ScreenOutcome:
     has_skip: bool
     has_ja: bool
     max_target_score: float  # best close/skip score not matching a true target (for the ja-text rule)
-    stray_at_threshold: bool = False  # a close/skip matching no true target reaches its own class's tap threshold
+    stray_at_threshold: bool  # a close/skip matching no true target reaches its own class's tap threshold
 
 
 @dataclass
@@ -142,9 +142,7 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
         for d in dets
         if d.label in ("close", "skip") and not any(g.box.contains(*d.box.center) for g in targets)
     ]
-    at_threshold = any(
-        d.score >= (policy.close_threshold if d.label == "close" else policy.skip_threshold) for d in stray
-    )
+    at_threshold = any(d.score >= class_threshold(d.label, policy) for d in stray)
     return ScreenOutcome(
         item.image_id,
         kind,
@@ -215,12 +213,7 @@ def score(
             scored[c].extend(match(all_of_item, item.objects, c))
             n_gt[c] += sum(g.label == c for g in item.objects)
         dets = [d for d in all_of_item if d.score >= tap_min_score]
-        strong = [
-            d
-            for d in dets
-            if d.label in ("close", "skip")
-            and d.score >= (policy.close_threshold if d.label == "close" else policy.skip_threshold)
-        ]
+        strong = [d for d in dets if d.score >= class_threshold(d.label, policy)]
         texts = [g.box for g in item.objects if g.label == "ja_char"]
         for g in item.objects:
             if g.label not in ("close", "skip"):

@@ -49,13 +49,16 @@ def text_overlap(box: Box, texts: list[Box]) -> float:
     return min(1.0, covered / box.area)
 
 
+def class_threshold(label: str, cfg: PolicyConfig) -> float:
+    """Rule 2: the least score a ``close`` or ``skip`` needs (above 1 for anything else: never tapped)."""
+    return {"close": cfg.close_threshold, "skip": cfg.skip_threshold}.get(label, float("inf"))
+
+
 def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
-    if det.label == "close":
-        need = cfg.close_over_text_threshold if text_overlap(det.box, texts) >= cfg.ja_overlap else cfg.close_threshold
-        return det.score >= need
-    if det.label == "skip":
-        return det.score >= cfg.skip_threshold
-    return False
+    need = class_threshold(det.label, cfg)
+    if det.label == "close" and text_overlap(det.box, texts) >= cfg.ja_overlap:
+        need = cfg.close_over_text_threshold
+    return det.score >= need
 
 
 def _best(candidates: list[Detection], label: str) -> TapDecision:
