@@ -140,6 +140,17 @@ def cmd_synth(args: argparse.Namespace) -> int:
         except ValueError:
             raise ClosebotError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1080x2400") from None
         size = (w, h)
+    if not args.allow_thin_assets:
+        from detector.synth import assets
+
+        icons = str(args.icons) if args.icons else None
+        thin = assets.thin_assets([assets.load_pool("train", icons), assets.load_pool("val", icons)])
+        if thin:
+            raise ClosebotError(
+                "synth: this machine's fonts and pictures are too few for data worth training on ("
+                + "; ".join(thin)
+                + "): install them with `bash scripts/data.sh` (root), or pass --allow-thin-assets"
+            )
     recipe = synthesize(
         Path(args.out),
         args.n,
@@ -528,6 +539,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
+    s.add_argument(
+        "--allow-thin-assets",
+        action="store_true",
+        help="generate even when fonts or pictures are missing (tests, smoke runs)",
+    )
     s.add_argument("--quiet", action="store_true")
     s.set_defaults(func=cmd_synth)
 

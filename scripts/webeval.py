@@ -344,6 +344,9 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     pool = assets.load_pool("val")
+    thin = assets.thin_assets([pool])
+    if thin:
+        sys.exit(f"webeval: {'; '.join(thin)}: install the data packages with `bash scripts/data.sh` (root)")
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main", "html"):
         (args.out / sub).mkdir(parents=True, exist_ok=True)
     ids, metas = [], []

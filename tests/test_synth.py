@@ -65,3 +65,34 @@ def test_every_element_kind_draws(tmp_path):
     text = elements.draw_text(rng, "残り十区ジ", pool.ja_fonts[0], 40, (0, 0, 0, 255))
     assert [b.label for b in text.boxes] == ["ja_char"] * 5
     assert elements.draw_text(rng, "x2 +", pool.latin_fonts[0], 40, (0, 0, 0, 255)).boxes == []
+
+
+def _pool(split: str, n_ja: int, n_art: int) -> assets.AssetPool:
+    return assets.AssetPool(
+        split,  # type: ignore[arg-type]
+        tuple(f"/f/ja{i}.ttf" for i in range(n_ja)),
+        ("/f/latin.ttf",),
+        (),
+        (),
+        tuple(f"/a/{i}.jpg" for i in range(n_art)),
+        ("テスト",),
+    )
+
+
+def test_thin_assets_names_each_missing_kind_per_split():
+    assert assets.thin_assets([_pool("train", 5, 1), _pool("val", 12, 3)]) == []
+    problems = assets.thin_assets([_pool("train", 2, 0), _pool("val", 5, 3)])
+    assert len(problems) == 2
+    assert problems[0].startswith("train: no pictures")
+    assert problems[1] == "train: 2 Japanese fonts (want >= 5)"
+
+
+def test_synth_cli_refuses_thin_assets_and_writes_nothing(tmp_path, monkeypatch, capsys):
+    from agent.cli import main
+
+    monkeypatch.setattr(assets, "load_pool", lambda split, icons=None: _pool(split, 1, 0))
+    out = tmp_path / "ds"
+    assert main(["synth", "--out", str(out), "--n", "2", "--seed", "1", "--workers", "1", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "scripts/data.sh" in err and "--allow-thin-assets" in err and "val: 1 Japanese fonts" in err
+    assert not out.exists()

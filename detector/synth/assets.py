@@ -378,6 +378,22 @@ def _ja_text_lines(limit: int = 20000) -> list[str]:
     return lines
 
 
+MIN_JA_FONTS = 5  # per split; the full package set gives 177 for training and 12 held out
+
+
+def thin_assets(pools: "list[AssetPool]") -> list[str]:
+    """What makes these pools too thin to make training or evaluation data worth having (empty: nothing). A
+    minimal machine (``scripts/setup.sh`` only) has one Japanese font family and no pictures: enough for tests, not
+    for a model; ``scripts/data.sh`` installs the rest."""
+    problems = []
+    for pool in pools:
+        if not pool.art:
+            problems.append(f"{pool.split}: no pictures under {', '.join(ART_ROOTS[:2])}, ... (art packages missing)")
+        if len(pool.ja_fonts) < MIN_JA_FONTS:
+            problems.append(f"{pool.split}: {len(pool.ja_fonts)} Japanese fonts (want >= {MIN_JA_FONTS})")
+    return problems
+
+
 @functools.lru_cache(maxsize=4)
 def load_pool(split: Split, icon_root: str | None = None) -> AssetPool:
     """Find every asset of ``split`` on this machine, plus the icon masks of ``split`` in ``icon_root`` (built by
