@@ -32,9 +32,20 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 fi
 command -v npm >/dev/null || { echo "data: npm (Node.js) is needed for the icon sets" >&2; exit 1; }
 [ -d data/icons ] || bash scripts/icons.sh data/icons
-synth() {  # synth OUT ARGS...: one set, unless its folder is there
+synth() {  # synth OUT --n N [--val-fraction 1] ARGS...: one set, unless its folder already holds those screens
   local out="$1"; shift
-  if [ -d "$out" ]; then echo "data: $out exists, kept"; return; fi
+  local n="$2" n_val
+  if [ "${3:-}" = "--val-fraction" ]; then n_val="$n"; else n_val=$(( (n + 5) / 10 )); fi
+  if [ -d "$out" ]; then
+    # kept when it has the same val screens and at least as many screens (a full set serves an eval-only request)
+    if ! python3 -c "import json,sys; r=json.load(open(sys.argv[1])); sys.exit(not (r['n_val'] == int(sys.argv[2]) and r['n'] >= int(sys.argv[3])))" \
+        "$out/recipe.json" "$n_val" "$n" 2>/dev/null; then
+      echo "data: $out is not the set asked for (--n $n, $n_val val screens; an eval-only set?): remove it, run again" >&2
+      exit 1
+    fi
+    echo "data: $out exists, kept"
+    return
+  fi
   echo "data: closebot synth --out $out $*"
   closebot synth --out "$out" "$@" --workers 2 >/dev/null
 }
