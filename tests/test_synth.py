@@ -96,3 +96,16 @@ def test_synth_cli_refuses_thin_assets_and_writes_nothing(tmp_path, monkeypatch,
     err = capsys.readouterr().err
     assert "scripts/data.sh" in err and "--allow-thin-assets" in err and "val: 1 Japanese fonts" in err
     assert not out.exists()
+
+
+def test_val_screens_do_not_depend_on_n(tmp_path):
+    """scripts/data.sh writes eval-only sets with --val-fraction 1: val screen i must be the full set's val screen i."""
+    from detector.synth.generate import synthesize
+
+    synthesize(tmp_path / "full", 4, seed=9, val_fraction=0.5, workers=1, fixed_size=(360, 800), show_progress=False)
+    synthesize(tmp_path / "val", 2, seed=9, val_fraction=1.0, workers=1, fixed_size=(360, 800), show_progress=False)
+    for i in range(2):
+        for sub, ext in (("JPEGImages", "jpg"), ("Annotations", "xml")):
+            name = f"{sub}/val_9_{i:06d}.{ext}"
+            assert (tmp_path / "val" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
+    assert (tmp_path / "val/ImageSets/Main/train.txt").read_text().split() == []

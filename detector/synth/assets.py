@@ -381,7 +381,7 @@ def _ja_text_lines(limit: int = 20000) -> list[str]:
 MIN_JA_FONTS = 5  # per split; the full package set gives 177 for training and 12 held out
 
 
-def thin_assets(pools: "list[AssetPool]") -> list[str]:
+def thin_assets(pools: list[AssetPool]) -> list[str]:
     """What makes these pools too thin to make training or evaluation data worth having (empty: nothing). A
     minimal machine (``scripts/setup.sh`` only) has one Japanese font family and no pictures: enough for tests, not
     for a model; ``scripts/data.sh`` installs the rest."""
