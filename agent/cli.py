@@ -242,13 +242,17 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         init=str(args.init) if args.init else None,
         harvest_repeat=args.harvest_repeat,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
+        pairs_per_screen=args.pairs,
+        icons=str(args.icons) if args.icons else None,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
     print(
         f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
-        + f", non-targets passing {best['none_passed']:.4f}; "
+        + f", non-targets passing {best['none_passed']:.4f}"
+        + (f", pasted mute buttons passing {best['mute_passed']:.4f}" if best.get("mute_passed") is not None else "")
+        + "; "
         + (f"mined in {res['mine_seconds']:.0f} s" if res["mined"] else f"crops read from {res['cache']}")
         + ", "
         f"{res['seconds']:.0f} s in all; verifier {args.out}"
@@ -586,6 +590,10 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--init", type=Path, help="start from this verifier (fine-tuning; its network spec is kept)")
     tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
+    tv.add_argument(
+        "--pairs", type=int, default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
+    )
+    tv.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` (for --pairs)")
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument(
         "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"

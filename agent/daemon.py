@@ -31,7 +31,7 @@ from detector.engine import Detector, DetectResult
 from detector.errors import CaptureError, CoordinateError, DeviceError
 from detector.types import Detection
 from policies.decide import TapDecision, decide
-from policies.temporal import Action, AgentState, step, tap_failed
+from policies.temporal import Action, AgentState, step, tap_failed, without_dead
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +147,12 @@ class DeviceWorker:
         res = self.detector.detect(frame.image)
         timings["capture_ms"] = timings.get("capture_ms", 0.0) + round(frame.ms, 1)
         timings["detect_ms"] = timings.get("detect_ms", 0.0) + round(res.timings.total_ms, 1)
-        return frame, res, decide(res.detections, self.cfg.policy)
+        return frame, res, self._decide(frame, res)
+
+    def _decide(self, frame: Frame, res: DetectResult) -> TapDecision | None:
+        """The frame's tap decision among the candidates not at a dead spot (temporal rule 6)."""
+        live = without_dead(res.detections, self.state, self.cfg.agent.temporal, lambda b: look(frame.image, b))
+        return decide(live, self.cfg.policy)
 
     def _ensure_online(self) -> bool:
         """True when the device can be used this tick. Reconnection attempts back off: 1, 2, 4 ... 30 s apart."""
@@ -214,7 +219,7 @@ class DeviceWorker:
             return
         res = self.detector.detect(frame.image)
         timings["detect_ms"] = round(res.timings.total_ms, 1)
-        decision = decide(res.detections, self.cfg.policy)
+        decision = self._decide(frame, res)
         now = time.monotonic()
         action, self.state = step(
             self.state,

@@ -138,9 +138,7 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
         kind = "wrong_button"
     targets = closes + skips
     stray = [
-        d
-        for d in dets
-        if d.label in ("close", "skip") and not any(g.box.contains(*d.box.center) for g in targets)
+        d for d in dets if d.label in ("close", "skip") and not any(g.box.contains(*d.box.center) for g in targets)
     ]
     at_threshold = any(d.score >= class_threshold(d.label, policy) for d in stray)
     return ScreenOutcome(

@@ -9,6 +9,13 @@ propose), a few ``ja_char`` boxes and random spots as negatives. Crops are cache
 ``crops-<key>.npz``, the key a hash of the detector file, the mining settings and the screens mined (path, size,
 mtime and labels of each), so a second run with other training settings or another output does not mine again, and
 a run with another detector, other data or relabelled screens does.
+
+Plate-matched pairs (``pairs_per_screen``): on a copy of a screen, a video ad's mute button (a sound icon on the
+plate a close of some scheme would have) and a close of the same scheme and size are pasted at free spots, and both
+are cropped: ``none`` and ``close``, so only the mark tells the two apart. The shipped pair tapped a pale-grey mute
+plate at 0.97 in the demo (the store opened); mined candidates hold too few such plates to teach that. Pairs are drawn
+from the ``train`` asset pool for training screens and the held-out ``val`` pool for validation screens, anew on each
+run (cheap next to mining; not cached).
 """
 
 from __future__ import annotations
@@ -63,6 +70,8 @@ class VerifierTrainConfig:
     init: str | None = None  # start from this verifier (fine-tuning, e.g. on harvested frames)
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
+    pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
+    icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
 
 
 def default_cache_dir() -> Path:
@@ -83,6 +92,8 @@ _NOT_MINING = (
     "data",
     "screens",
     "val_screens",
+    "pairs_per_screen",  # pairs are drawn anew on each run, outside the mined cache
+    "icons",
 )
 
 
@@ -106,7 +117,7 @@ def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str |
 class CropSet:
     crops: np.ndarray  # (N, s, s, 3) uint8
     labels: np.ndarray  # (N,) int64 indices into VERIFIER_CLASSES
-    source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random
+    source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random, 4 = pasted pair
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -195,6 +206,101 @@ def mine(
     return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
 
 
+SCHEME_WEIGHTS = {"light_translucent": 3.0}  # the demo's decoy scheme, and the user's most-missed close, weigh more
+
+
+def _free_spot(
+    rng: random.Random, w: int, h: int, side: int, taken: list[Box], tries: int = 20
+) -> tuple[int, int] | None:
+    for _ in range(tries):
+        x, y = rng.randint(0, max(0, w - side)), rng.randint(0, max(0, h - side))
+        b = Box(x - 4, y - 4, x + side + 4, y + side + 4)
+        if not any(b.iou(t) > 0 or t.contains(*b.center) or b.contains(*t.center) for t in taken):
+            return x, y
+    return None
+
+
+def _sprite_box(sprite, x: int, y: int, label: str) -> Box:
+    """The screen box of a pasted sprite: its labelled box when it has one, else its opaque pixels."""
+    for lb in sprite.boxes:
+        if lb.label == label:
+            b = lb.box
+            return Box(x + b[0], y + b[1], x + b[2], y + b[3])
+    bb = sprite.image.getchannel("A").point(lambda a: 255 if a > 24 else 0).getbbox()
+    bb = bb or (0, 0, sprite.image.width, sprite.image.height)
+    return Box(x + bb[0], y + bb[1], x + bb[2], y + bb[3])
+
+
+def pasted_pairs(
+    items: list[VocItem],
+    pool,
+    spec: VerifierSpec,
+    per_screen: int,
+    seed: int,
+    desc: str,
+    show_progress: bool = True,
+) -> CropSet:
+    """Plate-matched pairs (module doc): per screen ``per_screen`` times a sound icon (``none``) and a close
+    (``close``) of one scheme and size, pasted at free spots of a copy of the screen; each cropped exactly and once
+    jittered."""
+    from PIL import Image
+
+    from detector.synth import elements
+
+    if not pool.sound_glyphs:
+        raise DatasetError(
+            "plate-matched pairs need sound icons: pass --icons with the cache from `closebot icons` "
+            "(bash scripts/icons.sh)"
+        )
+    rng = random.Random(seed)
+    schemes = list(elements.CLOSE_SCHEMES)
+    weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
+    crops: list[np.ndarray] = []
+    labels: list[int] = []
+    for item in tqdm(items, desc=desc, leave=False, disable=not show_progress):
+        img = read_image(item.image_path)
+        h, w = img.shape[:2]
+        canvas = Image.fromarray(img).convert("RGBA")
+        taken = [g.box for g in item.objects if g.label in ("close", "skip")]
+        placed: list[tuple[Box, int]] = []
+        for _ in range(per_screen):
+            scheme = rng.choices(schemes, weights)[0]
+            size = max(16, int(rng.uniform(24, 150) * min(w, h) / 1080))
+            pair = (
+                (elements.draw_sound_icon(rng, pool, size, scheme), NONE),
+                (elements.draw_close(rng, pool, size, scheme), CLOSE),
+            )
+            spots = []
+            for sprite, _ in pair:  # both or neither: every pair is one mute button and one close
+                side = max(sprite.image.size)
+                spot = _free_spot(rng, w, h, side, taken + [b for _, b in spots])
+                if spot is None:
+                    break
+                spots.append((spot, Box(spot[0], spot[1], spot[0] + side, spot[1] + side)))
+            if len(spots) < 2:
+                continue
+            for (sprite, label), (spot, square) in zip(pair, spots, strict=True):
+                canvas.alpha_composite(sprite.image, spot)
+                placed.append((_sprite_box(sprite, *spot, "close" if label == CLOSE else "none"), label))
+                taken.append(square)
+        if not placed:
+            continue
+        pasted = np.asarray(canvas.convert("RGB"))
+        for box, label in placed:
+            for b in (box, _jitter(rng, box)):
+                crops.append(crop_box(pasted, b, spec))
+                labels.append(label)
+    if not crops:
+        raise DatasetError("no plate-matched pairs could be placed: no screens, or no free spots on them")
+    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.full(len(labels), 4, dtype=np.int64))
+
+
+def concat(a: CropSet, b: CropSet) -> CropSet:
+    return CropSet(
+        np.concatenate([a.crops, b.crops]), np.concatenate([a.labels, b.labels]), np.concatenate([a.source, b.source])
+    )
+
+
 def _batches(n: int, size: int, rng: np.random.Generator | None):
     idx = rng.permutation(n) if rng is not None else np.arange(n)
     for i in range(0, n, size):
@@ -228,7 +334,13 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
     }
     none_mask = y == NONE
     passed = float((p[none_mask][:, 1:].max(1).values >= 0.5).float().mean()) if none_mask.any() else float("nan")
-    return {"loss": loss, "recall": recall, "none_passed": passed, "n": len(data)}
+    out = {"loss": loss, "recall": recall, "none_passed": passed, "n": len(data)}
+    pairs = torch.from_numpy(data.source == 4)
+    if pairs.any():  # the pasted mute buttons that still pass, and the pasted closes found
+        mute, close = pairs & none_mask, pairs & (y == CLOSE)
+        out["mute_passed"] = float((p[mute][:, 1:].max(1).values >= 0.5).float().mean()) if mute.any() else None
+        out["pair_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
+    return out
 
 
 def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
@@ -260,6 +372,21 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
+    if cfg.pairs_per_screen:
+        from detector.synth.assets import load_pool
+
+        train_set = concat(
+            train_set,
+            pasted_pairs(
+                tr, load_pool("train", cfg.icons), spec, cfg.pairs_per_screen, cfg.seed, "pairs train", show_progress
+            ),
+        )
+        val_set = concat(
+            val_set,
+            pasted_pairs(
+                va, load_pool("val", cfg.icons), spec, cfg.pairs_per_screen, cfg.seed + 1, "pairs val", show_progress
+            ),
+        )
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 

@@ -10,14 +10,18 @@ Rules, in order (the frame rules are in ``decide.py``):
 6. A spot whose tap opened a store once, or changed nothing ``dead_after`` times, each time looking the same (``look``:
    a perceptual hash of the target's surroundings, within ``LOOK_BITS`` bits), is never tapped again this run, even
    after the screen changed and came back: a "×2" on a game screen that the detector takes for a close must not be
-   tapped every time the game returns. The daemon reports such taps with :func:`tap_failed`.
+   tapped every time the game returns. The daemon reports such taps with :func:`tap_failed`, and drops the
+   candidates at such spots with :func:`without_dead` *before* the frame's decision, so the next-best target on the
+   frame gets its turn: a mute button that opened the store must not shadow the real close beside it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from detector.types import Box, Detection
 from policies.decide import TapDecision
 
 
@@ -81,6 +85,34 @@ def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: floa
         if (f.x - d.x) ** 2 + (f.y - d.y) ** 2 <= radius**2 and same_look(f.look, look):
             return f
     return None
+
+
+def is_dead(state: AgentState, x: float, y: float, look: int, cfg: TemporalConfig) -> bool:
+    """Rule 6: a tap at (x, y) on a spot looking like ``look`` failed ``dead_after`` times (or opened a store)."""
+    if cfg.dead_after == 0:
+        return False
+    r2 = cfg.spot_radius_px**2
+    return any(
+        (f.x - x) ** 2 + (f.y - y) ** 2 <= r2 and same_look(f.look, look) and f.count >= cfg.dead_after
+        for f in state.failed
+    )
+
+
+def without_dead(
+    detections: list[Detection], state: AgentState, cfg: TemporalConfig, look_of: Callable[[Box], int]
+) -> list[Detection]:
+    """The detections minus the ``close``/``skip`` candidates at dead spots (rule 6), for the frame's decision.
+    ``look_of`` hashes a box's surroundings on this frame (called only when some spot is dead)."""
+    if cfg.dead_after == 0 or not any(f.count >= cfg.dead_after for f in state.failed):
+        return detections
+    keep = []
+    for d in detections:
+        if d.label in ("close", "skip"):
+            cx, cy = d.box.center
+            if is_dead(state, round(cx), round(cy), look_of(d.box), cfg):
+                continue
+        keep.append(d)
+    return keep
 
 
 def tap_failed(

@@ -128,3 +128,49 @@ def test_failed_spot_with_the_same_look_is_not_tapped_again() -> None:
     assert kinds(tap_failed(AgentState(), target(), look, CFG, opened_store=True)) == ["confirm", "wait"]
     off = TemporalConfig(dead_after=0)
     assert tap_failed(AgentState(), target(), look, off).failed == ()
+
+
+def det(x: int, y: int, label: str = "close", score: float = 0.9, size: int = 40):
+    from detector.types import Detection
+
+    h = size / 2
+    return Detection(Box(x - h, y - h, x + h, y + h), label, score)
+
+
+def test_a_dead_spot_gives_the_next_best_target_its_turn() -> None:
+    """The demo's store opening: a pale mute button (0.97) beside the real close (0.84). Once the mute button's tap
+    opened the store, the frame's decision must fall to the real close, not wait on the dead spot forever."""
+    from policies.decide import PolicyConfig, decide
+    from policies.temporal import tap_failed, without_dead
+
+    mute, close, text = det(865, 902, score=0.97), det(57, 110, score=0.84), det(300, 300, "ja_char", 0.99)
+    looks = {(865, 902): 0xAAAA, (57, 110): 0x5555_0000, (300, 300): 0x1234}
+
+    def look_of(b: Box) -> int:
+        return looks[(round(b.center[0]), round(b.center[1]))]
+
+    frame = [mute, close, text]
+    assert decide(without_dead(frame, AgentState(), CFG, look_of), PolicyConfig()).x == 865  # nothing dead yet
+    first = decide(frame, PolicyConfig())
+    state = tap_failed(AgentState(), first, looks[(865, 902)], CFG, opened_store=True)
+    live = without_dead(frame, state, CFG, look_of)
+    assert live == [close, text]  # ja_char boxes are kept: the close-over-text rule reads them
+    assert (decide(live, PolicyConfig()).x, decide(live, PolicyConfig()).y) == (57, 110)
+    # the same spot with another look (a real close now drawn there) is not dead
+    looks[(865, 902)] = 0xAAAA ^ 0xFFFF_FFFF
+    assert without_dead(frame, state, CFG, look_of) == frame
+    # one ineffective tap is not enough to drop a candidate; the rule switched off drops nothing
+    looks[(865, 902)] = 0xAAAA
+    once = tap_failed(AgentState(), first, 0xAAAA, CFG)
+    assert without_dead(frame, once, CFG, look_of) == frame
+    assert without_dead(frame, state, TemporalConfig(dead_after=0), look_of) == frame
+
+
+def test_without_dead_hashes_nothing_when_no_spot_is_dead() -> None:
+    from policies.temporal import without_dead
+
+    def look_of(b: Box) -> int:
+        raise AssertionError("no look needed")
+
+    frame = [det(100, 100), det(200, 200, "skip")]
+    assert without_dead(frame, AgentState(), CFG, look_of) == frame

@@ -182,3 +182,42 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     xml.write_text(xml.read_text().replace("<name>close</name>", "<name>skip</name>", 1))
     again = train_verifier(replace(cfg, data=(str(copy),), out=str(tmp_path / "v3.pt"), epochs=1), show_progress=False)
     assert again["mined"] and again["cache"] != first["cache"] and Path(first["cache"]).is_file()
+
+
+def _pool_with_sound_icon(tmp_path: Path):
+    """The machine's train pool plus one drawn speaker mask named like a mute icon (CI has no icon cache)."""
+    from PIL import Image, ImageDraw
+
+    from detector.synth.assets import Glyph, load_pool
+
+    mask = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(mask)
+    d.polygon([(8, 24), (20, 24), (36, 10), (36, 54), (20, 40), (8, 40)], fill=(0, 0, 0, 255))
+    d.line([(42, 24), (56, 40)], fill=(0, 0, 0, 255), width=5)
+    d.line([(42, 40), (56, 24)], fill=(0, 0, 0, 255), width=5)
+    mask.save(tmp_path / "volume-x.png")
+    pool = load_pool("train")
+    speaker = Glyph(str(tmp_path / "volume-x.png"), "", "negative", "bare", "test:volume-x")
+    return replace(pool, glyphs=(*pool.glyphs, speaker)), replace(pool, glyphs=())
+
+
+def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
+    tiny_dataset: Path, tmp_path: Path
+) -> None:
+    from detector.data import load_items
+    from detector.errors import DatasetError
+    from detector.verifier_train import pasted_pairs
+
+    pool, no_icons = _pool_with_sound_icon(tmp_path)
+    items = load_items([tiny_dataset], "train")[:4]
+    pairs = pasted_pairs(items, pool, VerifierSpec(), 2, 0, "pairs", show_progress=False)
+    # per screen up to 2 pairs, each button cropped exactly and once jittered: as many mute crops as close crops
+    assert len(pairs) % 4 == 0 and 0 < len(pairs) <= 4 * 2 * 4
+    assert pairs.counts() == {"none": len(pairs) // 2, "close": len(pairs) // 2, "skip": 0}
+    assert pairs.crops.shape[1:] == (64, 64, 3) and set(pairs.source) == {4}
+    # the same seed draws the same pairs; the crops differ between a mute button and the close beside it
+    again = pasted_pairs(items, pool, VerifierSpec(), 2, 0, "pairs", show_progress=False)
+    assert np.array_equal(pairs.crops, again.crops)
+    assert not np.array_equal(pairs.crops[0], pairs.crops[2])
+    with pytest.raises(DatasetError, match="--icons"):
+        pasted_pairs(items, no_icons, VerifierSpec(), 1, 0, "pairs", show_progress=False)
