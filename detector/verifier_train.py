@@ -38,6 +38,9 @@ from tqdm import tqdm
 from detector.data import augment, load_items, read_image
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError, TrainingError
+from detector.synth import elements
+from detector.synth.assets import AssetPool, load_pool
+from detector.synth.elements import Sprite
 from detector.train import recipes, repeat_harvested
 from detector.types import Box, Detection
 from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
@@ -46,6 +49,7 @@ from detector.weights import sha256_of
 
 log = logging.getLogger(__name__)
 NONE, CLOSE, SKIP = range(3)
+PAIR = 4  # CropSet.source of a pasted plate-matched pair
 
 
 @dataclass(frozen=True)
@@ -220,20 +224,16 @@ def _free_spot(
     return None
 
 
-def _sprite_box(sprite, x: int, y: int, label: str) -> Box:
-    """The screen box of a pasted sprite: its labelled box when it has one, else its opaque pixels."""
-    for lb in sprite.boxes:
-        if lb.label == label:
-            b = lb.box
-            return Box(x + b[0], y + b[1], x + b[2], y + b[3])
-    bb = sprite.image.getchannel("A").point(lambda a: 255 if a > 24 else 0).getbbox()
-    bb = bb or (0, 0, sprite.image.width, sprite.image.height)
-    return Box(x + bb[0], y + bb[1], x + bb[2], y + bb[3])
+def _sprite_box(sprite: Sprite, x: int, y: int) -> Box:
+    """The screen box of a sprite pasted at (x, y): its labelled box (a close's plate or bare x), else its ink."""
+    b = sprite.boxes[0].box if sprite.boxes else elements._alpha_bbox(sprite.image)
+    b = b or (0, 0, sprite.image.width, sprite.image.height)
+    return Box(x + b[0], y + b[1], x + b[2], y + b[3])
 
 
 def pasted_pairs(
     items: list[VocItem],
-    pool,
+    pool: AssetPool,
     spec: VerifierSpec,
     per_screen: int,
     seed: int,
@@ -244,8 +244,6 @@ def pasted_pairs(
     (``close``) of one scheme and size, pasted at free spots of a copy of the screen; each cropped exactly and once
     jittered."""
     from PIL import Image
-
-    from detector.synth import elements
 
     if not pool.sound_glyphs:
         raise DatasetError(
@@ -281,7 +279,7 @@ def pasted_pairs(
                 continue
             for (sprite, label), (spot, square) in zip(pair, spots, strict=True):
                 canvas.alpha_composite(sprite.image, spot)
-                placed.append((_sprite_box(sprite, *spot, "close" if label == CLOSE else "none"), label))
+                placed.append((_sprite_box(sprite, *spot), label))
                 taken.append(square)
         if not placed:
             continue
@@ -292,7 +290,7 @@ def pasted_pairs(
                 labels.append(label)
     if not crops:
         raise DatasetError("no plate-matched pairs could be placed: no screens, or no free spots on them")
-    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.full(len(labels), 4, dtype=np.int64))
+    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.full(len(labels), PAIR, dtype=np.int64))
 
 
 def concat(a: CropSet, b: CropSet) -> CropSet:
@@ -335,7 +333,7 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
     none_mask = y == NONE
     passed = float((p[none_mask][:, 1:].max(1).values >= 0.5).float().mean()) if none_mask.any() else float("nan")
     out = {"loss": loss, "recall": recall, "none_passed": passed, "n": len(data)}
-    pairs = torch.from_numpy(data.source == 4)
+    pairs = torch.from_numpy(data.source == PAIR)
     if pairs.any():  # the pasted mute buttons that still pass, and the pasted closes found
         mute, close = pairs & none_mask, pairs & (y == CLOSE)
         out["mute_passed"] = float((p[mute][:, 1:].max(1).values >= 0.5).float().mean()) if mute.any() else None
@@ -373,8 +371,6 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         train_set.save(cache)
         val_set.save(vcache)
     if cfg.pairs_per_screen:
-        from detector.synth.assets import load_pool
-
         train_set = concat(
             train_set,
             pasted_pairs(

@@ -87,29 +87,21 @@ def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: floa
     return None
 
 
-def is_dead(state: AgentState, x: float, y: float, look: int, cfg: TemporalConfig) -> bool:
-    """Rule 6: a tap at (x, y) on a spot looking like ``look`` failed ``dead_after`` times (or opened a store)."""
-    if cfg.dead_after == 0:
-        return False
-    r2 = cfg.spot_radius_px**2
-    return any(
-        (f.x - x) ** 2 + (f.y - y) ** 2 <= r2 and same_look(f.look, look) and f.count >= cfg.dead_after
-        for f in state.failed
-    )
-
-
 def without_dead(
     detections: list[Detection], state: AgentState, cfg: TemporalConfig, look_of: Callable[[Box], int]
 ) -> list[Detection]:
     """The detections minus the ``close``/``skip`` candidates at dead spots (rule 6), for the frame's decision.
-    ``look_of`` hashes a box's surroundings on this frame (called only when some spot is dead)."""
-    if cfg.dead_after == 0 or not any(f.count >= cfg.dead_after for f in state.failed):
+    ``look_of`` hashes a box's surroundings on this frame; it is called only for candidates near a dead spot."""
+    dead = [f for f in state.failed if cfg.dead_after and f.count >= cfg.dead_after]
+    if not dead:
         return detections
+    r2 = cfg.spot_radius_px**2
     keep = []
     for d in detections:
         if d.label in ("close", "skip"):
-            cx, cy = d.box.center
-            if is_dead(state, round(cx), round(cy), look_of(d.box), cfg):
+            cx, cy = round(d.box.center[0]), round(d.box.center[1])  # where a tap on it would land
+            close_by = [f for f in dead if (f.x - cx) ** 2 + (f.y - cy) ** 2 <= r2]
+            if close_by and any(same_look(f.look, look_of(d.box)) for f in close_by):
                 continue
         keep.append(d)
     return keep

@@ -174,3 +174,8 @@ def test_without_dead_hashes_nothing_when_no_spot_is_dead() -> None:
 
     frame = [det(100, 100), det(200, 200, "skip")]
     assert without_dead(frame, AgentState(), CFG, look_of) == frame
+    # a dead spot elsewhere on the screen: candidates far from it are kept without hashing their surroundings
+    from policies.temporal import tap_failed
+
+    state = tap_failed(AgentState(), target(800, 1500), 0xAAAA, CFG, opened_store=True)
+    assert without_dead(frame, state, CFG, look_of) == frame

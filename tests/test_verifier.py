@@ -219,5 +219,10 @@ def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
     again = pasted_pairs(items, pool, VerifierSpec(), 2, 0, "pairs", show_progress=False)
     assert np.array_equal(pairs.crops, again.crops)
     assert not np.array_equal(pairs.crops[0], pairs.crops[2])
+    # the validation report counts the pasted mute buttons that still pass and the pasted closes found
+    from detector.verifier_train import evaluate_crops
+
+    report = evaluate_crops(VerifierNet(VerifierSpec()), pairs)
+    assert 0.0 <= report["mute_passed"] <= 1.0 and 0.0 <= report["pair_close_recall"] <= 1.0
     with pytest.raises(DatasetError, match="--icons"):
         pasted_pairs(items, no_icons, VerifierSpec(), 1, 0, "pairs", show_progress=False)
