@@ -453,6 +453,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.promote import commit, compare, stage
     from detector.verifier import Verifier
+    from detector.weights import sha256_of
 
     cfg = load_config(args.config)
     current = Path(args.current or cfg.detector.weights)
@@ -479,13 +480,19 @@ def cmd_promote(args: argparse.Namespace) -> int:
         print(f"would promote {what} -> {current} (dry run)")
         return 0
     data = [str(d) for d in args.data]
-    staged = [stage(current, args.new, comp, data)]
+    # NEW may be the installed SSD itself (a verifier-only promotion): then it stays as it is, with its lineage,
+    # instead of being kept as its own parent
+    same_ssd = current.is_file() and sha256_of(current) == sha256_of(Path(args.new))
+    staged = [] if same_ssd else [stage(current, args.new, comp, data)]
     if args.new_verifier:
         staged.append(stage(Path(verifier_path), args.new_verifier, comp, data))
     commit(staged)  # the SSD and its verifier change together, after every copy and hash is done
-    print(f"promoted {args.new} -> {current}; previous weights kept as {staged[0].prev}")
+    if same_ssd:
+        print(f"{args.new} is the installed SSD: left as it is")
+    else:
+        print(f"promoted {args.new} -> {current}; previous weights kept as {staged[0].prev}")
     if args.new_verifier:
-        vprev = staged[1].prev
+        vprev = staged[-1].prev
         kept = f"previous verifier kept as {vprev}" if vprev else "there was none before"
         print(f"promoted {args.new_verifier} -> {verifier_path}; {kept}")
     return 0

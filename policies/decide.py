@@ -25,7 +25,7 @@ class PolicyConfig:
     skip_threshold: float = 0.8
     close_over_text_threshold: float = 0.9
     ja_overlap: float = 0.3
-    close_blocks_skip: float = 0.4  # 1.0 turns rule 5 off
+    close_blocks_skip: float = 0.3  # 1.0 turns rule 5 off
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@
 #      refuses: a handful of fonts and no pictures make data not worth training on) and chromium;
 #   2. the icon-mask cache data/icons (scripts/icons.sh) and, for the browser-rendered set, the npm icon packages
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
-#   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5 val, webeval);
+#   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9.
 # Usage: bash scripts/data.sh [eval|train|packages]   (default eval; packages: steps 1-2 only, no sets)
 # A set's folder is kept when its recipe.json has the seed and val screens asked for and at least as many screens
@@ -58,6 +58,7 @@ else
 fi
 synth data/synth3 400 1 3    # = the first 400 val screens of --n 7000 --seed 3
 synth data/synth4 300 1 11   # = the 300 val screens of --n 3000 --seed 11
+synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (held-out icon sets, layouts, fonts, art)
 if [ ! -d data/webeval ]; then
   icons=/tmp/closebot-webeval-icons
   mkdir -p "$icons"

@@ -11,6 +11,9 @@ fi
 if [ -d data/synth5 ]; then  # bash scripts/icons.sh; closebot synth --out data/synth5 --n 4000 --seed 5 --icons data/icons
   closebot eval --data data/synth5 --weights "$W" --sweep --quiet --report weights/eval-synth5-val.json | tee /tmp/eval-synth5.txt
 fi
+if [ -d data/synth9 ]; then  # closebot synth --out data/synth9 --n 400 --val-fraction 1 --seed 23 --icons data/icons
+  closebot eval --data data/synth9 --weights "$W" --sweep --quiet --report weights/eval-synth9-val.json | tee /tmp/eval-synth9.txt
+fi
 if [ -d data/webeval ]; then
   closebot eval --data data/webeval --weights "$W" --sweep --quiet --report weights/eval-web.json | tee /tmp/eval-web.txt
 fi

@@ -20,8 +20,8 @@ JA = Detection(Box(905, 105, 955, 155), "ja_char", 0.99)
         ([SKIP], ("skip", 900, 2040)),
         ([SKIP, CLOSE], ("close", 930, 130)),  # close beats skip even when skip scores higher
         ([SKIP, WEAK_CLOSE], None),  # a close just under its threshold blocks the skip (rule 5)
-        ([SKIP, Detection(CLOSE.box, "close", 0.39)], ("skip", 900, 2040)),  # a faint one does not
-        ([SKIP, Detection(CLOSE.box, "close", 0.4)], None),  # the bound is inclusive
+        ([SKIP, Detection(CLOSE.box, "close", 0.29)], ("skip", 900, 2040)),  # a faint one does not
+        ([SKIP, Detection(CLOSE.box, "close", 0.3)], None),  # the bound is inclusive
         ([CLOSE, JA], None),  # a close on Japanese text needs 0.9
         ([Detection(CLOSE.box, "close", 0.92), JA], ("close", 930, 130)),
         ([CLOSE, Detection(Box(0, 0, 10, 10), "close", 0.99)], ("close", 5, 5)),  # the best close wins

@@ -111,3 +111,29 @@ def test_a_pair_is_staged_before_anything_changes_and_a_failed_rename_puts_it_ba
     commit([stage(ssd, tiny_weights, comp, []), stage(ver, tmp_path / "v-new.pt", comp, [])])  # tried again
     assert sha256_of(ver) == sha256_of(tmp_path / "v-new.pt") and Verifier.load(ver).spec == spec
     load_weights(ssd)
+
+
+def test_a_verifier_only_promotion_leaves_the_installed_ssd_alone(
+    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from agent.cli import main
+
+    spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
+    torch.manual_seed(0)
+    wdir = tmp_path / "weights"
+    wdir.mkdir()
+    ssd, ver = wdir / "closebot-ssd.pt", wdir / "closebot-verifier.pt"
+    shutil.copy2(tiny_weights, ssd)
+    shutil.copy2(tiny_weights.with_suffix(".json"), ssd.with_suffix(".json"))
+    save_verifier(ver, VerifierNet(spec), spec, {"name": "old"})
+    save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})  # same net: never worse
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text("detector:\n  weights: weights/closebot-ssd.pt\n  verifier:\n    weights: weights/closebot-verifier.pt\n")
+    ssd_before = (sha256_of(ssd), ssd.with_suffix(".json").read_text())
+    args = ["promote", str(ssd), "--new-verifier", str(tmp_path / "v-new.pt"), "--data", str(tiny_dataset)]
+    assert main([*args, "--limit", "3", "--config", str(cfg)]) == 0
+    out = capsys.readouterr().out
+    assert "is the installed SSD: left as it is" in out and "previous verifier kept as" in out
+    assert (sha256_of(ssd), ssd.with_suffix(".json").read_text()) == ssd_before  # not kept as its own parent
+    assert sorted(p.name for p in wdir.glob("closebot-ssd*")) == ["closebot-ssd.json", "closebot-ssd.pt"]
+    assert sha256_of(ver) == sha256_of(tmp_path / "v-new.pt")
