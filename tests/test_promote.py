@@ -73,18 +73,25 @@ def test_a_verifier_pair_is_judged_and_installed_together(
     assert lineage["parent"] == {"name": "old", "sha256": sha256_of(prev), "kept_as": prev.name}
 
 
-def test_a_pair_is_staged_before_anything_changes_and_a_failed_rename_puts_it_back(
-    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _installed_pair(tmp_path: Path, tiny_weights: Path) -> tuple[VerifierSpec, Path, Path, Path]:
+    """weights/ with the tiny SSD and a verifier "old" installed, and a candidate verifier tmp_path/v-new.pt (other
+    random weights): (spec, weights dir, installed SSD, installed verifier)."""
     spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
-    torch.manual_seed(0)
     wdir = tmp_path / "weights"
     wdir.mkdir()
     ssd, ver = wdir / "closebot-ssd.pt", wdir / "closebot-verifier.pt"
     shutil.copy2(tiny_weights, ssd)
     shutil.copy2(tiny_weights.with_suffix(".json"), ssd.with_suffix(".json"))
+    torch.manual_seed(0)
     save_verifier(ver, VerifierNet(spec), spec, {"name": "old"})
     save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})
+    return spec, wdir, ssd, ver
+
+
+def test_a_pair_is_staged_before_anything_changes_and_a_failed_rename_puts_it_back(
+    tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spec, wdir, ssd, ver = _installed_pair(tmp_path, tiny_weights)
     comp = Comparison(((SetScore("tiny", 3, 0.5, 0.0), SetScore("tiny", 3, 0.5, 0.0)),))
     before = {p: sha256_of(p) for p in (ssd, ver)}
     staged = [stage(ssd, tiny_weights, comp, []), stage(ver, tmp_path / "v-new.pt", comp, [])]
@@ -118,15 +125,7 @@ def test_a_verifier_only_promotion_leaves_the_installed_ssd_alone(
 ) -> None:
     from agent.cli import main
 
-    spec = VerifierSpec(input_size=16, widths=(4, 4, 8, 8))
-    torch.manual_seed(0)
-    wdir = tmp_path / "weights"
-    wdir.mkdir()
-    ssd, ver = wdir / "closebot-ssd.pt", wdir / "closebot-verifier.pt"
-    shutil.copy2(tiny_weights, ssd)
-    shutil.copy2(tiny_weights.with_suffix(".json"), ssd.with_suffix(".json"))
-    save_verifier(ver, VerifierNet(spec), spec, {"name": "old"})
-    save_verifier(tmp_path / "v-new.pt", VerifierNet(spec), spec, {"name": "new"})  # same net: never worse
+    _, wdir, ssd, ver = _installed_pair(tmp_path, tiny_weights)
     cfg = tmp_path / "config.yaml"
     cfg.write_text("detector:\n  weights: weights/closebot-ssd.pt\n  verifier:\n    weights: weights/closebot-verifier.pt\n")
     ssd_before = (sha256_of(ssd), ssd.with_suffix(".json").read_text())
