@@ -219,7 +219,7 @@ def _free_spot(
     for _ in range(tries):
         x, y = rng.randint(0, max(0, w - side)), rng.randint(0, max(0, h - side))
         b = Box(x - 4, y - 4, x + side + 4, y + side + 4)
-        if not any(b.iou(t) > 0 or t.contains(*b.center) or b.contains(*t.center) for t in taken):
+        if not any(b.iou(t) > 0 for t in taken):  # no overlap with a button or an earlier paste
             return x, y
     return None
 

@@ -61,10 +61,15 @@ def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
     return det.score >= need
 
 
+def tap_point(box: Box) -> tuple[int, int]:
+    """Rule 6: where a tap on ``box`` lands, the centre rounded to integer pixels."""
+    cx, cy = box.center
+    return int(round(cx)), int(round(cy))
+
+
 def _best(candidates: list[Detection], label: str) -> TapDecision:
     best = max(candidates, key=lambda d: d.score)
-    cx, cy = best.box.center
-    return TapDecision(int(round(cx)), int(round(cy)), label, best.score, best.box)
+    return TapDecision(*tap_point(best.box), label, best.score, best.box)
 
 
 def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from detector.types import Box, Detection
-from policies.decide import TapDecision
+from policies.decide import TapDecision, tap_point
 
 
 @dataclass(frozen=True)
@@ -78,13 +78,14 @@ def same_look(a: int, b: int) -> bool:
     return (a ^ b).bit_count() <= LOOK_BITS
 
 
+def _at_spot(f: FailedSpot, x: int, y: int, radius: float) -> bool:
+    return (f.x - x) ** 2 + (f.y - y) ** 2 <= radius**2
+
+
 def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: float) -> FailedSpot | None:
     if look is None:
         return None
-    for f in state.failed:
-        if (f.x - d.x) ** 2 + (f.y - d.y) ** 2 <= radius**2 and same_look(f.look, look):
-            return f
-    return None
+    return next((f for f in state.failed if _at_spot(f, d.x, d.y, radius) and same_look(f.look, look)), None)
 
 
 def without_dead(
@@ -95,12 +96,11 @@ def without_dead(
     dead = [f for f in state.failed if cfg.dead_after and f.count >= cfg.dead_after]
     if not dead:
         return detections
-    r2 = cfg.spot_radius_px**2
     keep = []
     for d in detections:
         if d.label in ("close", "skip"):
-            cx, cy = round(d.box.center[0]), round(d.box.center[1])  # where a tap on it would land
-            close_by = [f for f in dead if (f.x - cx) ** 2 + (f.y - cy) ** 2 <= r2]
+            x, y = tap_point(d.box)
+            close_by = [f for f in dead if _at_spot(f, x, y, cfg.spot_radius_px)]
             if close_by and any(same_look(f.look, look_of(d.box)) for f in close_by):
                 continue
         keep.append(d)
