@@ -140,6 +140,10 @@ def cmd_synth(args: argparse.Namespace) -> int:
         except ValueError:
             raise ClosebotError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1080x2400") from None
         size = (w, h)
+    try:
+        lo, hi = (int(v) for v in args.close_px.split("-"))
+    except ValueError:
+        raise ClosebotError(f"--close-px {args.close_px!r}: expected MIN-MAX in px, e.g. 24-150") from None
     if not args.allow_thin_assets:
         from detector.synth import assets
 
@@ -159,6 +163,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         workers=args.workers,
         fixed_size=size,
         icons=args.icons,
+        close_px=(lo, hi),
         show_progress=not args.quiet,
     )
     print(
@@ -550,6 +555,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--workers", type=int, default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
+    s.add_argument(
+        "--close-px",
+        default="24-150",
+        help="close button sizes MIN-MAX, px on a 1080-px-wide screen, drawn log-uniform (default: 24-150)",
+    )
     s.add_argument(
         "--allow-thin-assets",
         action="store_true",

@@ -109,3 +109,32 @@ def test_val_screens_do_not_depend_on_n(tmp_path):
             name = f"{sub}/val_9_{i:06d}.{ext}"
             assert (tmp_path / "val" / name).read_bytes() == (tmp_path / "full" / name).read_bytes()
     assert (tmp_path / "val/ImageSets/Main/train.txt").read_text().split() == []
+
+
+def test_close_buttons_stay_in_the_asked_size_range():
+    """`--close-px` narrows the close (and look-alike mute) button sizes; pills keep their own height."""
+    import random
+
+    pool = assets.load_pool("train")
+    sides = []
+    for i in range(40):
+        scr = screen.compose(random.Random(i), pool, "card", (1080, 2400), close_px=(20, 26))
+        sides += [
+            max(o.box[2] - o.box[0], o.box[3] - o.box[1])
+            for o in scr.objects
+            if o.label == "close" and not o.style.startswith("pill")
+        ]
+    assert len(sides) >= 10
+    assert max(sides) <= 26 * 1.1 + 1  # the log-uniform draw times the 0.9-1.1 jitter; the box is the ink inside
+    default = screen.compose(random.Random(0), pool, "card", (1080, 2400))
+    assert default.objects == screen.compose(random.Random(0), pool, "card", (1080, 2400), (24, 150)).objects
+
+
+def test_synth_refuses_a_bad_close_size_range(tmp_path, capsys):
+    from agent.cli import main
+
+    for bad, says in (("60-20", "close button sizes 60-20 px"), ("big", "--close-px 'big'")):
+        out = tmp_path / bad
+        assert main(["synth", "--out", str(out), "--n", "1", "--close-px", bad, "--quiet"]) == 1
+        assert says in capsys.readouterr().err
+        assert not (out / "JPEGImages").exists()

@@ -23,6 +23,7 @@ TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", 
 VAL_LAYOUTS = ("dialog", "split", "chat")
 SCREEN_SIZES = ((1080, 2400), (1080, 2400), (1080, 2400), (720, 1600), (1440, 3120), (1080, 1920), (2400, 1080))
 # Small times and counts that sit where buttons do (feeds, HUDs, chat): hard negatives, never targets.
+DEFAULT_CLOSE_PX = (24, 150)  # close (and mute) button sizes, px on a 1080-px-wide screen, drawn log-uniform
 TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
 
 
@@ -36,8 +37,15 @@ class Screen:
 class Canvas:
     """An RGBA screen being composed, with the labelled boxes placed so far."""
 
-    def __init__(self, width: int, height: int, base: Image.Image | None = None) -> None:
+    def __init__(
+        self,
+        width: int,
+        height: int,
+        base: Image.Image | None = None,
+        close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
+    ) -> None:
         self.w, self.h = width, height
+        self.close_px = close_px
         self.img = (
             base.convert("RGBA") if base is not None else Image.new("RGBA", (width, height), (255, 255, 255, 255))
         )
@@ -139,7 +147,9 @@ def _u(c: Canvas) -> float:
 
 
 def close_size(rng: random.Random, c: Canvas) -> int:
-    return int(math.exp(rng.uniform(math.log(24), math.log(150))) * _u(c) * rng.uniform(0.9, 1.1))
+    """A close (or look-alike mute) button's size: log-uniform over ``c.close_px``, scaled to the screen."""
+    lo, hi = c.close_px
+    return int(math.exp(rng.uniform(math.log(lo), math.log(hi))) * _u(c) * rng.uniform(0.9, 1.1))
 
 
 def text_block(
@@ -875,9 +885,16 @@ LAYOUTS = {
 AD_LAYOUTS = {"card", "fullscreen", "endcard_white", "video", "dialog", "split"}
 
 
-def compose(rng: random.Random, pool: AssetPool, layout: str, size: tuple[int, int]) -> Screen:
-    """One screen of ``layout`` at ``size``, with its labelled objects."""
-    c = Canvas(*size)
+def compose(
+    rng: random.Random,
+    pool: AssetPool,
+    layout: str,
+    size: tuple[int, int],
+    close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
+) -> Screen:
+    """One screen of ``layout`` at ``size``, with its labelled objects; close buttons of ``close_px`` (min, max px at
+    1080 px width)."""
+    c = Canvas(*size, close_px=close_px)
     card = LAYOUTS[layout](rng, pool, c)
     if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
         decoys(rng, pool, c, rng.randint(1, 4))
