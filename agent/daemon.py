@@ -74,10 +74,6 @@ def _dets(ds: list[Detection]) -> list[dict[str, Any]]:
     ]
 
 
-def _target_look(frame: Frame, d: TapDecision | None) -> int | None:
-    return None if d is None else look(frame.image, d.box)
-
-
 def _decision(t: TapDecision | None) -> dict[str, Any] | None:
     if t is None:
         return None
@@ -227,7 +223,6 @@ class DeviceWorker:
             now,
             screen_changed(self._sig_at_tap, sig),
             self.cfg.agent.temporal,
-            _target_look(frame, decision),
         )
         confirmations = 0
         while action.kind == "confirm" and confirmations < self.cfg.agent.temporal.confirm_frames:
@@ -241,7 +236,6 @@ class DeviceWorker:
                 time.monotonic(),
                 screen_changed(self._sig_at_tap, sig),
                 self.cfg.agent.temporal,
-                _target_look(frame, decision),
             )
         self.stats.ticks += 1
         record: dict[str, Any] = {

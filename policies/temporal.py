@@ -82,9 +82,7 @@ def _at_spot(f: FailedSpot, x: int, y: int, radius: float) -> bool:
     return (f.x - x) ** 2 + (f.y - y) ** 2 <= radius**2
 
 
-def _failed_at(state: AgentState, d: TapDecision, look: int | None, radius: float) -> FailedSpot | None:
-    if look is None:
-        return None
+def _failed_at(state: AgentState, d: TapDecision, look: int, radius: float) -> FailedSpot | None:
     return next((f for f in state.failed if _at_spot(f, d.x, d.y, radius) and same_look(f.look, look)), None)
 
 
@@ -127,10 +125,9 @@ def step(
     now: float,
     screen_changed: bool,
     cfg: TemporalConfig,
-    look: int | None = None,
 ) -> tuple[Action, AgentState]:
     """``screen_changed``: the screen differs from the one at the last tap (resets the same-spot count).
-    ``look``: the perceptual hash of the decision's surroundings (rule 6; None: rule 6 not applied)."""
+    Rule 6 is not applied here: ``decision`` comes from candidates :func:`without_dead` has already filtered."""
     if screen_changed and state.same_spot_taps:
         state = replace(state, same_spot_taps=0)
     if decision is None:
@@ -145,9 +142,6 @@ def step(
         return Action("confirm", f"{decision.label} seen on {streak} of {cfg.confirm_frames} frames", decision), state
     if state.last_tap_t is not None and now - state.last_tap_t < cfg.cooldown_s:
         return Action("wait", f"cooldown ({now - state.last_tap_t:.2f} of {cfg.cooldown_s:.2f} s)", decision), state
-    dead = _failed_at(state, decision, look, cfg.spot_radius_px)
-    if dead is not None and cfg.dead_after and dead.count >= cfg.dead_after:
-        return Action("wait", f"tapped here {dead.count} times before to no effect (same look)", decision), state
     repeat = state.last_tap is not None and near(decision, state.last_tap, cfg.spot_radius_px)
     if repeat and state.same_spot_taps >= cfg.max_same_spot:
         return (

@@ -101,33 +101,39 @@ def test_rate_limit_caps_taps_per_minute() -> None:
 
 # rule 6: a spot whose taps failed, looking the same each time, is not tapped again even after the screen changed
 def test_failed_spot_with_the_same_look_is_not_tapped_again() -> None:
-    from policies.temporal import tap_failed
+    from policies.decide import PolicyConfig, decide
+    from policies.temporal import tap_failed, without_dead
 
     look, other = 0b1011_0110, 0b1011_0110 ^ 0xFFFF_0000  # the same "×2" vs. something else at the same spot
+    seen = {"look": look}
+    frame = [det(100, 100)]
+
+    def frame_step(state: AgentState, t: float) -> tuple[str, AgentState]:
+        """One frame as the daemon runs it: drop dead candidates, decide, then the temporal rules."""
+        live = without_dead(frame, state, CFG, lambda b: seen["look"])
+        action, state = step(state, decide(live, PolicyConfig()), t, True, CFG)
+        return action.kind, state
+
     state = AgentState()
     for t0 in (0.0, 10.0):  # the game screen comes back twice; each time the tap changes nothing
-        action, state = step(state, target(), t0, True, CFG, look)
-        action, state = step(state, target(), t0 + 0.1, True, CFG, look)
-        assert action.kind == "tap"
-        state = tap_failed(state, target(), look, CFG)
-    action, state = step(state, target(), 20.0, True, CFG, look)
-    action, state = step(state, target(), 20.1, True, CFG, look)
-    assert action.kind == "wait" and "no effect" in action.reason
-    # a real close that later appears at that spot looks different: tapped (already confirmed by the streak)
-    action, state = step(state, target(), 30.0, True, CFG, other)
-    assert action.kind == "tap"
+        kind1, state = frame_step(state, t0)
+        kind2, state = frame_step(state, t0 + 0.1)
+        assert (kind1, kind2) == ("confirm", "tap")
+        state = tap_failed(state, decide(frame, PolicyConfig()), look, CFG)
+    assert frame_step(state, 20.0)[0] == "idle"  # the dead spot's candidate is gone before the decision
+    # a real close that later appears at that spot looks different: confirmed and tapped
+    seen["look"] = other
+    kind, state = frame_step(state, 30.0)
+    assert (kind, frame_step(state, 30.1)[0]) == ("confirm", "tap")
 
     # one failure is not enough (a close tapped a moment too early), and the rule can be switched off
-    def kinds(state: AgentState) -> list[str]:
-        a1, state = step(state, target(), 0.0, True, CFG, look)
-        a2, state = step(state, target(), 0.1, True, CFG, look)
-        return [a1.kind, a2.kind]
-
-    assert kinds(tap_failed(AgentState(), target(), look, CFG)) == ["confirm", "tap"]
+    seen["look"] = look
+    first = decide(frame, PolicyConfig())
+    assert without_dead(frame, tap_failed(AgentState(), first, look, CFG), CFG, lambda b: look) == frame
     # a tap that opened a store: dead at once
-    assert kinds(tap_failed(AgentState(), target(), look, CFG, opened_store=True)) == ["confirm", "wait"]
+    assert without_dead(frame, tap_failed(AgentState(), first, look, CFG, opened_store=True), CFG, lambda b: look) == []
     off = TemporalConfig(dead_after=0)
-    assert tap_failed(AgentState(), target(), look, off).failed == ()
+    assert tap_failed(AgentState(), first, look, off).failed == ()
 
 
 def det(x: int, y: int, label: str = "close", score: float = 0.9, size: int = 40):
