@@ -50,6 +50,23 @@ def load_items(roots: list[Path], split: str, include_unreviewed: bool = False) 
     return items
 
 
+def require_training_screens(roots: list[Path]) -> None:
+    """Refuse a ``--data`` folder that lists no training screens: an eval-only set (``closebot synth --val-fraction
+    1``) would otherwise add nothing to training but its val screens to the per-epoch evaluation, silently. Harvested
+    sets are exempt: a few misses may all fall in val."""
+    from detector.review import is_harvest
+
+    for root in roots:
+        if is_harvest(root):
+            continue
+        listing = root / "ImageSets" / "Main" / "train.txt"
+        if listing.is_file() and not listing.read_text().split():
+            raise DatasetError(
+                f"{root}: no training screens (ImageSets/Main/train.txt is empty: an eval-only set?); "
+                "leave it out of --data, or make the full set"
+            )
+
+
 def read_image(path: Path) -> np.ndarray:
     img = cv2.imread(str(path), cv2.IMREAD_COLOR)
     if img is None:

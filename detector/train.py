@@ -20,7 +20,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from detector.data import CropPolicy, TileDataset, collate, load_items
+from detector.data import CropPolicy, TileDataset, collate, load_items, require_training_screens
 from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
@@ -229,6 +229,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     roots = [Path(d) for d in cfg.data]
     spec = ModelSpec.from_dict(cfg.spec)
     crop = CropPolicy(input_size=spec.input_size)
+    require_training_screens(roots)
     train_items = repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
     val_items = spread(load_items(roots, "val", cfg.include_unreviewed), cfg.eval_screens)
     parent = None

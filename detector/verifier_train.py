@@ -35,7 +35,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from detector.data import augment, load_items, read_image
+from detector.data import augment, load_items, read_image, require_training_screens
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError, TrainingError
 from detector.synth import elements
@@ -351,6 +351,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
     t0 = time.time()
+    require_training_screens(roots)
     tr = repeat_harvested(roots, load_items(roots, "train"), cfg.harvest_repeat)
     random.Random(cfg.seed).shuffle(tr)
     tr = tr[: cfg.screens] if cfg.screens else tr

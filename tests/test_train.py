@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from detector.data import CropPolicy, TileDataset, collate, load_items
-from detector.errors import TrainingError
+from detector.errors import DatasetError, TrainingError
 from detector.model import build_model
 from detector.train import TrainConfig, train
 from detector.weights import load_weights
@@ -115,3 +115,18 @@ def test_per_epoch_validation_takes_a_share_of_every_dataset():
     assert spread(items, 3) == ["a0", "a3", "b0"]
     assert spread(items, 6) == ["a0", "a1", "a3", "a4", "b0", "b1"]
     assert spread(items, 0) == items and spread(items, 50) == items
+
+
+def test_an_eval_only_set_in_data_is_refused_before_training(tmp_path, tiny_dataset):
+    """An eval-only set (--val-fraction 1) would add nothing to training: the error names it."""
+    import shutil
+
+    eval_only = tmp_path / "eval-only"
+    shutil.copytree(tiny_dataset, eval_only)
+    (eval_only / "ImageSets" / "Main" / "train.txt").write_text("")
+    cfg = TrainConfig(
+        data=(str(tiny_dataset), str(eval_only)), out=str(tmp_path / "z.pt"), workers=0, spec=TINY_SPEC.to_dict()
+    )
+    with pytest.raises(DatasetError, match=r"eval-only.*no training screens"):
+        train(cfg, resume=False, show_progress=False)
+    assert not (tmp_path / "z.pt").exists()
