@@ -52,6 +52,7 @@ class EvalReport:
     false_target_detections: int  # close/skip detections >= threshold that match no true target
     false_target_on_ja: int  # ... of which lie on Japanese text
     recall_by_style: dict[str, list[float]] = field(default_factory=dict)  # style -> [recall, count]
+    close_recall_by_size: dict[str, list[float]] = field(default_factory=dict)  # size bucket -> [recall, count]
     failures: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -78,7 +79,25 @@ class EvalReport:
             lines.append("close/skip recall by style (at threshold):")
             for style, (rec, n) in sorted(self.recall_by_style.items(), key=lambda kv: kv[1][0]):
                 lines.append(f"  {style.ljust(width)}  {rec:.3f}  (n={int(n)})")
+        if self.close_recall_by_size:
+            lines.append("close recall by size (px at 1080 px width, at threshold):")
+            for bucket, (rec, n) in self.close_recall_by_size.items():
+                lines.append(f"  {bucket.ljust(width)}  {rec:.3f}  (n={int(n)})")
         return "\n".join(lines)
+
+
+SIZE_EDGES = (32, 48, 72, 110)  # close button sides, px on a screen 1080 px wide (portrait) or high (landscape)
+SIZE_BUCKETS = (
+    f"< {SIZE_EDGES[0]}",
+    *(f"{a}-{b}" for a, b in zip(SIZE_EDGES, SIZE_EDGES[1:], strict=False)),
+    f">= {SIZE_EDGES[-1]}",
+)
+
+
+def size_bucket(g: GroundTruth, width: int, height: int) -> str:
+    """The bucket of :data:`SIZE_BUCKETS` that ``g``'s longer side falls in, scaled to a 1080-px short screen side."""
+    side = max(g.box.x2 - g.box.x1, g.box.y2 - g.box.y1) * 1080 / min(width, height)
+    return SIZE_BUCKETS[sum(side >= edge for edge in SIZE_EDGES)]
 
 
 def average_precision(scored: list[tuple[float, bool]], n_gt: int) -> float:
@@ -206,6 +225,7 @@ def score(
     close_tp = close_n = 0
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    size_hits: dict[str, list[int]] = {b: [0, 0] for b in SIZE_BUCKETS}
     for item, all_of_item in zip(items, all_dets, strict=True):
         for c in CLASSES if with_ap else ():
             scored[c].extend(match(all_of_item, item.objects, c))
@@ -220,6 +240,9 @@ def score(
             if g.label == "close":
                 close_n += 1
                 close_tp += found
+                bucket = size_hits[size_bucket(g, item.width, item.height)]
+                bucket[0] += found
+                bucket[1] += 1
             style = f"{g.label}:{g.style.split('/')[0]}"
             style_hits[style][0] += found
             style_hits[style][1] += 1
@@ -262,6 +285,7 @@ def score(
         false_target_detections=false_det,
         false_target_on_ja=false_on_ja,
         recall_by_style={k: [v[0] / v[1], float(v[1])] for k, v in style_hits.items()},
+        close_recall_by_size={k: [v[0] / v[1], float(v[1])] for k, v in size_hits.items() if v[1]},
         failures=failures,
     )
 

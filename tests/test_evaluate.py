@@ -94,3 +94,25 @@ def test_japanese_text_screens_are_clean_per_lower_threshold_and_per_class():
     assert report.ja_no_target_screens == 4
     assert report.ja_no_target_clean == 0.5  # s1 and s2 reach 0.6
     assert report.ja_no_target_clean_per_class == 0.75  # only s2 reaches its own class's threshold
+
+
+def test_close_recall_by_size_buckets_each_close_by_its_side_at_1080_px():
+    from pathlib import Path
+
+    from detector.evaluate import SIZE_BUCKETS, score, size_bucket
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    assert SIZE_BUCKETS == ("< 32", "32-48", "48-72", "72-110", ">= 110")
+    # a 30-px close on 1080x2400 is "< 32"; the same button drawn 40 px on 1440x3120 is 30 px at 1080 too;
+    # 48 px starts the next bucket; a landscape 2400x1080 screen scales by its height
+    assert size_bucket(GroundTruth(Box(0, 0, 30, 20), "close"), 1080, 2400) == "< 32"
+    assert size_bucket(GroundTruth(Box(0, 0, 40, 40), "close"), 1440, 3120) == "< 32"
+    assert size_bucket(GroundTruth(Box(0, 0, 48, 48), "close"), 1080, 2400) == "48-72"
+    assert size_bucket(GroundTruth(Box(0, 0, 200, 200), "close"), 2400, 1080) == ">= 110"
+    small, big = GroundTruth(Box(10, 10, 35, 35), "close"), GroundTruth(Box(900, 100, 1020, 220), "close")
+    items = [VocItem(f"s{i}", Path(f"s{i}.jpg"), 1080, 2400, (small, big)) for i in range(2)]
+    found = [Detection(big.box, "close", 0.9)]  # the big close found on both screens, the small one once
+    report = score(items, [found + [Detection(small.box, "close", 0.9)], found], PolicyConfig())
+    assert report.close_recall_by_size == {"< 32": [0.5, 2.0], ">= 110": [1.0, 2.0]}
+    assert "close recall by size" in report.table() and "< 32" in report.table()

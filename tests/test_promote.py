@@ -127,7 +127,9 @@ def test_a_verifier_only_promotion_leaves_the_installed_ssd_alone(
 
     _, wdir, ssd, ver = _installed_pair(tmp_path, tiny_weights)
     cfg = tmp_path / "config.yaml"
-    cfg.write_text("detector:\n  weights: weights/closebot-ssd.pt\n  verifier:\n    weights: weights/closebot-verifier.pt\n")
+    cfg.write_text(
+        "detector:\n  weights: weights/closebot-ssd.pt\n  verifier:\n    weights: weights/closebot-verifier.pt\n"
+    )
     ssd_before = (sha256_of(ssd), ssd.with_suffix(".json").read_text())
     args = ["promote", str(ssd), "--new-verifier", str(tmp_path / "v-new.pt"), "--data", str(tiny_dataset)]
     assert main([*args, "--limit", "3", "--config", str(cfg)]) == 0

@@ -75,7 +75,8 @@ def synthesize(
 ) -> dict:
     """Write ``n`` screens: ``ImageSets/Main/train.txt`` from training assets and layouts, ``val.txt``
     (``val_fraction`` of n) from held-out ones; ``icons`` adds the icon sets rendered by ``closebot icons`` (each set
-    belongs to one split); ``close_px`` is the (min, max) close button size in px at 1080 px width. Returns the recipe that is also written to ``recipe.json``."""
+    belongs to one split); ``close_px`` is the (min, max) close button size in px at 1080 px width. Returns the
+    recipe that is also written to ``recipe.json``."""
     icon_root = str(icons) if icons is not None else None
     lo, hi = close_px
     if not 8 <= lo <= hi <= 400:
@@ -85,9 +86,7 @@ def synthesize(
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     n_val = int(round(n * val_fraction))
-    jobs = [
-        SynthJob(out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root, (lo, hi)) for i in range(n)
-    ]
+    jobs = [SynthJob(out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root, (lo, hi)) for i in range(n)]
     metas: list[dict] = []
     ctx = mp.get_context("fork")
     if workers > 1:
