@@ -80,7 +80,7 @@ class EvalReport:
             for style, (rec, n) in sorted(self.recall_by_style.items(), key=lambda kv: kv[1][0]):
                 lines.append(f"  {style.ljust(width)}  {rec:.3f}  (n={int(n)})")
         if self.close_recall_by_size:
-            lines.append("close recall by size (px at 1080 px width, at threshold):")
+            lines.append("close recall by size (longer side, px at a 1080-px short screen side; at threshold):")
             for bucket, (rec, n) in self.close_recall_by_size.items():
                 lines.append(f"  {bucket.ljust(width)}  {rec:.3f}  (n={int(n)})")
         return "\n".join(lines)

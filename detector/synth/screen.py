@@ -22,8 +22,8 @@ from detector.synth.elements import LabelledBox, Sprite, pick_font
 TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", "video", "feed", "store")
 VAL_LAYOUTS = ("dialog", "split", "chat")
 SCREEN_SIZES = ((1080, 2400), (1080, 2400), (1080, 2400), (720, 1600), (1440, 3120), (1080, 1920), (2400, 1080))
-# Small times and counts that sit where buttons do (feeds, HUDs, chat): hard negatives, never targets.
 DEFAULT_CLOSE_PX = (24, 150)  # close (and mute) button sizes, px on a 1080-px-wide screen, drawn log-uniform
+# Small times and counts that sit where buttons do (feeds, HUDs, chat): hard negatives, never targets.
 TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
 
 
