@@ -130,20 +130,23 @@ def _detect_table(name: str, res, tap, ms: float) -> str:
 # ------------------------------------------------------------------------------------------------------------- synth
 
 
+def _int_pair(value: str, sep: str, flag: str, shape: str) -> tuple[int, int]:
+    """``value`` as two integers separated by ``sep`` (``--size 1080x2400``, ``--close-px 24-150``)."""
+    try:
+        a, b = (int(v) for v in value.lower().split(sep))
+    except ValueError:
+        raise ClosebotError(f"{flag} {value!r}: expected {shape}") from None
+    return a, b
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from detector.synth.generate import synthesize
+    from detector.synth.screen import DEFAULT_CLOSE_PX
 
-    size = None
-    if args.size:
-        try:
-            w, h = (int(v) for v in args.size.lower().split("x"))
-        except ValueError:
-            raise ClosebotError(f"--size {args.size!r}: expected WIDTHxHEIGHT, e.g. 1080x2400") from None
-        size = (w, h)
-    try:
-        lo, hi = (int(v) for v in args.close_px.split("-"))
-    except ValueError:
-        raise ClosebotError(f"--close-px {args.close_px!r}: expected MIN-MAX in px, e.g. 24-150") from None
+    size = _int_pair(args.size, "x", "--size", "WIDTHxHEIGHT, e.g. 1080x2400") if args.size else None
+    close_px = (
+        _int_pair(args.close_px, "-", "--close-px", "MIN-MAX in px, e.g. 24-150") if args.close_px else DEFAULT_CLOSE_PX
+    )
     if not args.allow_thin_assets:
         from detector.synth import assets
 
@@ -163,7 +166,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         workers=args.workers,
         fixed_size=size,
         icons=args.icons,
-        close_px=(lo, hi),
+        close_px=close_px,
         show_progress=not args.quiet,
     )
     print(
@@ -557,7 +560,6 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
     s.add_argument(
         "--close-px",
-        default="24-150",
         help="close button sizes MIN-MAX, px on a 1080-px-wide screen, drawn log-uniform (default: 24-150)",
     )
     s.add_argument(

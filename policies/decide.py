@@ -62,7 +62,7 @@ def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
 
 
 def tap_point(box: Box) -> tuple[int, int]:
-    """Rule 6: where a tap on ``box`` lands, the centre rounded to integer pixels."""
+    """Where a tap on ``box`` lands: its centre rounded to integer pixels (the frame's decision; rule 6's spots)."""
     cx, cy = box.center
     return int(round(cx)), int(round(cy))
 
