@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agent.screencap import parse_png, parse_raw
-from agent.sim.adbd import A_CNXN, A_OPEN, A_WRTE, Message, ProtocolError, read_message
+from agent.sim.adbd import A_CNXN, A_OPEN, A_WRTE, Message, ProtocolError, byte_sum, read_message
 from detector.errors import CaptureError, DatasetError
 from detector.types import Box, GroundTruth
 from detector.voc import read_annotation, write_annotation
@@ -58,6 +58,18 @@ def test_adbd_parser_on_mutated_messages(mutations) -> None:
 def test_adbd_parser_round_trip() -> None:
     msgs = _read_all(VALID + Message(A_WRTE, 3, 4, b"x" * 70000).pack())
     assert [m.command for m in msgs] == [A_CNXN, A_OPEN, A_WRTE] and len(msgs[2].data) == 70000
+
+
+@FAST
+@given(st.binary(max_size=3000) | st.integers(0, 40000).map(lambda n: b"\xff" * n))
+def test_data_check_is_the_byte_sum_mod_2_32(data: bytes) -> None:
+    assert byte_sum(data) == sum(data) % 2**32  # the protocol's definition (adb-notes 3.1), computed in numpy
+    assert struct.unpack_from("<I", Message(A_WRTE, 1, 2, data).pack(), 16)[0] == byte_sum(data)
+
+
+def test_data_check_wraps_past_2_32() -> None:
+    big = b"\xff" * (2**32 // 255 + 10)  # 16.8 MB of 0xff: the sum passes 2**32
+    assert byte_sum(big) == (255 * len(big)) % 2**32
 
 
 RAW = struct.pack("<4I", 4, 3, 1, 1) + bytes(range(48))

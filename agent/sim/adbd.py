@@ -18,6 +18,8 @@ import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 log = logging.getLogger(__name__)
 
 A_CNXN = 0x4E584E43
@@ -41,6 +43,12 @@ class ProtocolError(Exception):
     """The peer sent something that is not the adb transport protocol."""
 
 
+def byte_sum(data: bytes) -> int:
+    """The header's data_check: the unsigned sum of the payload's bytes, mod 2**32. In numpy: Python's ``sum()``
+    over a 256 KiB WRTE costs ~3 ms, ~200 ms of a 1440x3120 raw screencap's 72 WRTEs."""
+    return int(np.frombuffer(data, np.uint8).sum(dtype=np.uint64)) & 0xFFFFFFFF
+
+
 @dataclass(frozen=True)
 class Message:
     command: int
@@ -55,7 +63,7 @@ class Message:
                 self.arg0,
                 self.arg1,
                 len(self.data),
-                sum(self.data) & 0xFFFFFFFF,  # always the byte sum: valid for either protocol version
+                byte_sum(self.data),  # always the byte sum: valid for either protocol version
                 self.command ^ 0xFFFFFFFF,
             )
             + self.data
