@@ -79,6 +79,14 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.max_candidates": (1, 100_000),
     "detector.inference.max_detections": (1, 10_000),
     "detector.inference.threads": (0, 256),
+    "detector.inference.zoom.context": (1.0, 32.0),
+    "detector.inference.zoom.box_px": (8, 1080),
+    "detector.inference.zoom.low": (0.0, 1.0),
+    "detector.inference.zoom.high": (0.0, 1.0),
+    "detector.inference.zoom.accept": (0.0, 1.0),
+    "detector.inference.zoom.text_veto": (0.0, 1.0),
+    "detector.inference.zoom.match_iou": (0.0, 1.0),
+    "detector.inference.zoom.max_crops": (1, 64),
     "detector.verifier.max_candidates": (1, 1000),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),
@@ -169,6 +177,21 @@ def _cross_checks(cfg: Config) -> None:
             "detector.inference.min_overlap",
             inf.min_overlap,
             f"must be smaller than detector.inference.tile_size ({inf.tile_size})",
+        )
+    zoom = inf.zoom
+    if zoom.low >= zoom.high:
+        raise _fail(
+            cfg.source,
+            "detector.inference.zoom.low",
+            zoom.low,
+            f"must be below detector.inference.zoom.high ({zoom.high})",
+        )
+    if zoom.accept < zoom.high:
+        raise _fail(
+            cfg.source,
+            "detector.inference.zoom.accept",
+            zoom.accept,
+            f"must be at least detector.inference.zoom.high ({zoom.high})",
         )
     if cfg.policy.close_over_text_threshold < cfg.policy.close_threshold:
         raise _fail(

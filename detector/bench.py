@@ -119,7 +119,7 @@ def run_bench(
     """``verifier_arg``: the ``--verifier`` value the measured `closebot detect` process gets (None: the config's)."""
     imgs = bench_frames(frames, seed)
     det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
-    totals, pre, model, post, verify = [], [], [], [], []
+    totals, pre, model, post, verify, zoom, crops = [], [], [], [], [], [], []
     for img in imgs:
         t0 = time.perf_counter()
         r = det.detect(img)
@@ -128,6 +128,8 @@ def run_bench(
         model.append(r.timings.model_ms)
         post.append(r.timings.postprocess_ms)
         verify.append(r.timings.verify_ms)
+        zoom.append(r.timings.zoom_ms)
+        crops.append(r.timings.zoom_crops)
     eager_ms = None
     if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
         eager = TorchRunner(det.model, det.device)
@@ -160,6 +162,10 @@ def run_bench(
         "median_postprocess_ms": round(statistics.median(post), 1),
         "verifier": det.verifier.source if det.verifier else None,
         "median_verify_ms": round(statistics.median(verify), 1),
+        "zoom": det.cfg.zoom.enabled,
+        "median_zoom_ms": round(statistics.median(zoom), 1),
+        "mean_zoom_ms": round(statistics.fmean(zoom), 1),
+        "zoom_crops_per_frame": round(statistics.fmean(crops), 2),
         "median_model_ms_eager_torch": eager_ms,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
@@ -180,6 +186,12 @@ def run_bench(
             "  pre-processing / model / post-processing / verifier",
             f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}"
             f" / {result['median_verify_ms'] if det.verifier else 'off'}",
+        ),
+        (
+            "  closer look: median / mean ms, crops per frame",
+            f"{result['median_zoom_ms']} / {result['mean_zoom_ms']}, {result['zoom_crops_per_frame']}"
+            if result["zoom"]
+            else "off",
         ),
         *(
             [("  model in eager PyTorch (same tiles)", result["median_model_ms_eager_torch"])]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -25,6 +25,8 @@ from detector.tiling import TRAINING_TILE, Tile, merge_detections, plan_tiles, s
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
+from detector.zoom import ZoomConfig, candidates, zoom_square
+from detector.zoom import apply as apply_zoom
 
 log = logging.getLogger(__name__)
 TorchDevice = Literal["auto", "cpu", "cuda"]
@@ -46,6 +48,7 @@ class InferenceConfig:
     threads: int = 0  # 0: one per core, capped at 2
     torch_device: TorchDevice = "auto"
     runtime: Runtime = "auto"  # auto: ONNX Runtime on CPU when installed, else PyTorch
+    zoom: ZoomConfig = field(default_factory=ZoomConfig)  # a closer look at close candidates under the threshold
 
 
 @dataclass(frozen=True)
@@ -55,10 +58,12 @@ class DetectTimings:
     model_ms: float
     postprocess_ms: float
     verify_ms: float = 0.0  # the verifier's second look at close/skip candidates (0 without one)
+    zoom_ms: float = 0.0  # the closer look at close candidates under the threshold (detector.zoom)
+    zoom_crops: int = 0
 
     @property
     def total_ms(self) -> float:
-        return self.preprocess_ms + self.model_ms + self.postprocess_ms + self.verify_ms
+        return self.preprocess_ms + self.model_ms + self.postprocess_ms + self.verify_ms + self.zoom_ms
 
 
 @dataclass(frozen=True)
@@ -228,5 +233,40 @@ class Detector:
         if self.verifier is not None:
             dets = self.verifier.rescore(image, dets)
         te = time.perf_counter()
-        timings = DetectTimings(len(tiles), (tb - ta) * 1000, (tc - tb) * 1000, (td - tc) * 1000, (te - td) * 1000)
+        looked = candidates(dets, self.cfg.zoom) if self.cfg.zoom.enabled else []
+        if looked:
+            dets = apply_zoom(dets, looked, self.look_closer(image, looked), self.cfg.zoom, self.cfg.nms_iou)
+        tf = time.perf_counter()
+        timings = DetectTimings(
+            len(tiles),
+            (tb - ta) * 1000,
+            (tc - tb) * 1000,
+            (td - tc) * 1000,
+            (te - td) * 1000,
+            (tf - te) * 1000,
+            len(looked),
+        )
         return DetectResult(w, h, dets, timings)
+
+    def zoom_input_side(self, width: int, height: int) -> int:
+        """Model pixels of one closer-look square: ``context`` x ``box_px`` reference pixels at the training scale."""
+        z = self.cfg.zoom
+        return self.input_side(round(z.context * z.box_px * min(width, height) / 1080), width, height)
+
+    @torch.inference_mode()
+    def look_closer(self, image: np.ndarray, looked: list[Detection]) -> list[Detection]:
+        """Detections (screen pixels) of the network on a magnified square around each of ``looked``, all squares
+        in one batch; with the verifier, its scores too, as in :meth:`detect`."""
+        h, w = image.shape[:2]
+        m = self.zoom_input_side(w, h)
+        crops = np.empty((len(looked), m, m, 3), dtype=np.uint8)
+        origins = np.empty((len(looked), 4), dtype=np.float32)
+        for i, d in enumerate(looked):
+            sq = zoom_square(d.box, w, h, self.cfg.zoom.context)
+            crop = image[sq.y : sq.y + sq.side, sq.x : sq.x + sq.side]
+            interp = cv2.INTER_AREA if sq.side > m else cv2.INTER_LINEAR
+            crops[i] = cv2.resize(crop, (m, m), interpolation=interp)
+            origins[i] = (sq.x, sq.y, sq.side / m, sq.side / m)
+        reg, sc = self.runner(crops)
+        zoomed = self._decode(m, origins, reg, sc)
+        return self.verifier.rescore(image, zoomed) if self.verifier is not None else zoomed

@@ -26,6 +26,7 @@ from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
 from detector.weights import load_weights, model_from_weights, save_weights
+from detector.zoom import ZoomConfig
 from policies.decide import PolicyConfig
 
 log = logging.getLogger(__name__)
@@ -305,7 +306,8 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
             log.info("epoch %d: %d DDP ranks agree (parameter checksum %.6f)", epoch, dist.world, sums[0])
             if not dist.main:
                 continue  # rank 0 evaluates and writes
-        det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device))
+        # the network alone: no closer look (detector.zoom), which would slow every epoch's evaluation
+        det = Detector(model, spec, InferenceConfig(torch_device=cfg.torch_device, zoom=ZoomConfig(enabled=False)))
         report: EvalReport = evaluate(det, val_items, policy, show_progress=show_progress)
         rec = EpochRecord(
             epoch,

@@ -46,6 +46,7 @@ from detector.types import Box, Detection
 from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
 from detector.voc import VocItem
 from detector.weights import sha256_of
+from detector.zoom import ZoomConfig
 
 log = logging.getLogger(__name__)
 NONE, CLOSE, SKIP = range(3)
@@ -365,7 +366,10 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         log.info("reading mined crops from %s", cache)
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
-        detector = Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score))
+        # the SSD's own candidates, as the verifier will see them: no closer look
+        detector = Detector.load(
+            cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False))
+        )
         train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress)
         val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
         cache_dir.mkdir(parents=True, exist_ok=True)

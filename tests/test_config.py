@@ -41,6 +41,15 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
             "detector:\n  verifier:\n    max_candidates: 0\n",
             ["detector.verifier.max_candidates=0", "between 1 and 1000"],
         ),
+        (
+            "detector:\n  inference:\n    zoom:\n      low: 0.7\n",
+            ["detector.inference.zoom.low=0.7", "below detector.inference.zoom.high (0.6)"],
+        ),
+        (
+            "detector:\n  inference:\n    zoom:\n      accept: 0.5\n",
+            ["detector.inference.zoom.accept=0.5", "at least detector.inference.zoom.high"],
+        ),
+        ("detector:\n  inference:\n    zoom:\n      enabled: yes please\n", ["zoom.enabled", "true or false"]),
         ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),
         ("detector: {inference: {tile_size: 480}\n", ["not valid YAML"]),
     ],

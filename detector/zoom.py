@@ -1,0 +1,88 @@
+"""A closer look at small or faint close candidates: the network again, on a magnified square around each.
+
+The whole-screen pass sees a 24-px close as ~14 model pixels, near the smallest default box, and scores many of
+them just under the tap threshold. For the few close candidates a frame has in a grey band below the threshold,
+the engine cuts a square of ``context`` x the box's longer side around each (moved inside the screen, never
+clipped), resizes it so the candidate becomes ``box_px`` reference pixels (the middle of the 24-150 px training
+range) and runs those squares through the same network in one batch. A candidate whose zoomed look finds a close
+on the same box (IoU >= ``match_iou``) scoring at least ``accept``, with no Japanese text on that box scoring
+``text_veto`` or more, is replaced by that zoomed detection (its score and its better-fitting box). Scores are only
+ever raised, and only of close candidates.
+
+The geometry here is pure (``zoom_square``); the engine (``Detector``) runs the crops.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from detector.tiling import merge_detections
+from detector.types import Box, Detection
+
+
+@dataclass(frozen=True)
+class ZoomConfig:
+    enabled: bool = True
+    context: float = 4.0  # square side / the candidate box's longer side
+    box_px: int = 135  # the candidate's longer side after zooming, in reference (1080-px screen) pixels
+    low: float = 0.1  # close candidates scoring in [low, high) get the closer look
+    high: float = 0.6
+    accept: float = 0.9  # the zoomed close's least score to replace the candidate's
+    text_veto: float = 0.2  # a ja_char on the same box scoring this much keeps the candidate's score
+    match_iou: float = 0.4  # a zoomed box is "the same box" as the candidate above this IoU
+    max_crops: int = 4  # candidates looked at per frame, best score first
+
+
+@dataclass(frozen=True, slots=True)
+class Square:
+    """A square of the screen in pixels: the region one closer look sees."""
+
+    x: int
+    y: int
+    side: int
+
+    @property
+    def box(self) -> Box:
+        return Box(self.x, self.y, self.x + self.side, self.y + self.side)
+
+
+def zoom_square(box: Box, width: int, height: int, context: float) -> Square:
+    """The square of side ``context`` x ``box``'s longer side centred on ``box``, moved (not clipped) to lie inside
+    the ``width`` x ``height`` screen, so a close in a corner is seen at the same scale as one in the middle. Never
+    larger than the screen's short side, never smaller than 8 px."""
+    side = round(context * max(box.width, box.height))
+    side = max(8, min(side, width, height))
+    cx, cy = box.center
+    x = min(max(0, round(cx - side / 2)), width - side)
+    y = min(max(0, round(cy - side / 2)), height - side)
+    return Square(x, y, side)
+
+
+def candidates(dets: list[Detection], cfg: ZoomConfig) -> list[Detection]:
+    """The close detections that get a closer look: score in ``[low, high)``, best first, at most ``max_crops``."""
+    band = [d for d in dets if d.label == "close" and cfg.low <= d.score < cfg.high]
+    return sorted(band, key=lambda d: -d.score)[: cfg.max_crops]
+
+
+def apply(
+    dets: list[Detection],
+    looked: list[Detection],
+    zoomed: list[Detection],
+    cfg: ZoomConfig,
+    nms_iou: float = 0.5,
+) -> list[Detection]:
+    """``dets`` with each candidate in ``looked`` replaced by the best zoomed close on its box (detections of the
+    closer looks, in screen pixels) when that scores at least ``accept``, more than the candidate, and no zoomed
+    ja_char on its box reaches ``text_veto``. The replacement keeps the zoomed box too: the closer look fits it
+    better, and a loose candidate box raised to a high score would be a confident false positive beside the real
+    button. The result is merged again (``merge_detections``), so a raised box and the one it duplicates are one."""
+    new: dict[int, Detection] = {}
+    for c in looked:
+        same = [z for z in zoomed if z.box.iou(c.box) >= cfg.match_iou]
+        best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
+        text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
+        if best is not None and best.score >= cfg.accept and best.score > c.score and text < cfg.text_veto:
+            new[id(c)] = best
+    if not new:
+        return dets
+    return merge_detections([new.get(id(d), d) for d in dets], nms_iou)

@@ -1,0 +1,149 @@
+"""The closer look at close candidates under the threshold (detector.zoom): the square geometry with exact numbers,
+which candidates are looked at, how zoomed detections rescore them, and that the engine's crops map back."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from detector.engine import Detector, InferenceConfig
+from detector.types import Box, Detection
+from detector.zoom import Square, ZoomConfig, apply, candidates, zoom_square
+
+Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.6), accept 0.9, text veto 0.2, IoU 0.4, 4 crops
+
+
+@pytest.mark.parametrize(
+    ("box", "square"),
+    [
+        (Box(500, 1000, 540, 1030), Square(440, 935, 160)),  # middle: 4 x 40 px, centred on (520, 1015)
+        (Box(1040, 10, 1070, 40), Square(960, 0, 120)),  # top-right corner: moved inside, still 120 px
+        (Box(0, 2370, 20, 2400), Square(0, 2280, 120)),  # bottom-left corner, 30 px high
+        (Box(100, 100, 500, 500), Square(0, 0, 1080)),  # 4 x 400 = 1600 px: the screen's short side
+        (Box(10, 10, 11, 11), Square(6, 6, 8)),  # never under 8 px
+    ],
+)
+def test_zoom_square_exact_numbers(box, square):
+    got = zoom_square(box, 1080, 2400, 4.0)
+    assert got == square
+    assert 0 <= got.x and got.x + got.side <= 1080 and 0 <= got.y and got.y + got.side <= 2400
+
+
+def _det(label, score, x=100.0, y=100.0, s=40.0):
+    return Detection(Box(x, y, x + s, y + s), label, score)
+
+
+def test_candidates_are_close_in_the_band_best_first_capped():
+    dets = [
+        _det("close", 0.05),  # under the band
+        _det("close", 0.3, x=200),
+        _det("close", 0.59, x=300),
+        _det("close", 0.6, x=400),  # already tappable
+        _det("skip", 0.4, x=500),  # skips are not looked at
+        _det("ja_char", 0.5, x=600),
+        _det("close", 0.1, x=700),
+        _det("close", 0.2, x=800),
+        _det("close", 0.15, x=900),
+    ]
+    got = candidates(dets, Z)
+    assert [d.score for d in got] == [0.59, 0.3, 0.2, 0.15]  # 0.1 is the fifth: max_crops 4
+    assert candidates(dets, ZoomConfig(low=0.25, high=0.5)) == [dets[1]]
+
+
+def test_apply_raises_a_candidate_confirmed_on_its_box():
+    c = _det("close", 0.3)
+    other = _det("close", 0.45, x=500)
+    skip = _det("skip", 0.7, x=800)
+    dets = [skip, other, c]
+    zoomed = [Detection(Box(102, 98, 141, 139), "close", 0.95)]  # IoU with c ~0.86
+    out = apply(dets, [c, other], zoomed, Z)
+    # only c raised, and it takes the zoomed look's box; merged again, so best first
+    assert out == [zoomed[0], skip, other]
+
+
+def test_a_raised_loose_box_and_the_box_it_duplicates_become_one():
+    """A loose candidate around a close the frame already has at 0.8: its zoomed box is that close, so after the
+    merge one detection is left (the zoomed one), not a confident duplicate beside it."""
+    tight = _det("close", 0.8, x=100, y=100, s=40)
+    loose = Detection(Box(90, 90, 150, 150), "close", 0.3)  # IoU with tight 0.44: not merged before
+    zoomed = [Detection(Box(99, 101, 140, 141), "close", 0.93)]  # IoU with loose ~0.46, with tight ~0.93
+    assert apply([tight, loose], [loose], zoomed, Z) == [zoomed[0]]
+
+
+@pytest.mark.parametrize(
+    ("zoomed", "why"),
+    [
+        ([Detection(Box(100, 100, 140, 140), "close", 0.89)], "under accept"),
+        ([Detection(Box(130, 130, 170, 170), "close", 0.99)], "another box (IoU ~0.07)"),
+        (
+            [Detection(Box(100, 100, 140, 140), "close", 0.99), Detection(Box(101, 100, 139, 140), "ja_char", 0.2)],
+            "Japanese text on the box",
+        ),
+        ([Detection(Box(100, 100, 140, 140), "skip", 0.99)], "a skip is not a close"),
+        ([], "nothing seen"),
+    ],
+)
+def test_apply_leaves_the_candidate_alone(zoomed, why):
+    c = _det("close", 0.3)
+    assert apply([c], [c], zoomed, Z) == [c], why
+
+
+def test_apply_never_lowers():
+    c = _det("close", 0.95)
+    assert apply([c], [c], [Detection(c.box, "close", 0.91)], Z) == [c]
+
+
+def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
+    """look_closer cuts one square per candidate, all at the zoom's input side in one batch, and the origins it
+    decodes with put a pixel of the crop back where it came from on the screen."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
+    w, h = 1080, 2400
+    assert det.zoom_input_side(w, h) == 324  # 4 x 135 reference px at the training scale (0.6 model px a pixel)
+    assert det.zoom_input_side(1440, 3120) == 324 and det.zoom_input_side(720, 1600) == 324
+    img = np.zeros((h, w, 3), np.uint8)
+    marks = [Box(500, 1000, 540, 1040), Box(1050, 5, 1074, 29)]  # a 40-px mark mid-screen, a 24-px one in a corner
+    for b in marks:
+        img[int(b.y1) : int(b.y2), int(b.x1) : int(b.x2)] = 255
+    seen: list[np.ndarray] = []
+
+    def runner(batch: np.ndarray):
+        seen.append(batch.copy())
+        n = len(batch)
+        a = det.anchors(batch.shape[1]).shape[0]
+        return torch.zeros(n, a, 4), torch.zeros(n, a, 4)  # no detections
+
+    det.runner = runner
+    looked = [Detection(b, "close", 0.3) for b in marks]
+    assert det.look_closer(img, looked) == []
+    (batch,) = seen  # one forward pass for both
+    assert batch.shape == (2, 324, 324, 3)
+    for b, crop in zip(marks, batch, strict=True):
+        sq = zoom_square(b, w, h, Z.context)
+        k = sq.side / 324
+        ys, xs = np.nonzero(crop[..., 0] > 127)
+        got = (sq.x + xs.min() * k, sq.y + ys.min() * k, sq.x + (xs.max() + 1) * k, sq.y + (ys.max() + 1) * k)
+        assert got == pytest.approx((b.x1, b.y1, b.x2, b.y2), abs=1.5)
+        # the mark fills a quarter of the square's side: 81 model px = 135 reference px
+        assert xs.max() + 1 - xs.min() == pytest.approx(81, abs=2)
+
+
+def test_detect_with_zoom_only_replaces_close_candidates_in_the_band(tiny_weights):
+    """The same frame with the closer look off and on: one crop per candidate of the frame without it; every
+    detection with it is one of the frame without it or a raised close candidate; nothing else changes. (That it
+    does raise real small closes is tests/test_shipped_weights.py's: an untrained network has nothing to raise.)"""
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    off = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(enabled=False)))
+    # an untrained network scores everything low: look at every close, accept any zoomed close scoring more
+    loose = ZoomConfig(low=0.0, high=1.0, accept=0.0, max_crops=8)
+    on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose))
+    r_off, r_on = off.detect(img), on.detect(img)
+    assert r_off.timings.zoom_crops == 0
+    assert r_on.timings.zoom_crops == len(candidates(r_off.detections, on.cfg.zoom)) > 0
+    before = set(r_off.detections)
+    raised = [d for d in r_on.detections if d not in before]
+    assert all(d.label == "close" for d in raised)
+    assert len(raised) <= r_on.timings.zoom_crops
+    assert len(r_on.detections) <= len(r_off.detections)
+    untouched = [d for d in r_off.detections if d.label != "close"]
+    assert all(d in r_on.detections for d in untouched)
