@@ -81,6 +81,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.threads": (0, 256),
     "detector.inference.zoom.context": (1.0, 32.0),
     "detector.inference.zoom.box_px": (8, 1080),
+    "detector.inference.zoom.floor": (0.0, 1.0),
     "detector.inference.zoom.low": (0.0, 1.0),
     "detector.inference.zoom.high": (0.0, 1.0),
     "detector.inference.zoom.accept": (0.0, 1.0),

@@ -176,12 +176,16 @@ class Detector:
         return out, origins
 
     @torch.inference_mode()
-    def _decode(self, side: int, origins: np.ndarray, reg: torch.Tensor, scores: torch.Tensor) -> list[Detection]:
-        """Detections in screen pixels from the network's outputs for tiles of ``side`` model pixels."""
+    def _decode(
+        self, side: int, origins: np.ndarray, reg: torch.Tensor, scores: torch.Tensor, floor: float | None = None
+    ) -> list[Detection]:
+        """Detections in screen pixels from the network's outputs for tiles of ``side`` model pixels, scoring above
+        ``floor`` (default: ``min_score``)."""
         anchors = self.anchors(side)
         reg, scores = reg.to(anchors.device), scores.to(anchors.device)
         fg = scores[..., 1:]
-        tile_idx, anchor_idx, cls_idx = torch.nonzero(fg > self.cfg.min_score, as_tuple=True)
+        floor = self.cfg.min_score if floor is None else floor
+        tile_idx, anchor_idx, cls_idx = torch.nonzero(fg > floor, as_tuple=True)
         if tile_idx.numel() == 0:
             return []
         sel_scores = fg[tile_idx, anchor_idx, cls_idx]
@@ -220,7 +224,12 @@ class Detector:
             regs.append(reg)
             scs.append(sc)
         tc = time.perf_counter()
-        dets = self._decode(batch.shape[1], origins, torch.cat(regs), torch.cat(scs))
+        zoom = self.cfg.zoom
+        # With the closer look on, close candidates are decoded down to zoom.floor: a small close the network
+        # scores under min_score can still be one the closer look confirms. Those under min_score that it does not
+        # raise are dropped again below, so everything else sees what it would without the closer look.
+        floor = min(self.cfg.min_score, zoom.floor) if zoom.enabled else self.cfg.min_score
+        dets = self._decode(batch.shape[1], origins, torch.cat(regs), torch.cat(scs), floor)
         dets = [
             Detection(
                 Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2)),
@@ -228,14 +237,18 @@ class Detector:
                 d.score,
             )
             for d in dets
+            if d.score > self.cfg.min_score or d.label == "close"
         ]
+        faint = {d.box for d in dets if d.score <= self.cfg.min_score}
         td = time.perf_counter()
         if self.verifier is not None:
             dets = self.verifier.rescore(image, dets)
         te = time.perf_counter()
-        looked = candidates(dets, self.cfg.zoom) if self.cfg.zoom.enabled else []
+        looked = candidates(dets, zoom) if zoom.enabled else []
         if looked:
-            dets = apply_zoom(dets, looked, self.look_closer(image, looked), self.cfg.zoom, self.cfg.nms_iou)
+            dets = apply_zoom(dets, looked, self.look_closer(image, looked), zoom, self.cfg.nms_iou)
+        if faint:
+            dets = [d for d in dets if d.box not in faint]
         tf = time.perf_counter()
         timings = DetectTimings(
             len(tiles),

@@ -9,6 +9,10 @@ on the same box (IoU >= ``match_iou``) scoring at least ``accept``, with no Japa
 ``text_veto`` or more, is replaced by that zoomed detection (its score and its better-fitting box). Scores are only
 ever raised, and only of close candidates.
 
+Candidates come from the whole-screen pass decoded down to ``floor`` (0.05, what ``closebot eval`` decodes to):
+a 23-px close the network scores 0.1 never reaches the verifier at ``min_score`` 0.2, yet the closer look often
+finds it at 0.95. Those the closer look does not raise are dropped again, so they change nothing else.
+
 The geometry here is pure (``zoom_square``); the engine (``Detector``) runs the crops.
 """
 
@@ -25,6 +29,7 @@ class ZoomConfig:
     enabled: bool = True
     context: float = 4.0  # square side / the candidate box's longer side
     box_px: int = 135  # the candidate's longer side after zooming, in reference (1080-px screen) pixels
+    floor: float = 0.05  # close candidates are decoded down to this network score (under min_score: only for this)
     low: float = 0.1  # close candidates scoring in [low, high) get the closer look
     high: float = 0.6
     accept: float = 0.9  # the zoomed close's least score to replace the candidate's
