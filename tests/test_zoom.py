@@ -27,7 +27,7 @@ Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.6), accept 0.9, text vet
 def test_zoom_square_exact_numbers(box, square):
     got = zoom_square(box, 1080, 2400, 4.0)
     assert got == square
-    assert 0 <= got.x and got.x + got.side <= 1080 and 0 <= got.y and got.y + got.side <= 2400
+    assert got.x >= 0 and got.x + got.side <= 1080 and got.y >= 0 and got.y + got.side <= 2400
 
 
 def _det(label, score, x=100.0, y=100.0, s=40.0):
