@@ -111,8 +111,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
 
 
 def _detect_table(name: str, res, tap, ms: float) -> str:
+    crops = res.timings.zoom_crops
+    looks = f", {crops} closer look{'s' if crops != 1 else ''}" if crops else ""
     lines = [
-        f"{name}  {res.width}x{res.height}  {len(res.detections)} detections  {ms:.0f} ms ({res.timings.tiles} tiles)"
+        f"{name}  {res.width}x{res.height}  {len(res.detections)} detections  {ms:.0f} ms "
+        f"({res.timings.tiles} tiles{looks})"
     ]
     shown = [d for d in res.detections if d.label != "ja_char"]
     n_ja = len(res.detections) - len(shown)

@@ -39,8 +39,8 @@ def test_candidates_are_close_in_the_band_best_first_capped():
         _det("close", 0.05),  # under the band
         _det("close", 0.3, x=200),
         _det("close", 0.59, x=300),
-        _det("close", 0.6, x=400),  # already tappable
         _det("skip", 0.4, x=500),  # skips are not looked at
+        _det("skip", 0.9, x=400),  # nor does a confident skip stop the closer look
         _det("ja_char", 0.5, x=600),
         _det("close", 0.1, x=700),
         _det("close", 0.2, x=800),
@@ -48,7 +48,9 @@ def test_candidates_are_close_in_the_band_best_first_capped():
     ]
     got = candidates(dets, Z)
     assert [d.score for d in got] == [0.59, 0.3, 0.2, 0.15]  # 0.1 is the fifth: max_crops 4
-    assert candidates(dets, ZoomConfig(low=0.25, high=0.5)) == [dets[1]]
+    assert candidates(dets, ZoomConfig(low=0.25, high=0.5)) == []  # 0.59 >= high: the frame has a close to tap
+    assert candidates(dets, ZoomConfig(low=0.25, high=0.6)) == [dets[2], dets[1]]
+    assert candidates([*dets, _det("close", 0.6, x=950)], Z) == []  # a close at the threshold: no closer look
 
 
 def test_apply_raises_a_candidate_confirmed_on_its_box():
