@@ -21,7 +21,7 @@ from torchvision.ops import batched_nms
 from detector.errors import ImageError, WeightsError
 from detector.model import ModelSpec, anchors_xyxy
 from detector.runtime import Runtime, make_runner
-from detector.tiling import TRAINING_TILE, Tile, merge_detections, plan_tiles, scaled_tile
+from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE, Tile, merge_detections, plan_tiles, scaled_tile
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
@@ -264,7 +264,7 @@ class Detector:
     def zoom_input_side(self, width: int, height: int) -> int:
         """Model pixels of one closer-look square: ``context`` x ``box_px`` reference pixels at the training scale."""
         z = self.cfg.zoom
-        return self.input_side(round(z.context * z.box_px * min(width, height) / 1080), width, height)
+        return self.input_side(round(z.context * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE), width, height)
 
     @torch.inference_mode()
     def look_closer(self, image: np.ndarray, looked: list[Detection]) -> list[Detection]:
