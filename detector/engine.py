@@ -282,10 +282,10 @@ class Detector:
         origins = np.empty((len(looked), 4), dtype=np.float32)
         for i, d in enumerate(looked):
             sq = zoom_square(d.box, w, h, self.cfg.zoom.context)
-            crop = image[sq.y : sq.y + sq.side, sq.x : sq.x + sq.side]
-            interp = cv2.INTER_AREA if sq.side > m else cv2.INTER_LINEAR
+            crop = image[sq.y : sq.y + sq.size, sq.x : sq.x + sq.size]
+            interp = cv2.INTER_AREA if sq.size > m else cv2.INTER_LINEAR
             crops[i] = cv2.resize(crop, (m, m), interpolation=interp)
-            origins[i] = (sq.x, sq.y, sq.side / m, sq.side / m)
+            origins[i] = (sq.x, sq.y, sq.size / m, sq.size / m)
         reg, sc = self.runner(crops)
         zoomed = self._decode(m, origins, reg, sc)
         return self.verifier.rescore(image, zoomed) if self.verifier is not None else zoomed

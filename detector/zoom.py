@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detector.tiling import merge_detections
+from detector.tiling import Tile, merge_detections
 from detector.types import Box, Detection
 
 
@@ -38,20 +38,7 @@ class ZoomConfig:
     max_crops: int = 4  # candidates looked at per frame, best score first
 
 
-@dataclass(frozen=True, slots=True)
-class Square:
-    """A square of the screen in pixels: the region one closer look sees."""
-
-    x: int
-    y: int
-    side: int
-
-    @property
-    def box(self) -> Box:
-        return Box(self.x, self.y, self.x + self.side, self.y + self.side)
-
-
-def zoom_square(box: Box, width: int, height: int, context: float) -> Square:
+def zoom_square(box: Box, width: int, height: int, context: float) -> Tile:
     """The square of side ``context`` x ``box``'s longer side centred on ``box``, moved (not clipped) to lie inside
     the ``width`` x ``height`` screen, so a close in a corner is seen at the same scale as one in the middle. Never
     larger than the screen's short side, never smaller than 8 px."""
@@ -60,7 +47,7 @@ def zoom_square(box: Box, width: int, height: int, context: float) -> Square:
     cx, cy = box.center
     x = min(max(0, round(cx - side / 2)), width - side)
     y = min(max(0, round(cy - side / 2)), height - side)
-    return Square(x, y, side)
+    return Tile(x, y, side)  # a square of the screen, like a tile of the whole-screen pass
 
 
 def candidates(dets: list[Detection], cfg: ZoomConfig) -> list[Detection]:

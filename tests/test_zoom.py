@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from detector.engine import Detector, InferenceConfig
+from detector.tiling import Tile
 from detector.types import Box, Detection
-from detector.zoom import Square, ZoomConfig, apply, candidates, zoom_square
+from detector.zoom import ZoomConfig, apply, candidates, zoom_square
 
 from .conftest import VERIFIER
 
@@ -19,17 +20,17 @@ Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.6), accept 0.9, text vet
 @pytest.mark.parametrize(
     ("box", "square"),
     [
-        (Box(500, 1000, 540, 1030), Square(440, 935, 160)),  # middle: 4 x 40 px, centred on (520, 1015)
-        (Box(1040, 10, 1070, 40), Square(960, 0, 120)),  # top-right corner: moved inside, still 120 px
-        (Box(0, 2370, 20, 2400), Square(0, 2280, 120)),  # bottom-left corner, 30 px high
-        (Box(100, 100, 500, 500), Square(0, 0, 1080)),  # 4 x 400 = 1600 px: the screen's short side
-        (Box(10, 10, 11, 11), Square(6, 6, 8)),  # never under 8 px
+        (Box(500, 1000, 540, 1030), Tile(440, 935, 160)),  # middle: 4 x 40 px, centred on (520, 1015)
+        (Box(1040, 10, 1070, 40), Tile(960, 0, 120)),  # top-right corner: moved inside, still 120 px
+        (Box(0, 2370, 20, 2400), Tile(0, 2280, 120)),  # bottom-left corner, 30 px high
+        (Box(100, 100, 500, 500), Tile(0, 0, 1080)),  # 4 x 400 = 1600 px: the screen's short side
+        (Box(10, 10, 11, 11), Tile(6, 6, 8)),  # never under 8 px
     ],
 )
 def test_zoom_square_exact_numbers(box, square):
     got = zoom_square(box, 1080, 2400, 4.0)
     assert got == square
-    assert got.x >= 0 and got.x + got.side <= 1080 and got.y >= 0 and got.y + got.side <= 2400
+    assert got.x >= 0 and got.x + got.size <= 1080 and got.y >= 0 and got.y + got.size <= 2400
 
 
 def _det(label, score, x=100.0, y=100.0, s=40.0):
@@ -124,7 +125,7 @@ def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
     assert batch.shape == (2, 324, 324, 3)
     for b, crop in zip(marks, batch, strict=True):
         sq = zoom_square(b, w, h, Z.context)
-        k = sq.side / 324
+        k = sq.size / 324
         ys, xs = np.nonzero(crop[..., 0] > 127)
         got = (sq.x + xs.min() * k, sq.y + ys.min() * k, sq.x + (xs.max() + 1) * k, sq.y + (ys.max() + 1) * k)
         assert got == pytest.approx((b.x1, b.y1, b.x2, b.y2), abs=1.5)
