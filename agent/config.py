@@ -171,39 +171,43 @@ def _build(source: str, prefix: str, cls: type, data: Any) -> Any:
 
 
 def _cross_checks(cfg: Config) -> None:
-    inf = cfg.detector.inference
-    if inf.min_overlap >= inf.tile_size:
-        raise _fail(
-            cfg.source,
+    """Rules between keys: each is (holds, key, value, why), the first broken one is reported."""
+    inf, zoom, pol = cfg.detector.inference, cfg.detector.inference.zoom, cfg.policy
+    rules = (
+        (
+            inf.min_overlap < inf.tile_size,
             "detector.inference.min_overlap",
             inf.min_overlap,
             f"must be smaller than detector.inference.tile_size ({inf.tile_size})",
-        )
-    zoom = inf.zoom
-    if zoom.low >= zoom.high:
-        raise _fail(
-            cfg.source,
+        ),
+        (
+            zoom.low < zoom.high,
             "detector.inference.zoom.low",
             zoom.low,
             f"must be below detector.inference.zoom.high ({zoom.high})",
-        )
-    if zoom.accept < zoom.high:
-        raise _fail(
-            cfg.source,
+        ),
+        (
+            zoom.accept >= zoom.high,
             "detector.inference.zoom.accept",
             zoom.accept,
             f"must be at least detector.inference.zoom.high ({zoom.high})",
-        )
-    if cfg.policy.close_over_text_threshold < cfg.policy.close_threshold:
-        raise _fail(
-            cfg.source,
+        ),
+        (
+            pol.close_over_text_threshold >= pol.close_threshold,
             "policy.close_over_text_threshold",
-            cfg.policy.close_over_text_threshold,
-            f"must be at least policy.close_threshold ({cfg.policy.close_threshold})",
-        )
-    low = cfg.agent.uncertain_low
-    if low > min(cfg.policy.close_threshold, cfg.policy.skip_threshold):
-        raise _fail(cfg.source, "agent.uncertain_low", low, "must not exceed policy.close_threshold/skip_threshold")
+            pol.close_over_text_threshold,
+            f"must be at least policy.close_threshold ({pol.close_threshold})",
+        ),
+        (
+            cfg.agent.uncertain_low <= min(pol.close_threshold, pol.skip_threshold),
+            "agent.uncertain_low",
+            cfg.agent.uncertain_low,
+            "must not exceed policy.close_threshold/skip_threshold",
+        ),
+    )
+    for holds, key, value, why in rules:
+        if not holds:
+            raise _fail(cfg.source, key, value, why)
 
 
 def load_config(path: Path | str | None = None) -> Config:

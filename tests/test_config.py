@@ -50,6 +50,11 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
             ["detector.inference.zoom.accept=0.5", "at least detector.inference.zoom.high"],
         ),
         ("detector:\n  inference:\n    zoom:\n      enabled: yes please\n", ["zoom.enabled", "true or false"]),
+        (
+            "policy:\n  close_over_text_threshold: 0.5\n",
+            ["policy.close_over_text_threshold=0.5", "at least policy.close_threshold (0.6)"],
+        ),
+        ("agent:\n  uncertain_low: 0.7\n", ["agent.uncertain_low=0.7", "must not exceed"]),
         ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),
         ("detector: {inference: {tile_size: 480}\n", ["not valid YAML"]),
     ],
