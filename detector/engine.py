@@ -25,7 +25,7 @@ from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE, Tile, merge_det
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
-from detector.zoom import ZoomConfig, candidates, zoom_square
+from detector.zoom import ZoomConfig, candidates, candidates_blocked, zoom_square
 from detector.zoom import apply as apply_zoom
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,6 @@ class Detector:
             log.info("closer look (detector.inference.zoom) off: it runs only with the verifier")
             cfg = replace(cfg, zoom=replace(cfg.zoom, enabled=False))
         self.cfg = cfg
-        self.verifier = verifier
         self.spec = spec
         self.manifest = manifest or {}
         self.source = source
@@ -117,13 +116,15 @@ class Detector:
         self.trained_tile = int(trained)
         self._anchors: dict[int, torch.Tensor] = {}
         self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads)
+        # the verifier runs where the network does (its crops are cut on the CPU either way)
+        self.verifier = verifier.on_runtime(self.runner.name, self.threads) if verifier is not None else None
         log.info(
             "detector %s on %s (%s), %d threads, verifier %s",
             source,
             self.device,
             self.runner.name,
             self.threads,
-            verifier.source if verifier else "none",
+            f"{self.verifier.source} ({self.verifier.runtime})" if self.verifier else "none",
         )
 
     @classmethod
@@ -245,16 +246,24 @@ class Detector:
             for d in dets
             if d.score > self.cfg.min_score or d.label == "close"
         ]
-        faint = {d.box for d in dets if d.score <= self.cfg.min_score}
+        faint = [d for d in dets if d.score <= self.cfg.min_score]  # closes decoded for the closer look only
+        dets = [d for d in dets if d.score > self.cfg.min_score]
         td = time.perf_counter()
         if self.verifier is not None:
+            targets = sum(d.label in ("close", "skip") for d in dets)
             dets = self.verifier.rescore(image, dets)
+            if faint and not candidates_blocked(dets, zoom):
+                # the faint ones matter only to a closer look, which a frame with a tappable close never gets: they
+                # are verified only now, in the room the stronger candidates left (as if verified with them)
+                room = self.verifier.max_candidates - targets
+                dets = sorted(dets + self.verifier.rescore(image, faint, room), key=lambda d: -d.score)
         te = time.perf_counter()
         looked = candidates(dets, zoom) if zoom.enabled else []
         if looked:
             dets = apply_zoom(dets, looked, self.look_closer(image, looked), zoom, self.cfg.nms_iou)
-        if faint:
-            dets = [d for d in dets if d.box not in faint]
+        if faint:  # faint closes the closer look did not raise are dropped again
+            gone = {d.box for d in faint}
+            dets = [d for d in dets if d.box not in gone]
         tf = time.perf_counter()
         timings = DetectTimings(
             len(tiles),

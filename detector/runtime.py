@@ -71,39 +71,52 @@ class OnnxRunner:
     name = "onnxruntime"
 
     def __init__(self, model: nn.Module, input_size: int, threads: int) -> None:
-        import onnxruntime as ort
-
-        forward = _Forward(model).eval().cpu()
         example = torch.zeros((2, input_size, input_size, 3), dtype=torch.uint8)
-        buf = io.BytesIO()
-        with warnings.catch_warnings():  # the TorchScript exporter announces its own deprecation; it is what we want
-            warnings.simplefilter("ignore")
-            torch.onnx.export(
-                forward,
-                (example,),
-                buf,
-                input_names=["tiles"],
-                output_names=["bbox_regression", "scores"],
-                # batch size and tile side are free: the network is fully convolutional (see engine.input_side)
-                dynamic_axes={
-                    "tiles": {0: "n", 1: "side", 2: "side"},
-                    "bbox_regression": {0: "n", 1: "anchors"},
-                    "scores": {0: "n", 1: "anchors"},
-                },
-                opset_version=17,
-                dynamo=False,
-            )
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.log_severity_level = 3
-        # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture.
-        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self.session = ort.InferenceSession(buf.getvalue(), opts, providers=["CPUExecutionProvider"])
+        # batch size and tile side are free: the network is fully convolutional (see engine.input_side)
+        self.session = onnx_session(
+            _Forward(model).eval().cpu(),
+            example,
+            {"tiles": {0: "n", 1: "side", 2: "side"}},
+            {"bbox_regression": {0: "n", 1: "anchors"}, "scores": {0: "n", 1: "anchors"}},
+            threads,
+        )
 
     def __call__(self, batch: np.ndarray) -> tuple[Tensor, Tensor]:
         reg, scores = self.session.run(None, {"tiles": np.ascontiguousarray(batch)})
         return torch.from_numpy(reg), torch.from_numpy(scores)
+
+
+def onnx_session(
+    module: nn.Module,
+    example: Tensor,
+    inputs: dict[str, dict[int, str]],
+    outputs: dict[str, dict[int, str]],
+    threads: int,
+):
+    """An ONNX Runtime CPU session over ``module`` exported in memory with one input ``example`` (its dynamic axes
+    under the single name in ``inputs``; ``outputs`` names the results and their dynamic axes)."""
+    import onnxruntime as ort
+
+    buf = io.BytesIO()
+    with warnings.catch_warnings():  # the TorchScript exporter announces its own deprecation; it is what we want
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            module,
+            (example,),
+            buf,
+            input_names=list(inputs),
+            output_names=list(outputs),
+            dynamic_axes={**inputs, **outputs},
+            opset_version=17,
+            dynamo=False,
+        )
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.log_severity_level = 3
+    # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture.
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(buf.getvalue(), opts, providers=["CPUExecutionProvider"])
 
 
 def onnxruntime_available() -> bool:

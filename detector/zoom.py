@@ -50,11 +50,16 @@ def zoom_square(box: Box, width: int, height: int, context: float) -> Tile:
     return Tile(x, y, side)  # a square of the screen, like a tile of the whole-screen pass
 
 
+def candidates_blocked(dets: list[Detection], cfg: ZoomConfig) -> bool:
+    """True when a close already scores ``high`` or more: the frame has its tap and gets no closer look."""
+    return any(d.label == "close" and d.score >= cfg.high for d in dets)
+
+
 def candidates(dets: list[Detection], cfg: ZoomConfig) -> list[Detection]:
     """The close detections that get a closer look: score in ``[low, high)``, best first, at most ``max_crops``;
     none when a close already scores ``high`` or more (the frame has its tap: on the saved detections of synth9 +
     synth5 val, looking closer there too raised 2 more false taps and no more closes, at twice the frames)."""
-    if any(d.label == "close" and d.score >= cfg.high for d in dets):
+    if candidates_blocked(dets, cfg):
         return []
     band = [d for d in dets if d.label == "close" and cfg.low <= d.score < cfg.high]
     return sorted(band, key=lambda d: -d.score)[: cfg.max_crops]

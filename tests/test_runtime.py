@@ -11,12 +11,14 @@ import pytest
 import torch
 
 from detector import runtime
+from detector import verifier as verifier_module
 from detector.engine import Detector, InferenceConfig
 from detector.errors import WeightsError
 from detector.model import build_model
 from detector.synth import screen
+from detector.verifier import Verifier, VerifierNet, VerifierSpec
 
-from .conftest import SHIPPED, TINY_SPEC
+from .conftest import SHIPPED, TINY_SPEC, VERIFIER
 from .test_shipped_weights import POOL
 
 
@@ -40,6 +42,27 @@ def test_onnx_and_torch_runners_agree_on_the_same_tiles():
         assert torch.allclose(sc_o.sum(-1), torch.ones(sc_o.shape[:2]), atol=1e-5)
 
 
+def test_the_verifier_on_onnxruntime_gives_the_eager_probabilities(monkeypatch):
+    torch.manual_seed(0)
+    spec = VerifierSpec(input_size=16, widths=(4, 8, 8, 8))
+    eager = Verifier(VerifierNet(spec), spec, max_candidates=7, source="v.pt")
+    onnx = eager.on_runtime("onnxruntime", threads=1)
+    assert (eager.runtime, onnx.runtime) == ("torch", "onnxruntime")
+    assert (onnx.source, onnx.max_candidates, onnx.net) == ("v.pt", 7, eager.net)
+    for n in (1, 6):  # the batch dimension is dynamic
+        crops = _tiles(n, 16, seed=n)
+        p_o, p_t = onnx.probabilities(crops), eager.probabilities(crops)
+        assert p_o.shape == p_t.shape == (n, 3)
+        assert np.allclose(p_o, p_t, atol=1e-5)
+    assert eager.on_runtime("torch", threads=1) is eager
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("exporter fault")
+
+    monkeypatch.setattr(verifier_module, "onnx_session", broken)
+    assert eager.on_runtime("onnxruntime", threads=1) is eager  # detection goes on in PyTorch
+
+
 @pytest.mark.slow
 def test_shipped_model_detects_the_same_under_both_runtimes():
     rng = random.Random(5)
@@ -49,8 +72,8 @@ def test_shipped_model_detects_the_same_under_both_runtimes():
     image = np.asarray(c.img.convert("RGB"))
     results = {}
     for name in ("torch", "onnxruntime"):
-        det = Detector.load(SHIPPED, InferenceConfig(runtime=name))
-        assert det.runner.name == name
+        det = Detector.load(SHIPPED, InferenceConfig(runtime=name), VERIFIER)
+        assert det.runner.name == det.verifier.runtime == name
         results[name] = det.detect(image).detections
     a, b = results["torch"], results["onnxruntime"]
     assert any(d.label == "close" and d.score > 0.5 for d in a)

@@ -205,3 +205,39 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
     det.cfg = InferenceConfig(runtime="torch", min_score=0.1)
     calls.clear()
     assert any(d.box.iou(expect[0]) > 0.9 for d in det.detect(img).detections)
+
+
+@pytest.mark.parametrize(("kept_verified", "faint_verified"), [(0.9, False), (0.4, True)])
+def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_weights, kept_verified, faint_verified):
+    """Faint closes (under min_score) serve only the closer look, which a frame with a tappable close never gets:
+    the verifier sees them only when no close reaches zoom.high after its first pass, and then only in the room
+    (max_candidates) the stronger candidates left."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
+    img = np.full((2400, 1080, 3), 200, np.uint8)
+    side = det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400)
+    anchors = det.anchors(side)
+    wh = anchors[:, 2:] - anchors[:, :2]
+    mid = (anchors[:, :2] + anchors[:, 2:]) / 2
+    ok = ((wh - 30).abs().max(dim=1).values < 8) & (mid > 100).all(dim=1) & (mid < side - 100).all(dim=1)
+    a_faint, a_kept = torch.nonzero(ok).flatten()[[0, -1]].tolist()
+
+    def runner(batch: np.ndarray):
+        n, a = len(batch), det.anchors(batch.shape[1]).shape[0]
+        scores = torch.zeros(n, a, 4)
+        scores[..., 0] = 1.0
+        if n == 8:  # the whole-screen pass (a closer look has one crop here)
+            scores[0, a_faint] = torch.tensor([0.85, 0.15, 0.0, 0.0])
+            scores[0, a_kept] = torch.tensor([0.5, 0.5, 0.0, 0.0])
+        return torch.zeros(n, a, 4), scores
+
+    seen: list[tuple[list[float], int | None]] = []
+
+    def rescore(image, dets, limit=None):  # a verifier that sets the kept close's score, records what it saw
+        seen.append(([round(d.score, 2) for d in dets if d.label == "close"], limit))
+        return [Detection(d.box, d.label, kept_verified if d.score > 0.2 else 0.05) for d in dets]
+
+    det.runner = runner
+    det.verifier.rescore = rescore
+    det.detect(img)
+    assert seen[0] == ([0.5], None)
+    assert seen[1:2] == ([([0.15], det.verifier.max_candidates - 1)] if faint_verified else [])
