@@ -236,6 +236,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_merge_verifiers(args: argparse.Namespace) -> int:
+    from detector.verifier import merge_verifiers
+
+    lv = merge_verifiers(list(args.files), args.out)
+    print(f"{args.out}: {lv.spec.members} verifiers averaged ({', '.join(str(f) for f in args.files)})")
+    return 0
+
+
 def cmd_train_verifier(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.verifier_train import VerifierTrainConfig, train_verifier
@@ -626,6 +634,13 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     tv.add_argument("--quiet", action="store_true")
     tv.set_defaults(func=cmd_train_verifier)
+
+    mv = sub.add_parser(
+        "merge-verifiers", help="one verifier file averaging the probabilities of several (mined on the same SSD)"
+    )
+    mv.add_argument("files", type=Path, nargs="+", help="verifier files (at least two)")
+    mv.add_argument("--out", type=Path, required=True, help="ensemble verifier file to write")
+    mv.set_defaults(func=cmd_merge_verifiers)
 
     e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")
     e.add_argument("--data", type=Path, action="append", required=True)

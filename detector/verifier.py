@@ -40,9 +40,13 @@ class VerifierSpec:
     min_crop_px: float = 16.0  # never crop less than this many screen pixels
     widths: tuple[int, ...] = (24, 48, 96, 160)
     classes: tuple[str, ...] = field(default=VERIFIER_CLASSES)
+    members: int = 1  # networks whose probabilities are averaged (an ensemble: ``merge_verifiers``)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = asdict(self)
+        if self.members == 1:  # single-network files (and the crop caches keyed on this) stay as they were
+            del d["members"]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> VerifierSpec:
@@ -52,6 +56,7 @@ class VerifierSpec:
             min_crop_px=float(d["min_crop_px"]),
             widths=tuple(int(w) for w in d["widths"]),
             classes=tuple(d["classes"]),
+            members=int(d.get("members", 1)),
         )
 
 
@@ -60,10 +65,17 @@ def _block(cin: int, cout: int, stride: int) -> nn.Sequential:
 
 
 class VerifierNet(nn.Module):
-    """64x64 RGB uint8 crops (NHWC) -> logits over ``none, close, skip``. About 22 M multiply-adds a crop."""
+    """64x64 RGB uint8 crops (NHWC) -> logits over ``none, close, skip``. About 22 M multiply-adds a crop.
+
+    With ``spec.members`` > 1 it is that many such networks, and its logits are the logarithm of their averaged
+    probabilities (a softmax of them gives the average back; training on them trains the ensemble)."""
 
     def __init__(self, spec: VerifierSpec) -> None:
         super().__init__()
+        self.members: nn.ModuleList | None = None
+        if spec.members > 1:
+            self.members = nn.ModuleList(VerifierNet(replace(spec, members=1)) for _ in range(spec.members))
+            return
         w0, w1, w2, w3 = spec.widths
         self.features = nn.Sequential(
             _block(3, w0, 2),  # 32x32
@@ -80,6 +92,9 @@ class VerifierNet(nn.Module):
 
     def forward(self, crops: Tensor) -> Tensor:
         """``crops``: (N, H, W, 3) uint8."""
+        if self.members is not None:
+            p = torch.stack([torch.softmax(m(crops), dim=1) for m in self.members]).mean(dim=0)
+            return torch.log(p.clamp_min(1e-12))
         x = crops.permute(0, 3, 1, 2).float()
         x = ((x - self.mean) / self.std).contiguous(memory_format=torch.channels_last)
         f = self.features(x)
@@ -126,6 +141,32 @@ class LoadedVerifier:
 def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: dict[str, Any]) -> None:
     manifest = {**manifest, "format": FORMAT, "spec": spec.to_dict(), "torch": torch.__version__}
     write_checked(path, FORMAT, spec.to_dict(), net.state_dict(), manifest)
+
+
+def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
+    """One verifier file at ``out`` averaging the probabilities of the verifiers in ``paths``: they must share the
+    crop geometry, the classes and the SSD they were mined on (the one they will run beside)."""
+    if len(paths) < 2:
+        raise WeightsError("merging verifiers needs at least two files")
+    loaded = [load_verifier(p) for p in paths]
+    first = loaded[0]
+    for lv in loaded:
+        if lv.spec.members != 1:
+            raise WeightsError(f"{lv.path}: already an ensemble of {lv.spec.members}; merge its members' files instead")
+    for lv in loaded[1:]:
+        if lv.spec != first.spec:
+            raise WeightsError(
+                f"{lv.path}: spec {lv.spec.to_dict()} differs from {first.path}'s {first.spec.to_dict()}"
+            )
+        if lv.manifest.get("detector", {}).get("sha256") != first.manifest.get("detector", {}).get("sha256"):
+            raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
+    spec = replace(first.spec, members=len(loaded))
+    net = VerifierNet(spec)
+    for member, lv in zip(net.members or [], loaded, strict=True):
+        member.load_state_dict(lv.state_dict, strict=True)
+    members = [{"file": str(lv.path), "sha256": lv.manifest.get("sha256")} for lv in loaded]
+    save_verifier(out, net, spec, {"detector": first.manifest.get("detector"), "members": members})
+    return load_verifier(out)
 
 
 def load_verifier(path: Path | str) -> LoadedVerifier:

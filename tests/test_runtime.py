@@ -42,9 +42,10 @@ def test_onnx_and_torch_runners_agree_on_the_same_tiles():
         assert torch.allclose(sc_o.sum(-1), torch.ones(sc_o.shape[:2]), atol=1e-5)
 
 
-def test_the_verifier_on_onnxruntime_gives_the_eager_probabilities(monkeypatch):
+@pytest.mark.parametrize("members", [1, 2])
+def test_the_verifier_on_onnxruntime_gives_the_eager_probabilities(monkeypatch, members):
     torch.manual_seed(0)
-    spec = VerifierSpec(input_size=16, widths=(4, 8, 8, 8))
+    spec = VerifierSpec(input_size=16, widths=(4, 8, 8, 8), members=members)
     eager = Verifier(VerifierNet(spec), spec, max_candidates=7, source="v.pt")
     onnx = eager.on_runtime("onnxruntime", threads=1)
     assert (eager.runtime, onnx.runtime) == ("torch", "onnxruntime")

@@ -23,6 +23,7 @@ from detector.verifier import (
     VerifierSpec,
     crop_box,
     load_verifier,
+    merge_verifiers,
     save_verifier,
 )
 from detector.verifier_train import CLOSE, NONE, SKIP, VerifierTrainConfig, label_candidate, train_verifier
@@ -123,6 +124,37 @@ def test_save_and_load_round_trip_and_refusals(tmp_path: Path) -> None:
     torch.save({"format": "something-else"}, other)
     with pytest.raises(WeightsError, match="not a closebot verifier"):
         Verifier.load(other)
+
+
+def _saved(tmp_path: Path, name: str, seed: int, spec: VerifierSpec = SPEC, detector: str = "ab12") -> Path:
+    torch.manual_seed(seed)
+    path = tmp_path / name
+    save_verifier(path, VerifierNet(spec), spec, {"detector": {"file": "ssd.pt", "sha256": detector}})
+    return path
+
+
+def test_merged_verifiers_average_their_probabilities_and_refuse_what_does_not_fit(tmp_path: Path) -> None:
+    a, b = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "b.pt", 2)
+    merged = merge_verifiers([a, b], tmp_path / "ab.pt")
+    assert merged.spec == replace(SPEC, members=2)
+    assert [m["file"] for m in merged.manifest["members"]] == [str(a), str(b)]
+    crops = np.stack([crop_box(_ramp(), Box(10 + 7 * i, 10, 20 + 7 * i, 20), SPEC) for i in range(4)])
+    pa, pb = Verifier.load(a).probabilities(crops), Verifier.load(b).probabilities(crops)
+    pm = Verifier.load(tmp_path / "ab.pt").probabilities(crops)
+    assert not np.allclose(pa, pb, atol=1e-3)
+    assert np.allclose(pm, (pa + pb) / 2, atol=1e-6)
+    # a single network's spec is written as before ensembles existed (old files and crop-cache keys unchanged)
+    assert "members" not in SPEC.to_dict() and VerifierSpec.from_dict(SPEC.to_dict()) == SPEC
+
+    with pytest.raises(WeightsError, match="at least two"):
+        merge_verifiers([a], tmp_path / "x.pt")
+    with pytest.raises(WeightsError, match="already an ensemble"):
+        merge_verifiers([a, tmp_path / "ab.pt"], tmp_path / "x.pt")
+    with pytest.raises(WeightsError, match="spec"):
+        merge_verifiers([a, _saved(tmp_path, "w.pt", 3, replace(SPEC, widths=(4, 4, 8, 16)))], tmp_path / "x.pt")
+    with pytest.raises(WeightsError, match="another SSD"):
+        merge_verifiers([a, _saved(tmp_path, "d.pt", 4, detector="cd34")], tmp_path / "x.pt")
+    assert not (tmp_path / "x.pt").exists()
 
 
 def test_candidate_labels_follow_the_ground_truth() -> None:
