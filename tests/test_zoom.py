@@ -165,17 +165,24 @@ def test_no_closer_look_without_the_verifier(tiny_weights):
     assert Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose), VERIFIER).cfg.zoom.enabled
 
 
-def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
-    """A network scoring one close 0.15 (under min_score 0.2, decoded only for the closer look) and one 0.5: with a
-    closer look that finds nothing, the 0.5 one is kept (rescored by the verifier) and the faint one is gone."""
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
-    img = np.full((2400, 1080, 3), 200, np.uint8)
+def _two_close_anchors(det: Detector) -> tuple[torch.Tensor, int, int]:
+    """The anchors of a 1080x2400 frame's tiles and two ~30-px ones well inside a tile: the faint and the kept close
+    a fake network scores (0.15 and 0.5) in the faint-candidate tests."""
     side = det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400)
     anchors = det.anchors(side)
     wh = anchors[:, 2:] - anchors[:, :2]
     mid = (anchors[:, :2] + anchors[:, 2:]) / 2
     ok = ((wh - 30).abs().max(dim=1).values < 8) & (mid > 100).all(dim=1) & (mid < side - 100).all(dim=1)
     a_faint, a_kept = torch.nonzero(ok).flatten()[[0, -1]].tolist()
+    return anchors, a_faint, a_kept
+
+
+def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
+    """A network scoring one close 0.15 (under min_score 0.2, decoded only for the closer look) and one 0.5: with a
+    closer look that finds nothing, the 0.5 one is kept (rescored by the verifier) and the faint one is gone."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
+    img = np.full((2400, 1080, 3), 200, np.uint8)
+    anchors, a_faint, a_kept = _two_close_anchors(det)
     calls: list[int] = []
 
     def runner(batch: np.ndarray):
@@ -214,12 +221,7 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     (max_candidates) the stronger candidates left."""
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
     img = np.full((2400, 1080, 3), 200, np.uint8)
-    side = det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400)
-    anchors = det.anchors(side)
-    wh = anchors[:, 2:] - anchors[:, :2]
-    mid = (anchors[:, :2] + anchors[:, 2:]) / 2
-    ok = ((wh - 30).abs().max(dim=1).values < 8) & (mid > 100).all(dim=1) & (mid < side - 100).all(dim=1)
-    a_faint, a_kept = torch.nonzero(ok).flatten()[[0, -1]].tolist()
+    anchors, a_faint, a_kept = _two_close_anchors(det)
 
     def runner(batch: np.ndarray):
         n, a = len(batch), det.anchors(batch.shape[1]).shape[0]
