@@ -290,9 +290,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
         items = items[: args.limit]
-    all_dets, deployed_min_score = detect_for_eval(det, items, show_progress=not args.quiet)
-    report = score(items, all_dets, cfg.policy, tap_min_score=deployed_min_score)
-    rows = sweep(items, all_dets, cfg.policy, tap_min_score=deployed_min_score) if args.sweep else None
+    all_dets, below = detect_for_eval(det, items, show_progress=not args.quiet)
+    report = score(items, all_dets, cfg.policy, below=below)
+    rows = sweep(items, all_dets, cfg.policy) if args.sweep else None
     if args.json:
         print(json.dumps({**report.to_dict(), **({"sweep": rows} if rows else {})}, default=str))
     else:

@@ -70,8 +70,12 @@ class DetectTimings:
 class DetectResult:
     width: int
     height: int
-    detections: list[Detection]
+    detections: list[Detection]  # what the policy sees
     timings: DetectTimings
+    # only when asked for (``Detector.detect(image, ap_floor=...)``): the network's further boxes scoring in
+    # (ap_floor, min_score], raw scores, none a deployed box of its class already covers. For precision-recall
+    # curves only: the daemon never sees them, so they never change a tap decision.
+    below: list[Detection] = field(default_factory=list)
 
 
 def resolve_device(choice: TorchDevice) -> torch.device:
@@ -210,8 +214,10 @@ class Detector:
         dets = [Detection(Box(*bb), CLASSES[ci], float(sv)) for bb, sv, ci in zip(b, sc, c, strict=True)]
         return merge_detections(dets, self.cfg.nms_iou)
 
-    def detect(self, image: np.ndarray) -> DetectResult:
-        """Detections for one RGB uint8 image (H, W, 3), in its pixels."""
+    def detect(self, image: np.ndarray, ap_floor: float | None = None) -> DetectResult:
+        """Detections for one RGB uint8 image (H, W, 3), in its pixels. With ``ap_floor`` (evaluation), also the
+        boxes under ``min_score`` down to it, from the same network pass, apart (``DetectResult.below``): the
+        detections are exactly the daemon's either way."""
         if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
             raise ImageError(f"expected an RGB uint8 image, got shape {image.shape} and dtype {image.dtype}")
         h, w = image.shape[:2]
@@ -236,14 +242,10 @@ class Detector:
         # scores under min_score can still be one the closer look confirms. Those under min_score that it does not
         # raise are dropped again below, so everything else sees what it would without the closer look.
         floor = min(self.cfg.min_score, zoom.floor) if zoom.enabled else self.cfg.min_score
-        dets = self._decode(batch.shape[1], origins, torch.cat(regs), torch.cat(scs), floor)
+        reg_all, sc_all = torch.cat(regs), torch.cat(scs)
         dets = [
-            Detection(
-                Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2)),
-                d.label,
-                d.score,
-            )
-            for d in dets
+            d
+            for d in self._clipped(self._decode(batch.shape[1], origins, reg_all, sc_all, floor), w, h)
             if d.score > self.cfg.min_score or d.label == "close"
         ]
         faint = [d for d in dets if d.score <= self.cfg.min_score]  # closes decoded for the closer look only
@@ -265,6 +267,14 @@ class Detector:
             gone = {d.box for d in faint}
             dets = [d for d in dets if d.box not in gone]
         tf = time.perf_counter()
+        below = []
+        if ap_floor is not None and ap_floor < self.cfg.min_score:
+            below = [
+                d
+                for d in self._clipped(self._decode(batch.shape[1], origins, reg_all, sc_all, ap_floor), w, h)
+                if d.score <= self.cfg.min_score
+                and not any(k.label == d.label and k.box.iou(d.box) > self.cfg.nms_iou for k in dets)
+            ]
         timings = DetectTimings(
             len(tiles),
             (tb - ta) * 1000,
@@ -274,7 +284,17 @@ class Detector:
             (tf - te) * 1000,
             len(looked),
         )
-        return DetectResult(w, h, dets, timings)
+        return DetectResult(w, h, dets, timings, below)
+
+    @staticmethod
+    def _clipped(dets: list[Detection], w: int, h: int) -> list[Detection]:
+        """``dets`` with their boxes clipped to the ``w`` x ``h`` image."""
+        return [
+            replace(
+                d, box=Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2))
+            )
+            for d in dets
+        ]
 
     def zoom_input_side(self, width: int, height: int) -> int:
         """Model pixels of one closer-look square: ``context`` x ``box_px`` reference pixels at the training scale."""

@@ -176,7 +176,7 @@ AP_MIN_SCORE = 0.05  # boxes kept for the precision-recall curves when evaluatin
 
 
 def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = True) -> list[list[Detection]]:
-    """Detections for every item (the expensive part; judging policies on them is cheap)."""
+    """Each item's detections as the daemon sees them (the expensive part; judging policies on them is cheap)."""
     return [
         detector.detect(read_image(item.image_path)).detections
         for item in tqdm(items, desc="detect", disable=not show_progress, leave=False)
@@ -185,23 +185,24 @@ def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = T
 
 def detect_for_eval(
     detector: Detector, items: list[VocItem], show_progress: bool = True
-) -> tuple[list[list[Detection]], float]:
-    """Detections down to :data:`AP_MIN_SCORE` (the whole precision-recall curve), and the detector's own
-    ``min_score`` to pass to :func:`score` as ``tap_min_score``, so taps are judged on what the daemon sees."""
-    deployed = detector.cfg
-    detector.cfg = replace(deployed, min_score=min(deployed.min_score, AP_MIN_SCORE))
-    try:
-        return detect_all(detector, items, show_progress), deployed.min_score
-    finally:
-        detector.cfg = deployed
+) -> tuple[list[list[Detection]], list[list[Detection]]]:
+    """Each item's detections as the daemon sees them (for the tap decisions and everything judged at the
+    thresholds), and its further boxes down to :data:`AP_MIN_SCORE` (``DetectResult.below``, for the rest of the
+    precision-recall curves), both from one network pass."""
+    dets, below = [], []
+    for item in tqdm(items, desc="detect", disable=not show_progress, leave=False):
+        res = detector.detect(read_image(item.image_path), ap_floor=AP_MIN_SCORE)
+        dets.append(res.detections)
+        below.append(res.below)
+    return dets, below
 
 
 def evaluate(
     detector: Detector, items: list[VocItem], policy: PolicyConfig, show_progress: bool = True, max_failures: int = 50
 ) -> EvalReport:
-    """The report for ``detector`` as configured: AP over the whole curve, taps as deployed."""
-    dets, tap_min_score = detect_for_eval(detector, items, show_progress)
-    return score(items, dets, policy, max_failures, tap_min_score=tap_min_score)
+    """The report for ``detector`` as configured: taps as deployed, AP over the whole curve."""
+    dets, below = detect_for_eval(detector, items, show_progress)
+    return score(items, dets, policy, max_failures, below=below)
 
 
 def score(
@@ -210,15 +211,15 @@ def score(
     policy: PolicyConfig,
     max_failures: int = 50,
     with_ap: bool = True,
-    tap_min_score: float = 0.0,
+    below: list[list[Detection]] | None = None,
 ) -> EvalReport:
-    """The report for ``policy`` given each item's detections (``with_ap=False`` skips the box matching for AP,
-    which does not depend on the policy).
+    """The report for ``policy`` given each item's detections as the daemon sees them (``with_ap=False`` skips the
+    box matching for AP, which does not depend on the policy).
 
-    AP uses every detection (detect at a low ``min_score`` for the whole precision-recall curve); tap decisions and
-    everything judged at the thresholds see only detections from ``tap_min_score`` up, the deployed
-    ``detector.inference.min_score``: the policy reads ja_char boxes too (rule 3), and a faint one the daemon never
-    sees must not change a decision here."""
+    Tap decisions and everything judged at the thresholds see ``all_dets`` alone; AP sees them plus ``below``, each
+    item's boxes under the deployed ``min_score`` (:func:`detect_for_eval`), for the whole precision-recall curve.
+    Kept apart because the policy reads ja_char boxes too (rule 3): a faint one the daemon never sees must not
+    change a decision here."""
     scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     n_gt: dict[str, int] = defaultdict(int)
     outcomes: list[ScreenOutcome] = []
@@ -226,11 +227,10 @@ def score(
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     size_hits: dict[str, list[int]] = {b: [0, 0] for b in SIZE_BUCKETS}
-    for item, all_of_item in zip(items, all_dets, strict=True):
+    for i, (item, dets) in enumerate(zip(items, all_dets, strict=True)):
         for c in CLASSES if with_ap else ():
-            scored[c].extend(match(all_of_item, item.objects, c))
+            scored[c].extend(match(dets + (below[i] if below else []), item.objects, c))
             n_gt[c] += sum(g.label == c for g in item.objects)
-        dets = [d for d in all_of_item if d.score >= tap_min_score]
         strong = [d for d in dets if d.score >= class_threshold(d.label, policy)]
         texts = [g.box for g in item.objects if g.label == "ja_char"]
         for g in item.objects:
@@ -295,7 +295,6 @@ def sweep(
     all_dets: list[list[Detection]],
     base: PolicyConfig,
     thresholds: tuple[float, ...] = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9),
-    tap_min_score: float = 0.0,
 ) -> list[dict]:
     """Tap success and false taps when close and skip thresholds are both set to each value."""
     rows = []
@@ -303,7 +302,7 @@ def sweep(
         pol = replace(
             base, close_threshold=t, skip_threshold=t, close_over_text_threshold=max(t, base.close_over_text_threshold)
         )
-        r = score(items, all_dets, pol, max_failures=0, with_ap=False, tap_min_score=tap_min_score)
+        r = score(items, all_dets, pol, max_failures=0, with_ap=False)
         rows.append(
             {
                 "threshold": t,

@@ -49,14 +49,21 @@ def test_taps_are_judged_on_what_the_daemon_sees_and_ap_on_everything(tmp_path):
 
     close = GroundTruth(Box(900, 100, 1000, 200), "close")
     item = VocItem("s1", Path("s1.jpg"), 1080, 2400, (close,))
-    # a 0.8 close, and a faint ja_char over it that the deployed min_score (0.2) drops before the policy sees it:
-    # with the faint box the close would need close_over_text_threshold (0.9)
-    dets = [Detection(Box(900, 100, 1000, 200), "close", 0.8), Detection(Box(890, 90, 1010, 210), "ja_char", 0.1)]
-    everything = score([item], [dets], PolicyConfig())
-    deployed = score([item], [dets], PolicyConfig(), tap_min_score=0.2)
+    shown = [Detection(Box(900, 100, 1000, 200), "close", 0.8)]
+    # a faint ja_char over the close that the daemon never sees (under min_score): seen by the policy, the close
+    # would need close_over_text_threshold (0.9)
+    faint = [Detection(Box(890, 90, 1010, 210), "ja_char", 0.1)]
+    everything = score([item], [shown + faint], PolicyConfig())
+    deployed = score([item], [shown], PolicyConfig(), below=[faint])
     assert (everything.tap_success, everything.misses) == (0.0, 1)
     assert (deployed.tap_success, deployed.misses) == (1.0, 0)
     assert deployed.ap["close"] == everything.ap["close"] == 1.0
+    # the faint boxes count for AP: a faint close on nothing lowers it
+    stray = [Detection(Box(0, 0, 50, 50), "close", 0.15), Detection(Box(100, 500, 200, 600), "close", 0.1)]
+    lower = score([item], [shown], PolicyConfig(), below=[stray])
+    assert lower.tap_success == 1.0 and lower.ap["close"] == 1.0  # still found first
+    missed = score([item], [[]], PolicyConfig(), below=[[stray[0], Detection(close.box, "close", 0.12)]])
+    assert missed.tap_success == 0.0 and 0.0 < missed.ap["close"] < 1.0
 
 
 def test_the_failure_list_puts_false_taps_before_misses():

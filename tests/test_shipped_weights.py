@@ -92,6 +92,33 @@ def test_nothing_to_tap_on_japanese_text(detector, seed, pale):
     assert decide(res.detections, PolicyConfig()) is None
 
 
+def test_evaluation_sees_the_daemons_detections_and_the_faint_boxes_apart(detector):
+    """`closebot eval` judges taps on exactly what the daemon sees: asking for the boxes under ``min_score`` (for AP)
+    must not change the detections, and those boxes come apart, each in (ap_floor, min_score]. Four short lines of
+    text and a close per screen: dense text fills the candidate cap with confident boxes and leaves no faint one."""
+    below = 0
+    for seed in (20, 21, 22):
+        rng = random.Random(seed)
+        c = screen.Canvas(1080, 2400)
+        c.img = screen.gradient(rng, 1080, 2400, pale=True)
+        for k in range(4):
+            text = "".join(rng.choice(AD_PHRASES_JA) for _ in range(2)) + rng.choice(X_LIKE_JA)
+            size = rng.choice((28, 40, 56, 80))
+            c.place(
+                elements.draw_text(rng, text, POOL.ja_fonts[0], size, (20, 20, 20, 255), max_width=1000),
+                40,
+                300 + k * 450,
+            )
+        screen.place_close(rng, POOL, c, "screen_tr", None, SCHEMES[seed % len(SCHEMES)])
+        img = np.asarray(c.img.convert("RGB"))
+        plain = detector.detect(img)
+        res = detector.detect(img, ap_floor=0.05)
+        assert res.detections == plain.detections and plain.below == [], seed
+        assert all(0.05 < d.score <= detector.cfg.min_score for d in res.below), seed
+        below += len(res.below)
+    assert below > 0  # measured: 9 boxes on the three screens, SSD alone
+
+
 def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
     """22-33 px closes in every scheme, in a top corner of a plain screen, with the closer look (detector.zoom, on
     by default) and without. Measured when it was added: 15 of 16 tapped inside with it, 12 without, no tap
