@@ -73,8 +73,9 @@ class DetectResult:
     detections: list[Detection]  # what the policy sees
     timings: DetectTimings
     # only when asked for (``Detector.detect(image, ap_floor=...)``): the network's further boxes scoring in
-    # (ap_floor, min_score], raw scores, none a deployed box of its class already covers. For precision-recall
-    # curves only: the daemon never sees them, so they never change a tap decision.
+    # (ap_floor, min_score], none a deployed box of its class already covers, close/skip ones scored by the verifier
+    # (when there is one) like the deployed ones. For precision-recall curves only: the daemon never sees them, so
+    # they never change a tap decision.
     below: list[Detection] = field(default_factory=list)
 
 
@@ -275,6 +276,8 @@ class Detector:
                 if d.score <= self.cfg.min_score
                 and not any(k.label == d.label and k.box.iou(d.box) > self.cfg.nms_iou for k in dets)
             ]
+            if self.verifier is not None and below:  # scored like every close/skip the daemon sees, all of them
+                below = self.verifier.rescore(image, below, limit=len(below))
         timings = DetectTimings(
             len(tiles),
             (tb - ta) * 1000,
