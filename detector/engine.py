@@ -291,10 +291,13 @@ class Detector:
 
     @staticmethod
     def _clipped(dets: list[Detection], w: int, h: int) -> list[Detection]:
-        """``dets`` with their boxes clipped to the ``w`` x ``h`` image."""
+        """``dets`` with their boxes clipped to the ``w`` x ``h`` image (built directly: per frame, up to
+        ``max_detections`` of them, and ``dataclasses.replace`` costs a third more)."""
         return [
-            replace(
-                d, box=Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2))
+            Detection(
+                Box(max(0.0, d.box.x1), max(0.0, d.box.y1), min(float(w), d.box.x2), min(float(h), d.box.y2)),
+                d.label,
+                d.score,
             )
             for d in dets
         ]

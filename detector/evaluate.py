@@ -175,12 +175,15 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
 AP_MIN_SCORE = 0.05  # boxes kept for the precision-recall curves when evaluating
 
 
+def _detect_each(detector: Detector, items: list[VocItem], show_progress: bool, ap_floor: float | None = None):
+    """One :class:`DetectResult` per item, in order, with a progress bar."""
+    for item in tqdm(items, desc="detect", disable=not show_progress, leave=False):
+        yield detector.detect(read_image(item.image_path), ap_floor=ap_floor)
+
+
 def detect_all(detector: Detector, items: list[VocItem], show_progress: bool = True) -> list[list[Detection]]:
     """Each item's detections as the daemon sees them (the expensive part; judging policies on them is cheap)."""
-    return [
-        detector.detect(read_image(item.image_path)).detections
-        for item in tqdm(items, desc="detect", disable=not show_progress, leave=False)
-    ]
+    return [r.detections for r in _detect_each(detector, items, show_progress)]
 
 
 def detect_for_eval(
@@ -189,12 +192,8 @@ def detect_for_eval(
     """Each item's detections as the daemon sees them (for the tap decisions and everything judged at the
     thresholds), and its further boxes down to :data:`AP_MIN_SCORE` (``DetectResult.below``, for the rest of the
     precision-recall curves), both from one network pass."""
-    dets, below = [], []
-    for item in tqdm(items, desc="detect", disable=not show_progress, leave=False):
-        res = detector.detect(read_image(item.image_path), ap_floor=AP_MIN_SCORE)
-        dets.append(res.detections)
-        below.append(res.below)
-    return dets, below
+    results = list(_detect_each(detector, items, show_progress, AP_MIN_SCORE))
+    return [r.detections for r in results], [r.below for r in results]
 
 
 def evaluate(
