@@ -493,7 +493,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
     print(comp.table())
     what = f"{args.new} + {args.new_verifier}" if args.new_verifier else str(args.new)
     if not comp.no_worse:
-        print(f"not promoted: {what} is worse than {current} on at least one set")
+        print(f"not promoted: {what} is worse than {current}: " + "; ".join(comp.refusals))
         return 1
     if args.dry_run:
         print(f"would promote {what} -> {current} (dry run)")
@@ -711,7 +711,9 @@ def build_parser() -> argparse.ArgumentParser:
     lb.add_argument("--file", type=Path, help="lines 'accept ID' / 'reject ID'")
     lb.set_defaults(func=cmd_label)
 
-    pr = sub.add_parser("promote", help="install new weights only when no evaluation set got worse")
+    pr = sub.add_parser(
+        "promote", help="install new weights only when they are no worse (false taps per set, screens tapped right)"
+    )
     pr.add_argument("new", type=Path, help="the candidate weights file")
     pr.add_argument("--current", type=Path, default=None, help="the installed weights (default: detector.weights)")
     pr.add_argument("--data", type=Path, action="append", required=True, help="evaluation set (its val split)")

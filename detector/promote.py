@@ -61,8 +61,8 @@ class Comparison:
     sets: tuple[tuple[SetScore, SetScore], ...]  # (current, new) per evaluation set
 
     @property
-    def no_worse(self) -> bool:
-        """NEW is no worse when
+    def refusals(self) -> list[str]:
+        """Why NEW is worse, one line per broken rule (empty: promote). NEW is no worse when
         1. no set's false taps went up: a false tap is the worst outcome, so more of them is never bought with
            tap success;
         2. summed over the sets, no fewer screens are tapped right; and
@@ -71,12 +71,24 @@ class Comparison:
         Rules 2-3 replaced "no set's net score down" (2026-11-29): on a set of ~350 target screens tap success has a
         standard error near 2 points, and vetoing any one-screen drop on one set while others gain several refused
         on noise (the v12+v13 verifier: one screen net lost on one set, three won in all, no false tap more)."""
-        lost = [cur.hits - new.hits > max(1, int(SET_TOLERANCE * cur.targets)) for cur, new in self.sets if cur.targets]
-        return (
-            all(new.false_taps <= cur.false_taps for cur, new in self.sets)
-            and sum(new.hits for _, new in self.sets) >= sum(cur.hits for cur, _ in self.sets)
-            and not any(lost)
-        )
+        out = [
+            f"{cur.name}: false taps {cur.false_taps} -> {new.false_taps}"
+            for cur, new in self.sets
+            if new.false_taps > cur.false_taps
+        ]
+        hits = sum(cur.hits for cur, _ in self.sets), sum(new.hits for _, new in self.sets)
+        if hits[1] < hits[0]:
+            out.append(f"all sets: screens tapped right {hits[0]} -> {hits[1]}")
+        out += [
+            f"{cur.name}: screens tapped right {cur.hits} -> {new.hits} of {cur.targets} (more than {allowed} lost)"
+            for cur, new in self.sets
+            if cur.hits - new.hits > (allowed := max(1, int(SET_TOLERANCE * cur.targets)))
+        ]
+        return out
+
+    @property
+    def no_worse(self) -> bool:
+        return not self.refusals
 
     def table(self) -> str:
         def fmt(hits: int, targets: int, false_taps: int) -> str:

@@ -40,6 +40,11 @@ def test_comparison_rule() -> None:
     empty = SetScore("text only", 50, 0, 0, 0)
     assert Comparison(((empty, empty), (a, b))).no_worse and math.isnan(empty.tap_success)
     assert not Comparison(((empty, SetScore("text only", 50, 0, 0, 1)), (a, b))).no_worse
+    assert Comparison(((a, SetScore("synth", 400, 350, 320, 5)), (h1, h3))).refusals == [
+        "synth: false taps 4 -> 5",
+        "web: screens tapped right 100 -> 98 of 120 (more than 1 lost)",
+    ]
+    assert Comparison(((h1, h2),)).refusals == ["all sets: screens tapped right 100 -> 99"]
     table = Comparison(((a, b), (h1, h2))).table()
     assert "300/350" in table and "305/350" in table and "all sets" in table and "400/470" in table
 
