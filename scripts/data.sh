@@ -6,7 +6,8 @@
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
 #   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
-#      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10.
+#      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
+#      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads.
 # Usage: bash scripts/data.sh [eval|train|packages]   (default eval; packages: steps 1-2 only, no sets)
 # A set's folder is kept when its recipe.json has the seed and val screens asked for and at least as many screens
 # (a full synth5 serves eval). Sets are made by the current generator, which changes over time: a set rebuilt here is
@@ -53,6 +54,9 @@ if [ "$what" = train ]; then
   synth data/synth7 3000 0.1 17 --icons data/icons
   synth data/synth5 4000 0.1 5 --icons data/icons
   synth data/synth10 3000 0.1 29 --icons data/icons --close-px 16-64
+  # train screens only, drawn like synth3's and synth4's train splits (their val screens are eval sets)
+  synth data/synth3tr 2000 0 3
+  synth data/synth4tr 1500 0 11
 else
   # val screen i is drawn from (seed, "val", i) alone, so --val-fraction 1 with n = the full set's val count writes
   # the same val screens as the full set (--n 4000 --seed 5) would
