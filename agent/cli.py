@@ -492,8 +492,9 @@ def cmd_promote(args: argparse.Namespace) -> int:
     comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier, new_verifier)
     print(comp.table())
     what = f"{args.new} + {args.new_verifier}" if args.new_verifier else str(args.new)
-    if not comp.no_worse:
-        print(f"not promoted: {what} is worse than {current}: " + "; ".join(comp.refusals))
+    refusals = comp.refusals
+    if refusals:
+        print(f"not promoted: {what} is worse than {current}: " + "; ".join(refusals))
         return 1
     if args.dry_run:
         print(f"would promote {what} -> {current} (dry run)")
