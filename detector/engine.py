@@ -36,7 +36,7 @@ MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 2
 @dataclass(frozen=True)
 class InferenceConfig:
     # 720-px tiles at the training scale (432 model px): 8 tiles a 1080x2400 frame instead of 21 of 480 px, 14%
-    # less network time, and on 850 held-out screens as many false taps and more closes found (README "Measured")
+    # less network time, and on 850 held-out screens as many false taps and more closes found (docs/measurements.md)
     tile_size: int = 720
     min_overlap: int = 160
     scale_with_screen: bool = True
