@@ -2,8 +2,8 @@
 
 Both models are judged the way closebot is judged (one tap decision per screen, ``detector.evaluate``) on each
 evaluation set: the synthetic validation split and the held-back (``val``) part of harvested data. NEW is installed
-when no set's false taps went up (a rolled-back candidate, docs/measurements.md, gained tap success at the price of false
-taps), no fewer screens are tapped right over all sets, and no set loses more than 1% of its targets
+when no set's false taps went up (a rolled-back candidate, docs/measurements.md, gained tap success at the price of
+false taps), no fewer screens are tapped right over all sets, and no set loses more than 1% of its targets
 (:attr:`Comparison.no_worse`); the current file is kept as ``NAME.prev-<sha8>.pt`` and the new manifest records
 its lineage (parent, data, the comparison).
 
