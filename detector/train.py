@@ -50,6 +50,7 @@ class TrainConfig:
     torch_device: str = "auto"  # auto: CUDA when available
     include_unreviewed: bool = False  # harvested datasets: also items nobody has accepted yet
     harvest_repeat: int = 1  # each harvested item appears this many times per epoch (a few misses vs. 1000s of synth)
+    precision: str = "fp32"  # bf16: forward and loss under bfloat16 autocast (weights and optimizer stay fp32)
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -114,19 +115,32 @@ def _plot(history: list[EpochRecord], step_losses: list[float], path: Path) -> N
     plt.close(fig)
 
 
+PRECISIONS = ("fp32", "bf16")
+
+
 def train_one_epoch(
-    model, loader, optimizer, scheduler, epoch: int, max_steps: int, step_losses: list[float], show_progress: bool
+    model,
+    loader,
+    optimizer,
+    scheduler,
+    epoch: int,
+    max_steps: int,
+    step_losses: list[float],
+    show_progress: bool,
+    precision: str = "fp32",
 ) -> tuple[int, float]:
     model.train()
     device = next(model.parameters()).device
+    autocast = torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
     total, steps = 0.0, 0
     bar = tqdm(loader, desc=f"epoch {epoch}", disable=not show_progress, total=max_steps or len(loader))
     for images, targets in bar:
         if device.type != "cpu":
             images = [i.to(device, non_blocking=True) for i in images]
             targets = [{k: v.to(device, non_blocking=True) for k, v in t.items()} for t in targets]
-        losses = model(images, targets)
-        loss = losses["bbox_regression"] + losses["classification"]
+        with autocast:
+            losses = model(images, targets)
+        loss = losses["bbox_regression"].float() + losses["classification"].float()
         if not torch.isfinite(loss):
             raise TrainingError(
                 f"loss became {loss.item()} at epoch {epoch} step {steps} "
@@ -225,6 +239,8 @@ def repeat_harvested(roots: list[Path], items: list, times: int) -> list:
 
 
 def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> list[EpochRecord]:
+    if cfg.precision not in PRECISIONS:
+        raise TrainingError(f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}")
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
@@ -299,7 +315,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
             sampler.set_epoch(epoch)
         t0 = time.time()
         steps, mean_loss = train_one_epoch(
-            net, loader, optimizer, scheduler, epoch, steps_per_epoch, step_losses, show_progress
+            net, loader, optimizer, scheduler, epoch, steps_per_epoch, step_losses, show_progress, cfg.precision
         )
         if dist.world > 1:
             sums = _check_ranks_agree(model, dist)

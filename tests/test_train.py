@@ -7,7 +7,7 @@ import torch
 from detector.data import CropPolicy, TileDataset, collate, load_items
 from detector.errors import DatasetError, TrainingError
 from detector.model import build_model
-from detector.train import TrainConfig, train
+from detector.train import TrainConfig, train, train_one_epoch
 from detector.weights import load_weights
 
 from .conftest import TINY_SPEC
@@ -32,6 +32,29 @@ def test_a_few_steps_really_lower_the_loss(tiny_dataset):
         value.backward()
         opt.step()
     assert loss().item() < 0.6 * first
+
+
+def test_bf16_autocast_steps_lower_the_loss_and_keep_fp32_weights(tiny_dataset):
+    torch.manual_seed(0)
+    items = load_items([tiny_dataset], "train")
+    ds = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size), crops_per_screen=2, train=False)
+    batch = collate([ds[i] for i in range(4)])
+    model = build_model(TINY_SPEC)
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 1.0)
+    losses: list[float] = []
+    steps, _ = train_one_epoch(model, [batch] * 40, opt, sched, 1, 0, losses, False, precision="bf16")
+    assert steps == 40 and all(v == v for v in losses)  # finite, no NaN
+    assert sum(losses[-5:]) / 5 < 0.6 * losses[0]
+    assert {p.dtype for p in model.parameters()} == {torch.float32}
+
+
+def test_an_unknown_precision_is_refused(tmp_path, tiny_dataset):
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),), out=str(tmp_path / "p.pt"), workers=0, precision="fp8", spec=TINY_SPEC.to_dict()
+    )
+    with pytest.raises(TrainingError, match="precision must be one of fp32, bf16, got 'fp8'"):
+        train(cfg, show_progress=False)
 
 
 def test_train_writes_weights_curve_checkpoint_and_resumes(tmp_path, tiny_dataset):
