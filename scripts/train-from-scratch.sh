@@ -7,9 +7,9 @@
 # Resumable: run it again with the same OUT after an interruption (a session's end) and the SSD continues from its
 # last finished epoch (OUT/closebot-ssd.ckpt); finished stages are not redone. Every invocation of a step appends
 # "NAME started EPOCH-SECONDS" and, when it ends, "NAME SECONDS" to OUT/times.txt; an interrupted invocation leaves
-# only its start line (its time up to the last checkpoint is in the weights manifest's train_seconds).
+# only its start line (the seconds of each finished epoch are in the checkpoint's history; add them as "ssd N").
 # Needs `bash scripts/data.sh train` (the sets it reads) and `bash scripts/data.sh eval` (the gate's sets).
-# Usage: bash scripts/train-from-scratch.sh [OUT]          (default runs/scratch; ~2 h 45 min on a 2-core CPU)
+# Usage: bash scripts/train-from-scratch.sh [OUT]          (default runs/scratch; ~2 h 40 min on a 2-core CPU)
 #        SMOKE=1 bash scripts/train-from-scratch.sh OUT   (a few steps of each: checks the chain in minutes, no model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
