@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from detector.errors import ClosebotError
+from detector.types import PRECISIONS
 
 log = logging.getLogger("closebot")
 
@@ -610,9 +611,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument(
         "--precision",
-        choices=("fp32", "bf16"),
+        choices=PRECISIONS,
         default="fp32",
-        help="bf16: bfloat16 autocast for the forward pass (faster on CPUs with AVX512-BF16/AMX; weights stay fp32)",
+        help="bf16: forward pass and loss under bfloat16 autocast (faster on CPUs with AVX512-BF16; weights stay fp32)",
     )
     t.add_argument("--quiet", action="store_true")
     t.set_defaults(func=cmd_train)

@@ -25,6 +25,7 @@ from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
+from detector.types import PRECISIONS
 from detector.weights import load_weights, model_from_weights, save_weights
 from detector.zoom import ZoomConfig
 from policies.decide import PolicyConfig
@@ -113,9 +114,6 @@ def _plot(history: list[EpochRecord], step_losses: list[float], path: Path) -> N
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)
-
-
-PRECISIONS = ("fp32", "bf16")
 
 
 def train_one_epoch(

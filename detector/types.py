@@ -8,6 +8,8 @@ from typing import Literal
 Label = Literal["close", "skip", "ja_char"]
 # Index 0 is the SSD background class; the model's label i maps to CLASSES[i - 1].
 CLASSES: tuple[Label, ...] = ("close", "skip", "ja_char")
+# Training precisions (`closebot train --precision`): bf16 runs the forward pass and loss under bfloat16 autocast.
+PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 
 
 @dataclass(frozen=True, slots=True)
