@@ -10,6 +10,8 @@
 # only its start line (the seconds of each finished epoch are in the checkpoint's history; add them as "ssd N").
 # Needs `bash scripts/data.sh train` (the sets it reads) and `bash scripts/data.sh eval` (the gate's sets).
 # Usage: bash scripts/train-from-scratch.sh [OUT]          (default runs/scratch; ~2 h 40 min on a 2-core CPU)
+#        PRECISION=fp32 bash scripts/train-from-scratch.sh OUT   (a CPU without AVX512-BF16: bf16 autocast there
+#                                                                  ran a training step 10-20x slower than fp32)
 #        SMOKE=1 bash scripts/train-from-scratch.sh OUT   (a few steps of each: checks the chain in minutes, no model)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +21,7 @@ if [ -n "${SMOKE:-}" ]; then
 else
   epochs=15 steps=1000 eval_screens=200 screens=4000 v_epochs=10 limit=400
 fi
+precision="${PRECISION:-bf16}"
 sets=(data/synth3tr data/synth4tr data/synth5 data/synth7 data/synth8 data/synth10)
 gate=(data/synth3 data/webeval data/synth4 data/synth5 data/synth9)
 for d in "${sets[@]}" "${gate[@]}"; do
@@ -52,7 +55,7 @@ if ! ssd_done; then
   resume=()
   [ -f "$out/closebot-ssd.ckpt" ] && resume=(--resume)
   timed ssd closebot train "${data_args[@]}" --out "$out/closebot-ssd.pt" --epochs "$epochs" \
-    --max-steps-per-epoch "$steps" --eval-screens "$eval_screens" --precision bf16 --seed 16 "${resume[@]}"
+    --max-steps-per-epoch "$steps" --eval-screens "$eval_screens" --precision "$precision" --seed 16 "${resume[@]}"
 fi
 if [ ! -f "$out/closebot-verifier.pt" ]; then
   timed verifier closebot train-verifier "${data_args[@]}" --detector-weights "$out/closebot-ssd.pt" \
