@@ -7,7 +7,7 @@ import torch
 from detector.data import CropPolicy, TileDataset, collate, load_items
 from detector.errors import DatasetError, TrainingError
 from detector.model import build_model
-from detector.train import TrainConfig, train, train_one_epoch
+from detector.train import TrainConfig, cpu_has_bf16, train, train_one_epoch
 from detector.weights import load_weights
 
 from .conftest import TINY_SPEC
@@ -60,6 +60,33 @@ def test_an_unknown_precision_is_refused(tmp_path, tiny_dataset):
     )
     with pytest.raises(TrainingError, match="precision must be one of fp32, bf16, got 'fp8'"):
         train(cfg, show_progress=False)
+
+
+def test_cpu_bf16_support_is_read_from_the_cpu_flags(tmp_path):
+    info = tmp_path / "cpuinfo"
+    info.write_text(
+        "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f avx512_bf16\n\nprocessor\t: 1\nflags\t: fpu avx2\n"
+    )
+    assert cpu_has_bf16(info) is True
+    info.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw\nbugs\t\t: avx512_bf16\n")
+    assert cpu_has_bf16(info) is False  # a flag on any line but "flags" is not the CPU's
+    assert cpu_has_bf16(tmp_path / "missing") is None
+
+
+def test_bf16_on_a_cpu_without_it_warns(tmp_path, tiny_dataset, monkeypatch, caplog):
+    monkeypatch.setattr("detector.train.cpu_has_bf16", lambda: False)
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(tmp_path / "w.pt"),
+        epochs=0,
+        workers=0,
+        precision="bf16",
+        torch_device="cpu",
+        spec=TINY_SPEC.to_dict(),
+    )
+    with caplog.at_level("WARNING", logger="detector.train"):
+        train(cfg, show_progress=False)
+    assert any("--precision fp32 is the faster choice" in r.getMessage() for r in caplog.records)
 
 
 def test_train_writes_weights_curve_checkpoint_and_resumes(tmp_path, tiny_dataset):
