@@ -16,6 +16,7 @@ from agent.daemon import Daemon
 from agent.demo import with_adb_port
 from agent.report import read_events, summarize
 from detector.engine import Detector
+from tests.until import events_so_far, run_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -27,10 +28,14 @@ def detector() -> Detector:
     return Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier_weights())
 
 
-def run_daemon(adb_port: int, serials: list[str], seconds: float, detector: Detector, tmp: Path, dry_run=False):
+def run_daemon(
+    adb_port: int, serials: list[str], seconds: float, detector: Detector, tmp: Path, dry_run=False, until=None
+):
+    """The daemon for ``seconds``; with ``until`` (called with the daemon), only until that holds, ``seconds`` then
+    being the safety limit (see tests/until.py)."""
     cfg = with_adb_port(load_config(), None, adb_port)
     daemon = Daemon(cfg, detector, serials, dry_run=dry_run, run_dir=tmp / "runs", say=lambda s: None)
-    stats = daemon.run(seconds)
+    stats = daemon.run(seconds) if until is None else run_until(daemon, lambda: until(daemon), seconds)
     return daemon, stats
 
 
@@ -41,11 +46,15 @@ def ticks(daemon: Daemon, serial: str) -> list[dict]:
 
 def test_closes_ads_and_never_taps_outside_a_button(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3)
-    daemon, stats = run_daemon(adb_server, [sim.serial], 25, detector, tmp_path)
+
+    def enough(daemon: Daemon) -> bool:  # two ads closed, over more than 10 ticks
+        return summarize(events_so_far(sim.events)).closed >= 2 and daemon.workers[0].stats.ticks > 10
+
+    daemon, stats = run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=enough)
     sim.stop()
     report = summarize(read_events(sim.events))
     assert report.ads_shown >= 2
-    assert report.closed >= 1, report
+    assert report.closed >= 2, report
     assert report.taps_outside == 0 and report.store_openings == 0, report
     assert stats[sim.serial].ticks > 10
     rec = ticks(daemon, sim.serial)

@@ -17,6 +17,7 @@ from agent.device import AdbDevice
 from agent.report import read_events, summarize
 from detector.engine import Detector
 from detector.errors import CaptureError, DeviceTimeout
+from tests.until import events_so_far, run_until
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +28,9 @@ def detector() -> Detector:
     return Detector.load(cfg.detector.weights, cfg.detector.inference)
 
 
-def run_daemon(adb_port: int, serial: str, seconds: float, detector: Detector, tmp: Path, **agent):
+def run_daemon(adb_port: int, serial: str, seconds: float, detector: Detector, tmp: Path, until=None, **agent):
+    """The daemon on one phone for ``seconds``; with ``until`` (called with the lines the daemon said), only until
+    that holds, ``seconds`` then being the safety limit (see tests/until.py)."""
     import dataclasses
 
     cfg = with_adb_port(load_config(), None, adb_port)
@@ -35,7 +38,10 @@ def run_daemon(adb_port: int, serial: str, seconds: float, detector: Detector, t
         cfg = dataclasses.replace(cfg, agent=dataclasses.replace(cfg.agent, **agent))
     lines: list[str] = []
     daemon = Daemon(cfg, detector, [serial], run_dir=tmp / "runs", say=lines.append)
-    stats = daemon.run(seconds)[serial]
+    if until is None:
+        stats = daemon.run(seconds)[serial]
+    else:
+        stats = run_until(daemon, lambda: until(list(lines)), seconds)[serial]
     ticks = [json.loads(x) for x in (daemon.root / serial.replace(":", "_") / "events.jsonl").read_text().splitlines()]
     return daemon, stats, ticks, lines
 
@@ -61,7 +67,11 @@ def test_damaged_frames_are_errors_or_repaired_never_frames(adb_server, sim_phon
 
 def test_daemon_skips_bad_frames_and_still_closes_ads(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3, extra=("--corrupt",))
-    _, stats, ticks, lines = run_daemon(adb_server, sim.serial, 25, detector, tmp_path)
+
+    def enough(said: list[str]) -> bool:
+        return any("bad frame" in x for x in said) and summarize(events_so_far(sim.events)).closed >= 1
+
+    _, stats, ticks, lines = run_daemon(adb_server, sim.serial, 120, detector, tmp_path, until=enough)
     sim.stop()
     report = summarize(read_events(sim.events))
     assert any(t.get("kind") == "capture" for t in ticks), "no damaged frame reached the daemon"
@@ -92,7 +102,13 @@ def test_slow_phone_ticks_do_not_pile_up_and_timeouts_hold(adb_server, sim_phone
 
 def test_taps_follow_override_and_rotation_changes(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3, extra=("--override-at", "1:720x1600", "--rotate-at", "12:1"))
-    run_daemon(adb_server, sim.serial, 30, detector, tmp_path)
+
+    def tapped_after_rotation(_said: list[str]) -> bool:
+        ev = events_so_far(sim.events)
+        t_rot = next((e["t"] for e in ev if e["event"] == "rotated"), None)
+        return t_rot is not None and any(e["event"] == "tap" and e["t"] > t_rot for e in ev)
+
+    run_daemon(adb_server, sim.serial, 120, detector, tmp_path, until=tapped_after_rotation)
     sim.stop()
     ev = read_events(sim.events)
     kinds = [e["event"] for e in ev]
@@ -101,7 +117,9 @@ def test_taps_follow_override_and_rotation_changes(adb_server, sim_phone, detect
     wrong = [e for e in taps if e["hit"] not in ("close", "skip")]
     assert taps and not wrong, wrong
     t_override = next(e["t"] for e in ev if e["event"] == "override")
+    t_rotated = next(e["t"] for e in ev if e["event"] == "rotated")
     assert any(e["t"] > t_override for e in taps)  # taps after the override landed on buttons too
+    assert any(e["t"] > t_rotated for e in taps)  # and after the rotation
 
 
 def test_adb_server_killed_mid_run(sim_phone, detector, tmp_path) -> None:
