@@ -5,6 +5,9 @@ Rules, in order:
 2. A ``close`` needs ``close_threshold``; a ``skip`` needs ``skip_threshold``.
 3. A close whose box overlaps Japanese text (``ja_overlap`` of its area covered by ja_char boxes) needs the higher
    ``close_over_text_threshold``: the user saw 残, 十, 区 taken for close at 0.84-0.95.
+   A close that is also read as a character (a ja_char box on it) *and* has a ja_char beside it in its line of text
+   (:func:`char_in_text_line`, ``text_line_gap``) is never tapped, whatever its score: a "×" or 十 written in a
+   sentence scored 0.90-0.98 on held-out screens, above any threshold a real close could be held to.
 4. Any qualifying close beats any skip; among equals the highest score wins.
 5. A skip is tapped only when no close candidate scores ``close_blocks_skip`` or more: a close just under its
    threshold is most often the real target, and tapping the skip beside it is a wrong tap (the screen waits for a
@@ -26,6 +29,7 @@ class PolicyConfig:
     close_over_text_threshold: float = 0.9
     ja_overlap: float = 0.3
     close_blocks_skip: float = 0.3  # 1.0 turns rule 5 off
+    text_line_gap: float = 0.5  # rule 3's "beside it in its line": gap in character heights; 0 turns it off
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,31 @@ def text_overlap(box: Box, texts: list[Box]) -> float:
     return min(1.0, covered / box.area)
 
 
+# What "a character in a line of text" means to rule 3 (char_in_text_line), besides the configured gap.
+SAME_BOX_IOU = 0.4  # a ja_char box this close to the candidate's is the network reading the same mark as text
+LINE_HEIGHTS = (0.4, 2.5)  # candidate height / neighbour height: a "×" in a sentence is smaller than a kanji
+LINE_OVERLAP = 0.6  # the two share this much of the smaller height: the same line, not the one above
+SAME_MARK_WIDTH = 0.3  # a box overlapping the candidate by more than this share of the narrower width: no neighbour
+
+
+def char_in_text_line(box: Box, texts: list[Box], gap: float) -> bool:
+    """True when ``box`` is read as a character (a text box on it with IoU >= ``SAME_BOX_IOU``) and another text
+    box of a similar height sits beside it in the same line, at most ``gap`` of that box's height away."""
+    if gap <= 0 or not any(box.iou(t) >= SAME_BOX_IOU for t in texts):
+        return False
+    h, w = box.y2 - box.y1, box.x2 - box.x1
+    for t in texts:
+        th, tw = t.y2 - t.y1, t.x2 - t.x1
+        if th <= 0 or h <= 0 or not (LINE_HEIGHTS[0] <= h / th <= LINE_HEIGHTS[1]):
+            continue
+        if min(box.y2, t.y2) - max(box.y1, t.y1) < LINE_OVERLAP * min(h, th):
+            continue
+        apart = max(t.x1 - box.x2, box.x1 - t.x2)  # horizontal gap; negative when they overlap
+        if -SAME_MARK_WIDTH * min(w, tw) <= apart <= gap * th:
+            return True
+    return False
+
+
 def class_threshold(label: str, cfg: PolicyConfig) -> float:
     """Rule 2: the least score a ``close`` or ``skip`` needs (above 1 for anything else: never tapped)."""
     return {"close": cfg.close_threshold, "skip": cfg.skip_threshold}.get(label, float("inf"))
@@ -57,6 +86,8 @@ def class_threshold(label: str, cfg: PolicyConfig) -> float:
 def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
     need = class_threshold(det.label, cfg)
     if det.label == "close" and text_overlap(det.box, texts) >= cfg.ja_overlap:
+        if char_in_text_line(det.box, texts, cfg.text_line_gap):
+            return False
         need = cfg.close_over_text_threshold
     return det.score >= need
 

@@ -1,7 +1,7 @@
 import pytest
 
 from detector.types import Box, Detection
-from policies.decide import PolicyConfig, decide, text_overlap
+from policies.decide import PolicyConfig, char_in_text_line, decide, text_overlap
 
 CFG = PolicyConfig(close_threshold=0.6, skip_threshold=0.6, close_over_text_threshold=0.9, ja_overlap=0.3)
 CLOSE = Detection(Box(900, 100, 960, 160), "close", 0.8)
@@ -45,3 +45,39 @@ def test_close_blocks_skip_can_be_turned_off():
     off = PolicyConfig(close_threshold=0.6, skip_threshold=0.6, close_blocks_skip=1.0)
     tap = decide([SKIP, WEAK_CLOSE], off)
     assert tap is not None and tap.label == "skip"
+
+
+# A "x" written in a line of Japanese text, as on a held-out screen where it scored 0.98: the network reads it as a
+# close and as a character (the ja_char box on it), between two kanji of the line.
+X_IN_LINE = Box(682, 937, 710, 964)
+ON_IT = Box(670, 934, 719, 970)
+LEFT, RIGHT = Box(610, 930, 670, 975), Box(726, 933, 783, 971)
+
+
+@pytest.mark.parametrize(
+    ("texts", "gap", "expected"),
+    [
+        ([ON_IT, LEFT, RIGHT], 0.5, True),
+        ([ON_IT, LEFT], 0.5, True),  # the end of a line: one neighbour is enough
+        ([LEFT, RIGHT], 0.5, False),  # not read as a character itself: rule 3's threshold only
+        ([ON_IT], 0.5, False),  # a lone character-like mark: no line
+        ([ON_IT, Box(610, 870, 670, 915)], 0.5, False),  # the neighbour is on the line above
+        ([ON_IT, Box(560, 930, 620, 975)], 0.5, False),  # 62 px away: more than half a character height
+        ([ON_IT, Box(560, 930, 620, 975)], 1.5, True),
+        ([ON_IT, Box(600, 800, 670, 1100)], 0.5, False),  # a box 11x the mark's height is no character of its line
+        ([ON_IT, LEFT, RIGHT], 0.0, False),  # 0: off
+    ],
+)
+def test_char_in_text_line(texts, gap, expected):
+    assert char_in_text_line(X_IN_LINE, texts, gap) is expected
+
+
+def test_a_close_in_a_line_of_text_is_never_tapped():
+    texts = [Detection(b, "ja_char", 0.95) for b in (ON_IT, LEFT, RIGHT)]
+    sure = Detection(X_IN_LINE, "close", 0.99)
+    assert decide([sure, *texts], CFG) is None  # rule 3 alone would tap it (0.99 >= 0.9)
+    assert decide([sure, *texts], PolicyConfig(close_threshold=0.6, text_line_gap=0.0)).label == "close"
+    assert decide([sure, texts[1], texts[2]], CFG).label == "close"  # not read as text itself
+    other = Detection(Box(900, 100, 960, 160), "close", 0.7)  # the real close elsewhere is still tapped
+    tap = decide([sure, other, *texts], CFG)
+    assert tap is not None and (tap.x, tap.y) == (930, 130)
