@@ -6,8 +6,8 @@ Rules, in order:
 3. A close whose box overlaps Japanese text (``ja_overlap`` of its area covered by ja_char boxes) needs the higher
    ``close_over_text_threshold``: the user saw 残, 十, 区 taken for close at 0.84-0.95.
    A close that is also read as a character (a ja_char box on it) *and* has a ja_char beside it in its line of text
-   (:func:`char_in_text_line`, ``text_line_gap``) is never tapped, whatever its score: a "×" or 十 written in a
-   sentence scored 0.90-0.98 on held-out screens, above any threshold a real close could be held to.
+   (:func:`char_in_text_line`, ``text_line_gap``) is never tapped, whatever its score: marks written in a sentence
+   were tapped as closes at 0.95-0.98 on held-out screens, above any threshold a real close could be held to.
 4. Any qualifying close beats any skip; among equals the highest score wins.
 5. A skip is tapped only when no close candidate scores ``close_blocks_skip`` or more: a close just under its
    threshold is most often the real target, and tapping the skip beside it is a wrong tap (the screen waits for a
