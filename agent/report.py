@@ -59,12 +59,21 @@ class PhoneReport:
         }
 
 
-def read_events(path: str | Path) -> list[dict[str, Any]]:
+def read_events(path: str | Path, live: bool = False) -> list[dict[str, Any]]:
+    """The simulated phone's events. ``live``: the phone may still be writing, so a missing file is no events yet
+    and an incomplete last line is left out (a damaged line before it still raises)."""
+    p = Path(path)
+    if live and not p.exists():
+        return []
+    lines = [ln.strip() for ln in p.read_text(encoding="utf-8").splitlines()]
+    lines = [ln for ln in lines if ln]
     out = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line:
+    for i, line in enumerate(lines):
+        try:
             out.append(json.loads(line))
+        except json.JSONDecodeError:
+            if not (live and i == len(lines) - 1):
+                raise
     return out
 
 

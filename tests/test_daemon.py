@@ -16,7 +16,7 @@ from agent.daemon import Daemon
 from agent.demo import with_adb_port
 from agent.report import read_events, summarize
 from detector.engine import Detector
-from tests.until import events_so_far, run_until
+from tests.until import run_until
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -48,7 +48,7 @@ def test_closes_ads_and_never_taps_outside_a_button(adb_server, sim_phone, detec
     sim = sim_phone(seed=3)
 
     def enough(daemon: Daemon) -> bool:  # two ads closed, over more than 10 ticks
-        return summarize(events_so_far(sim.events)).closed >= 2 and daemon.workers[0].stats.ticks > 10
+        return summarize(read_events(sim.events, live=True)).closed >= 2 and daemon.workers[0].stats.ticks > 10
 
     daemon, stats = run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=enough)
     sim.stop()

@@ -17,7 +17,7 @@ from agent.device import AdbDevice
 from agent.report import read_events, summarize
 from detector.engine import Detector
 from detector.errors import CaptureError, DeviceTimeout
-from tests.until import events_so_far, run_until
+from tests.until import run_until
 
 pytestmark = pytest.mark.slow
 
@@ -69,7 +69,7 @@ def test_daemon_skips_bad_frames_and_still_closes_ads(adb_server, sim_phone, det
     sim = sim_phone(seed=3, extra=("--corrupt",))
 
     def enough(said: list[str]) -> bool:
-        return any("bad frame" in x for x in said) and summarize(events_so_far(sim.events)).closed >= 1
+        return any("bad frame" in x for x in said) and summarize(read_events(sim.events, live=True)).closed >= 1
 
     _, stats, ticks, lines = run_daemon(adb_server, sim.serial, 120, detector, tmp_path, until=enough)
     sim.stop()
@@ -104,7 +104,7 @@ def test_taps_follow_override_and_rotation_changes(adb_server, sim_phone, detect
     sim = sim_phone(seed=3, extra=("--override-at", "1:720x1600", "--rotate-at", "12:1"))
 
     def tapped_after_rotation(_said: list[str]) -> bool:
-        ev = events_so_far(sim.events)
+        ev = read_events(sim.events, live=True)
         t_rot = next((e["t"] for e in ev if e["event"] == "rotated"), None)
         return t_rot is not None and any(e["event"] == "tap" and e["t"] > t_rot for e in ev)
 
