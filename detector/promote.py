@@ -24,7 +24,7 @@ from pathlib import Path
 from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
-from detector.evaluate import detect_all, score
+from detector.evaluate import EvalReport, detect_all, score
 from detector.verifier import Verifier
 from detector.weights import manifest_path, sha256_of
 from policies.decide import PolicyConfig
@@ -120,10 +120,14 @@ class Comparison:
         return {cur.name: {"screens": cur.screens, "current": one(cur), "new": one(new)} for cur, new in self.sets}
 
 
-def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
-    rep = score(items, detect_all(det, items, show_progress=False), policy)
+def set_score(name: str, rep: EvalReport) -> SetScore:
+    """The gate's counts for one set from its evaluation report."""
     hits = round(rep.tap_success * rep.target_screens) if rep.target_screens else 0
     return SetScore(name, rep.screens, rep.target_screens, hits, rep.false_taps)
+
+
+def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
+    return set_score(name, score(items, detect_all(det, items, show_progress=False), policy))
 
 
 def compare(

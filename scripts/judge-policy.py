@@ -1,17 +1,20 @@
-"""Judge policy settings offline: the shipped detector runs once per set (its detections cached), then every policy
-variant is scored on the same detections in seconds, with `closebot eval`'s own scoring (detector.evaluate.score).
+"""Judge policy settings offline: the detector runs once per set (its detections cached), then every policy variant
+is scored on the same detections in seconds, with `closebot eval`'s scoring and `closebot promote`'s counts.
 
 Usage: python scripts/judge-policy.py --data data/synth7 --data data/synth8 --set text_line_gap=0,0.25,0.5,1
-  [--limit 400] [--cache runs/policy]
+  [--verifier FILE|none] [--limit 400] [--cache runs/policy]
 Each --set KEY=V1,V2,... is a policy key (config.yaml's `policy:` section) and its values; the grid of all of them is
-judged. Detections are cached per set in --cache as <set>.pkl (keyed by nothing: remove them after changing the
-detector, the weights or the inference config). Prints, per variant, screens tapped right / false taps per set.
+judged. The detector is config.yaml's SSD and inference settings with its verifier, or --verifier's. Detections are
+cached in --cache, one file per set and detector (the key hashes the SSD and verifier files, the inference settings,
+the set's screens and --limit), so another verifier or changed weights never reuse old detections. Prints, per
+variant, screens tapped right / false taps per set and in all.
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
+import hashlib
 import itertools
 import pickle
 import sys
@@ -23,12 +26,21 @@ from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import detect_all, score  # noqa: E402
+from detector.promote import set_score  # noqa: E402
+from detector.weights import sha256_of  # noqa: E402
+
+
+def cache_key(weights: Path, verifier: Path | None, inference: object, items: list, limit: int) -> str:
+    parts = [sha256_of(weights), sha256_of(verifier) if verifier else "none", repr(inference), str(limit)]
+    parts += [f"{i.image_path}:{i.image_path.stat().st_mtime_ns}" for i in items]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", action="append", required=True, type=Path)
     ap.add_argument("--set", action="append", default=[], metavar="KEY=V1,V2")
+    ap.add_argument("--verifier", help="verifier weights file, or 'none' (default: config.yaml's)")
     ap.add_argument("--limit", type=int, default=400)
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
     args = ap.parse_args()
@@ -40,30 +52,29 @@ def main() -> int:
         if key not in fields or not values:
             ap.error(f"--set {s!r}: expected KEY=V1,V2 with KEY one of {', '.join(sorted(fields))}")
         grid[key] = [float(v) for v in values.split(",")]
+    verifier = cfg.detector.verifier_weights() if args.verifier is None else args.verifier
+    verifier = None if verifier in (None, "none") else Path(verifier)
+    weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
     detector = None
     sets = {}
     for root in args.data:
-        path = args.cache / f"{root.name}.pkl"
+        items = load_items([root], "val")[: args.limit]
+        path = args.cache / f"{root.name}-{cache_key(weights, verifier, cfg.detector.inference, items, args.limit)}.pkl"
         if path.exists():
-            sets[root.name] = pickle.loads(path.read_bytes())
+            sets[root.name] = (items, pickle.loads(path.read_bytes()))
             continue
         if detector is None:
-            detector = Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier_weights())
-        items = load_items([root], "val")[: args.limit]
+            detector = Detector.load(weights, cfg.detector.inference, verifier)
         sets[root.name] = (items, detect_all(detector, items))
-        path.write_bytes(pickle.dumps(sets[root.name]))
+        path.write_bytes(pickle.dumps(sets[root.name][1]))
     for values in itertools.product(*grid.values()) if grid else [()]:
         policy = dataclasses.replace(cfg.policy, **dict(zip(grid, values, strict=True)))
-        right = false = 0
-        cols = []
-        for name, (items, dets) in sets.items():
-            r = score(items, dets, policy, max_failures=0, with_ap=False)
-            hits = round(r.tap_success * r.target_screens)
-            right, false = right + hits, false + r.false_taps
-            cols.append(f"{name} {hits}/{r.false_taps}")
+        counts = [set_score(name, score(items, dets, policy, 0, with_ap=False)) for name, (items, dets) in sets.items()]
+        cols = "  ".join(f"{c.name} {c.hits}/{c.false_taps}" for c in counts)
         label = " ".join(f"{k}={v:g}" for k, v in zip(grid, values, strict=True)) or "config.yaml"
-        print(f"{label}: {right} right / {false} false taps | " + "  ".join(cols))
+        right, false = sum(c.hits for c in counts), sum(c.false_taps for c in counts)
+        print(f"{label}: {right} right / {false} false taps | {cols}")
     return 0
 
 
