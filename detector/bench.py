@@ -142,15 +142,17 @@ def run_bench(
         template_match(img, templates)
         tm.append((time.perf_counter() - t0) * 1000)
     tiles = len(det.plan(imgs[0].shape[1], imgs[0].shape[0]))
-    tile_px = det.plan(1080, 2400)[0].size
+    tile = det.plan(1080, 2400)[0]
+    mh, mw = det.input_dims(tile, 1080, 2400)
     med = statistics.median(totals)
     tmed = statistics.median(tm)
     result = {
         "frame": "1080x2400",
         "frames": len(imgs),
         "tiles_per_frame": tiles,
-        "tile_px": tile_px,
-        "input_px": det.input_side(tile_px, 1080, 2400),
+        "tile_shape": det.cfg.tile_shape,
+        "tile_px": f"{tile.w}x{tile.h}",
+        "input_px": f"{mw}x{mh}",
         "batch_size": det.cfg.batch_size,
         "threads": det.threads,
         "device": str(det.device),
@@ -176,7 +178,10 @@ def run_bench(
     }
     rows = [
         ("frames (1080x2400, held-out layouts)", result["frames"]),
-        ("tiles per frame / tile px -> input px", f"{tiles} / {result['tile_px']} -> {result['input_px']}"),
+        (
+            "tiles per frame / tile px -> input px",
+            f"{tiles} {result['tile_shape']}s / {result['tile_px']} -> {result['input_px']}",
+        ),
         (
             "batch size / threads / device / runtime",
             f"{result['batch_size']} / {result['threads']} / {result['device']} / {result['runtime']}",

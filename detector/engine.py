@@ -7,6 +7,7 @@ pixels plus a timing split. The network runs without autograd, on CUDA when aske
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from dataclasses import dataclass, field, replace
@@ -21,7 +22,15 @@ from torchvision.ops import batched_nms
 from detector.errors import ImageError, WeightsError
 from detector.model import ModelSpec, anchors_xyxy
 from detector.runtime import Runtime, make_runner
-from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE, Tile, merge_detections, plan_tiles, scaled_tile
+from detector.tiling import (
+    REFERENCE_SHORT_SIDE,
+    TRAINING_TILE,
+    Tile,
+    TileShape,
+    merge_detections,
+    plan_tiles,
+    scaled_tile,
+)
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
@@ -35,8 +44,11 @@ MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 2
 
 @dataclass(frozen=True)
 class InferenceConfig:
-    # 720-px tiles at the training scale (432 model px): 8 tiles a 1080x2400 frame instead of 21 of 480 px, 14%
-    # less network time, and on 850 held-out screens as many false taps and more closes found (docs/measurements.md)
+    # 720-px squares at the training scale (432 model px): 8 tiles a 1080x2400 frame instead of 21 of 480 px, 14%
+    # less network time, and on 850 held-out screens as many false taps and more closes found (docs/measurements.md).
+    # "strip": 4 full-width strips of 672x448 model px, 19% less network time, as many screens right in all but
+    # not on every set (README "Measured")
+    tile_shape: TileShape = "square"
     tile_size: int = 720
     min_overlap: int = 160
     scale_with_screen: bool = True
@@ -119,7 +131,7 @@ class Detector:
         # (older manifests have it only as the inference tile they were validated with, then always 480)
         trained = self.manifest.get("train_tile") or self.manifest.get("tile", {}).get("tile_size", TRAINING_TILE)
         self.trained_tile = int(trained)
-        self._anchors: dict[int, torch.Tensor] = {}
+        self._anchors: dict[tuple[int, int], torch.Tensor] = {}
         self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads)
         # the verifier runs where the network does (its crops are cut on the CPU either way)
         self.verifier = verifier.on_runtime(self.runner.name, self.threads) if verifier is not None else None
@@ -143,57 +155,89 @@ class Detector:
         return cls(model_from_weights(w), w.spec, cfg or InferenceConfig(), w.manifest, str(path), verifier)
 
     def plan(self, width: int, height: int) -> list[Tile]:
-        return plan_tiles(width, height, self.cfg.tile_size, self.cfg.min_overlap, self.cfg.scale_with_screen)
+        c = self.cfg
+        return plan_tiles(width, height, c.tile_size, c.min_overlap, c.scale_with_screen, c.tile_shape)
 
-    def input_side(self, tile_side: int, width: int, height: int) -> int:
-        """Model pixels of a tile of ``tile_side`` screen pixels on a ``width`` x ``height`` screen: the training
-        scale (``spec.input_size`` per ``trained_tile``, scaled with the screen like the plan), so a 480-px tile
-        at the reference is 288 px and a 720-px one 432 px."""
+    def training_scale(self, width: int, height: int) -> float:
+        """Model pixels per screen pixel the network was trained at, on a ``width`` x ``height`` screen
+        (``spec.input_size`` per ``trained_tile``, scaled with the screen like the plan): 0.6 on a 1080-px-wide one."""
         ref = self.trained_tile
         if self.cfg.scale_with_screen:
             ref = scaled_tile(width, height, ref, 0)[0]
-        return max(32, round(tile_side * self.spec.input_size / ref))
+        return self.spec.input_size / ref
 
-    def anchors(self, side: int) -> torch.Tensor:
-        """Default boxes of a ``side``-pixel model input (cached per side)."""
-        if side not in self._anchors:
-            self._anchors[side] = anchors_xyxy(self.model, self.spec, side).to(self.device)
-        return self._anchors[side]
+    def input_side(self, tile_side: int, width: int, height: int) -> int:
+        """Model pixels of ``tile_side`` screen pixels at the training scale (a 720-px square: 432 px)."""
+        return max(32, round(tile_side * self.training_scale(width, height)))
+
+    def geometry(self, tile: Tile, width: int, height: int) -> tuple[float, tuple[int, int]]:
+        """How ``tile`` of a ``width`` x ``height`` screen is fed to the network: (model pixels per screen pixel,
+        (height, width) of its model input).
+
+        * A square is resized at the training scale: a 720-px one is 432 px (the geometry every threshold, the
+          verifier and the closer look were chosen on).
+        * A strip spans the short side, so that side must end on a cell boundary of the network's coarsest map
+          (32 px) as every training crop did (squares of 9 cells kept inside the screen): the training scale is
+          raised just enough to make the short side whole cells (648 -> 672 px, 0.622 instead of 0.6; training
+          jitters the scale far more, x0.7-1.45), and the strip's length is rounded up to whole cells (448 px).
+          Measured (README "Measured"): strips of 648 px, ending mid-cell, missed closes at the right and bottom
+          edges; at 640 px (0.593) they made 10 more false taps on 1720 screens; at 672 px as many as squares."""
+        if self.cfg.tile_shape == "square":
+            side = self.input_side(tile.w, width, height)
+            return side / tile.w, (side, side)
+        cell, short = max(self.spec.steps), min(width, height)
+        k = max(cell, math.ceil(short * self.training_scale(width, height) / cell - 1e-9) * cell) / short
+        whole = [max(cell, math.ceil(round(n * k) / cell) * cell) for n in (tile.h, tile.w)]
+        return k, (whole[0], whole[1])
+
+    def input_dims(self, tile: Tile, width: int, height: int) -> tuple[int, int]:
+        """(height, width) of ``tile``'s model input (:meth:`geometry`)."""
+        return self.geometry(tile, width, height)[1]
+
+    def anchors(self, dims: tuple[int, int]) -> torch.Tensor:
+        """Default boxes of a model input of ``dims`` (height, width) pixels (cached per size)."""
+        if dims not in self._anchors:
+            self._anchors[dims] = anchors_xyxy(self.model, self.spec, dims).to(self.device)
+        return self._anchors[dims]
 
     def cut(self, image: np.ndarray, tiles: list[Tile]) -> tuple[np.ndarray, np.ndarray]:
-        """Every tile of ``image`` at the training scale, ``(N, s, s, 3)`` uint8 with ``s`` from :meth:`input_side`,
-        and per tile ``(x0, y0, sx, sy)``: its origin in image pixels and image pixels per input pixel, so a box
-        maps back exactly.
+        """Every tile of ``image`` resized as :meth:`geometry` says, ``(N, mh, mw, 3)`` uint8, and per tile
+        ``(x0, y0, sx, sy)``: its origin in image pixels and image pixels per input pixel, so a box maps back
+        exactly.
 
         The image is resized once and the tiles are sliced from it: 3x cheaper than resizing overlapping crops
-        one by one. A tile origin that falls between resized pixels is rounded, and the rounded origin reported."""
-        side = tiles[0].size  # plan_tiles gives every tile of a frame one side
+        one by one. A tile's model input (a strip's rounded up to whole cells) is moved inwards to lie inside the
+        screen, like a training crop; only a screen smaller than a tile is padded grey (114). A tile origin that
+        falls between resized pixels is rounded, and the rounded origin reported."""
         h, w = image.shape[:2]
-        s = self.input_side(side, w, h)
-        if h < side or w < side:  # a screen smaller than a tile: pad grey
-            padded = np.full((max(h, side), max(w, side), 3), 114, dtype=np.uint8)
-            padded[:h, :w] = image
-            image, (h, w) = padded, padded.shape[:2]
-        sw, sh = max(s, round(w * s / side)), max(s, round(h * s / side))
+        k, (mh, mw) = self.geometry(tiles[0], w, h)  # plan_tiles gives every tile of a frame one size
+        sw, sh = max(1, round(w * k)), max(1, round(h * k))
         if (sw, sh) != (w, h):
-            interp = cv2.INTER_AREA if side > s else cv2.INTER_LINEAR
+            interp = cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
             image = cv2.resize(image, (sw, sh), interpolation=interp)
         fx, fy = sw / w, sh / h
-        out = np.empty((len(tiles), s, s, 3), dtype=np.uint8)
+        out = np.full((len(tiles), mh, mw, 3), 114, dtype=np.uint8)
         origins = np.empty((len(tiles), 4), dtype=np.float32)
         for i, t in enumerate(tiles):
-            x, y = min(round(t.x * fx), sw - s), min(round(t.y * fy), sh - s)
-            out[i] = image[y : y + s, x : x + s]
+            x = min(round(t.x * fx), max(0, sw - mw))
+            y = min(round(t.y * fy), max(0, sh - mh))
+            part = image[y : y + mh, x : x + mw]
+            out[i, : part.shape[0], : part.shape[1]] = part
             origins[i] = (x / fx, y / fy, 1.0 / fx, 1.0 / fy)
         return out, origins
 
     @torch.inference_mode()
     def _decode(
-        self, side: int, origins: np.ndarray, reg: torch.Tensor, scores: torch.Tensor, floor: float | None = None
+        self,
+        dims: tuple[int, int],
+        origins: np.ndarray,
+        reg: torch.Tensor,
+        scores: torch.Tensor,
+        floor: float | None = None,
     ) -> list[Detection]:
-        """Detections in screen pixels from the network's outputs for tiles of ``side`` model pixels, scoring above
-        ``floor`` (default: ``min_score``)."""
-        anchors = self.anchors(side)
+        """Detections in screen pixels from the network's outputs for tiles of ``dims`` (height, width) model
+        pixels, scoring above ``floor`` (default: ``min_score``)."""
+        anchors = self.anchors(dims)
         reg, scores = reg.to(anchors.device), scores.to(anchors.device)
         fg = scores[..., 1:]
         floor = self.cfg.min_score if floor is None else floor
@@ -206,7 +250,8 @@ class Detector:
             tile_idx, anchor_idx, cls_idx, sel_scores = tile_idx[top], anchor_idx[top], cls_idx[top], sel_scores[top]
         # only the candidates' boxes are decoded (a frame has ~160 k anchors, a few hundred candidates)
         sel_boxes = self.model.box_coder.decode_single(reg[tile_idx, anchor_idx], anchors[anchor_idx])
-        sel_boxes = sel_boxes.clamp(0, side)
+        mh, mw = dims
+        sel_boxes = sel_boxes.clamp(min=0).minimum(sel_boxes.new_tensor([mw, mh, mw, mh]))
         o = torch.from_numpy(origins).to(device=sel_boxes.device, dtype=sel_boxes.dtype)
         offs, scale = o[:, [0, 1, 0, 1]], o[:, [2, 3, 2, 3]]
         screen_boxes = sel_boxes * scale[tile_idx] + offs[tile_idx]
@@ -246,7 +291,7 @@ class Detector:
         reg_all, sc_all = torch.cat(regs), torch.cat(scs)
         dets = [
             d
-            for d in self._clipped(self._decode(batch.shape[1], origins, reg_all, sc_all, floor), w, h)
+            for d in self._clipped(self._decode(batch.shape[1:3], origins, reg_all, sc_all, floor), w, h)
             if d.score > self.cfg.min_score or d.label == "close"
         ]
         faint = [d for d in dets if d.score <= self.cfg.min_score]  # closes decoded for the closer look only
@@ -272,7 +317,7 @@ class Detector:
         if ap_floor is not None and ap_floor < self.cfg.min_score:
             below = [
                 d
-                for d in self._clipped(self._decode(batch.shape[1], origins, reg_all, sc_all, ap_floor), w, h)
+                for d in self._clipped(self._decode(batch.shape[1:3], origins, reg_all, sc_all, ap_floor), w, h)
                 if d.score <= self.cfg.min_score
                 and not any(k.label == d.label and k.box.iou(d.box) > self.cfg.nms_iou for k in dets)
             ]
@@ -317,10 +362,10 @@ class Detector:
         origins = np.empty((len(looked), 4), dtype=np.float32)
         for i, d in enumerate(looked):
             sq = zoom_square(d.box, w, h, self.cfg.zoom.context)
-            crop = image[sq.y : sq.y + sq.size, sq.x : sq.x + sq.size]
-            interp = cv2.INTER_AREA if sq.size > m else cv2.INTER_LINEAR
+            crop = image[sq.y : sq.y + sq.h, sq.x : sq.x + sq.w]
+            interp = cv2.INTER_AREA if sq.w > m else cv2.INTER_LINEAR
             crops[i] = cv2.resize(crop, (m, m), interpolation=interp)
-            origins[i] = (sq.x, sq.y, sq.size / m, sq.size / m)
+            origins[i] = (sq.x, sq.y, sq.w / m, sq.h / m)
         reg, sc = self.runner(crops)
-        zoomed = self._decode(m, origins, reg, sc)
+        zoomed = self._decode((m, m), origins, reg, sc)
         return self.verifier.rescore(image, zoomed) if self.verifier is not None else zoomed

@@ -218,7 +218,7 @@ def build_model(spec: ModelSpec | None = None) -> SSD:
 
 
 def feature_sizes(input_size: int) -> list[int]:
-    """Side of the stride 8, 16 and 32 maps for a square input (stem: k4 s4 no padding; then k3 s2 p1 convs)."""
+    """Side of the stride 8, 16 and 32 maps for an input side (stem: k4 s4 no padding; then k3 s2 p1 convs)."""
     n = input_size // 4
     sizes = []
     for _ in range(3):
@@ -228,15 +228,18 @@ def feature_sizes(input_size: int) -> list[int]:
 
 
 @torch.no_grad()
-def anchors_xyxy(model: SSD, spec: ModelSpec, size: int | None = None) -> Tensor:
-    """The model's default boxes for one square tile of ``size`` input pixels (default: the training size), as
-    (A, 4) x1y1x2y2 input pixels (what SSD computes per image).
+def anchors_xyxy(model: SSD, spec: ModelSpec, size: int | tuple[int, int] | None = None) -> Tensor:
+    """The model's default boxes for one tile of ``size`` input pixels (a square side or (height, width); default:
+    the training size), as (A, 4) x1y1x2y2 input pixels, in the order of the head's outputs (what SSD computes per
+    image).
 
     The network is fully convolutional, so a larger tile is just a larger grid: the anchors keep their size in
-    pixels (``spec.anchor_px``) and their step (``spec.steps``); only their number grows."""
-    s = size or spec.input_size
-    generator = model.anchor_generator if s == spec.input_size else anchor_generator(replace(spec, input_size=s))
-    grid = [[n, n] for n in feature_sizes(s)]
-    boxes = generator._grid_default_boxes(grid, [s, s], dtype=torch.float32)
-    cxcy, wh = boxes[:, :2], boxes[:, 2:]
-    return torch.cat([cxcy - wh / 2, cxcy + wh / 2], dim=1) * s
+    pixels (``spec.anchor_px``) and their step (``spec.steps``); only their number grows. (torchvision's SSD scales
+    default boxes by the image's width and height apart, which would squash them on a non-square input.)"""
+    h, w = (size, size) if isinstance(size, int) else (size or (spec.input_size, spec.input_size))
+    generator = model.anchor_generator if h == spec.input_size else anchor_generator(replace(spec, input_size=h))
+    grid = [[fh, fw] for fh, fw in zip(feature_sizes(h), feature_sizes(w), strict=True)]
+    boxes = generator._grid_default_boxes(grid, [h, w], dtype=torch.float32)
+    cx, cy = boxes[:, 0] * w, boxes[:, 1] * h  # centres: fractions of each side
+    half = boxes[:, 2:] * h / 2  # sizes: fractions of input_size, here h
+    return torch.stack([cx - half[:, 0], cy - half[:, 1], cx + half[:, 0], cy + half[:, 1]], dim=1)

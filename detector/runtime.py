@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from copy import deepcopy
 from typing import Literal, Protocol
 
 import numpy as np
@@ -33,21 +34,48 @@ class TileRunner(Protocol):
 
 
 class _Forward(nn.Module):
-    """uint8 NHWC tiles -> (box regression, softmax scores): normalisation and the network in one graph."""
+    """uint8 NHWC tiles -> (box regression, softmax scores): normalisation and the network in one graph.
+
+    The normalisation ``(x / 255 - mean) / std`` is affine per channel, and the first convolution reads the image
+    without padding (the 4x4/stride-4 stem), so it is folded into that convolution's weights and bias: the same
+    numbers (to float rounding) without two passes over the full-resolution input (~5% of the network's time)."""
 
     def __init__(self, model: nn.Module) -> None:
         super().__init__()
-        self.backbone = model.backbone
         self.head = model.head
         mean = torch.tensor(model.transform.image_mean, dtype=torch.float32).view(1, 3, 1, 1)
         std = torch.tensor(model.transform.image_std, dtype=torch.float32).view(1, 3, 1, 1)
-        self.register_buffer("scale", 1.0 / (255.0 * std))
-        self.register_buffer("shift", -mean / std)
+        scale, shift = 1.0 / (255.0 * std), -mean / std
+        self.backbone = _folded(model.backbone, scale.view(3), shift.view(3))
+        self.folded = self.backbone is not None
+        if self.backbone is None:
+            self.backbone = model.backbone
+        self.register_buffer("scale", scale)
+        self.register_buffer("shift", shift)
 
     def forward(self, tiles: Tensor) -> tuple[Tensor, Tensor]:
-        x = tiles.permute(0, 3, 1, 2).float() * self.scale + self.shift
+        x = tiles.permute(0, 3, 1, 2).float()
+        if not self.folded:
+            x = x * self.scale + self.shift
         head = self.head(list(self.backbone(x).values()))
         return head["bbox_regression"], torch.softmax(head["cls_logits"], dim=-1)
+
+
+def _folded(backbone: nn.Module, scale: Tensor, shift: Tensor) -> nn.Module | None:
+    """A copy of ``backbone`` whose first convolution takes raw 0-255 pixels, or None when it has none to fold into
+    (a first layer that pads would see the padding's zeros normalised differently)."""
+    stem = getattr(backbone, "stem", None)
+    conv = stem[0][0] if isinstance(stem, nn.Sequential) and isinstance(stem[0], nn.Sequential) else None
+    if not isinstance(conv, nn.Conv2d) or conv.in_channels != 3 or conv.groups != 1 or any(conv.padding):
+        return None
+    copy = deepcopy(backbone)
+    folded = nn.Conv2d(3, conv.out_channels, conv.kernel_size, conv.stride, 0, bias=True)
+    with torch.no_grad():
+        folded.weight.copy_(conv.weight * scale.view(1, 3, 1, 1))
+        bias = (conv.weight * shift.view(1, 3, 1, 1)).sum(dim=(1, 2, 3))
+        folded.bias.copy_(bias + (conv.bias if conv.bias is not None else 0))
+    copy.stem[0][0] = folded
+    return copy
 
 
 class TorchRunner:
@@ -72,11 +100,11 @@ class OnnxRunner:
 
     def __init__(self, model: nn.Module, input_size: int, threads: int) -> None:
         example = torch.zeros((2, input_size, input_size, 3), dtype=torch.uint8)
-        # batch size and tile side are free: the network is fully convolutional (see engine.input_side)
+        # batch size and tile sides are free: the network is fully convolutional (see engine.input_dims)
         self.session = onnx_session(
             _Forward(model).eval().cpu(),
             example,
-            {"tiles": {0: "n", 1: "side", 2: "side"}},
+            {"tiles": {0: "n", 1: "height", 2: "width"}},
             {"bbox_regression": {0: "n", 1: "anchors"}, "scores": {0: "n", 1: "anchors"}},
             threads,
         )

@@ -1,15 +1,23 @@
-"""Pure geometry: which square tiles cover a screen, and how detections from overlapping tiles merge.
+"""Pure geometry: which tiles cover a screen, and how detections from overlapping tiles merge.
 
-A tile is a square of the screen in native pixels; the engine resizes it to the model's input size. Tile side and
-overlap are given for a 1080-px short side and scale with the screen, so a button has the same size in model
-pixels on 720x1600, 1080x2400 and 1440x3120 screens. Neighbouring tiles overlap by at least ``min_overlap`` (the
-largest target), so every target lies whole in some tile.
+A tile is a rectangle of the screen in native pixels; the engine resizes it at the network's training scale. Two
+shapes (``detector.inference.tile_shape``):
+
+* ``square`` (the default): ``tile_size`` squares in a grid (1080x2400: 8 tiles of 720).
+* ``strip``: tiles span the screen's short side whole and are ``tile_size`` long along the long side (a 1080x2400
+  portrait screen: 4 strips of 1080x720). No overlap across the short side, so a quarter fewer pixels go through
+  the network than as squares.
+
+Tile side and overlap are given for a 1080-px short side and scale with the screen, so a button has the same size in
+model pixels on 720x1600, 1080x2400 and 1440x3120 screens. Neighbouring tiles overlap by at least ``min_overlap``
+(the largest target), so every target lies whole in some tile.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -18,17 +26,25 @@ from detector.types import Box, Detection
 REFERENCE_SHORT_SIDE = 1080
 # Native side of a training tile at the reference short side (resized to the model's input size, 288 -> scale 0.6).
 TRAINING_TILE = 480
+TileShape = Literal["strip", "square"]
 
 
 @dataclass(frozen=True, slots=True)
 class Tile:
+    """A ``w`` x ``h`` rectangle of the screen at (``x``, ``y``), native pixels."""
+
     x: int
     y: int
-    size: int
+    w: int
+    h: int
+
+    @classmethod
+    def square(cls, x: int, y: int, side: int) -> Tile:
+        return cls(x, y, side, side)
 
     @property
     def box(self) -> Box:
-        return Box(self.x, self.y, self.x + self.size, self.y + self.size)
+        return Box(self.x, self.y, self.x + self.w, self.y + self.h)
 
 
 def axis_positions(length: int, tile: int, min_overlap: int) -> list[int]:
@@ -48,16 +64,34 @@ def scaled_tile(width: int, height: int, tile_size: int, min_overlap: int) -> tu
     return max(32, round(tile_size * k)), round(min_overlap * k)
 
 
-def plan_tiles(width: int, height: int, tile_size: int, min_overlap: int, scale_with_screen: bool = True) -> list[Tile]:
+def plan_tiles(
+    width: int,
+    height: int,
+    tile_size: int,
+    min_overlap: int,
+    scale_with_screen: bool = True,
+    shape: TileShape = "square",
+) -> list[Tile]:
     """Tiles covering the whole ``width`` x ``height`` screen, row by row (the defaults are the config's:
-    ``detector.engine.InferenceConfig``)."""
+    ``detector.inference``). Every tile of one plan has the same size; a strip never extends past the screen, a
+    square on a screen smaller than itself does (the engine pads it grey)."""
     if width <= 0 or height <= 0:
         raise ValueError(f"screen size must be positive, got {width}x{height}")
+    if shape not in ("strip", "square"):
+        raise ValueError(f"unknown tile shape {shape!r}; expected 'strip' or 'square'")
     side, overlap = (
         scaled_tile(width, height, tile_size, min_overlap) if scale_with_screen else (tile_size, min_overlap)
     )
+    if shape == "strip":
+        if width <= height:  # portrait: full-width strips down the screen
+            h = min(side, height)
+            return [Tile(0, y, width, h) for y in axis_positions(height, h, overlap)]
+        w = min(side, width)  # landscape: full-height strips across it
+        return [Tile(x, 0, w, height) for x in axis_positions(width, w, overlap)]
     return [
-        Tile(x, y, side) for y in axis_positions(height, side, overlap) for x in axis_positions(width, side, overlap)
+        Tile.square(x, y, side)
+        for y in axis_positions(height, side, overlap)
+        for x in axis_positions(width, side, overlap)
     ]
 
 

@@ -47,7 +47,7 @@ def zoom_square(box: Box, width: int, height: int, context: float) -> Tile:
     cx, cy = box.center
     x = min(max(0, round(cx - side / 2)), width - side)
     y = min(max(0, round(cy - side / 2)), height - side)
-    return Tile(x, y, side)  # a square of the screen, like a tile of the whole-screen pass
+    return Tile.square(x, y, side)  # a square of the screen, like a tile of the whole-screen pass
 
 
 def candidates_blocked(dets: list[Detection], cfg: ZoomConfig) -> bool:

@@ -39,6 +39,22 @@ def test_a_larger_tile_has_the_same_anchors_on_a_larger_grid():
     assert head["bbox_regression"].shape == (1, large.shape[0], 4)
 
 
+def test_a_strip_has_square_anchors_in_the_heads_order():
+    # a 448x672 input (a 1080x720 strip at the training scale): the boxes keep their square pixel sizes (not
+    # stretched by the width as torchvision's SSD would), rows of 84 stride-8 cells, and one anchor per head output
+    spec = ModelSpec()
+    model = build_model(spec)
+    square, strip = anchors_xyxy(model, spec, 448), anchors_xyxy(model, spec, (448, 672))
+    assert strip.shape == (56 * 84 * 4 + 28 * 42 * 6 + 14 * 21 * 6, 4)
+    sizes = lambda a: sorted({(round(w, 2), round(h, 2)) for w, h in (a[:, 2:] - a[:, :2]).tolist()})  # noqa: E731
+    assert sizes(strip) == sizes(square)
+    assert torch.allclose(strip[84 * 4], torch.tensor([-3.5, 4.5, 11.5, 19.5]))  # row 1, column 0
+    assert torch.allclose(strip[83 * 4], torch.tensor([660.5, -3.5, 675.5, 11.5]))  # row 0, last column
+    with torch.no_grad():
+        head = model.head(list(model.backbone(torch.zeros(1, 3, 448, 672)).values()))
+    assert head["bbox_regression"].shape == (1, strip.shape[0], 4)
+
+
 def test_tiles_without_objects_still_teach_background():
     torch.manual_seed(0)
     ours = build_model(TINY_SPEC).train()

@@ -32,14 +32,35 @@ def test_onnx_and_torch_runners_agree_on_the_same_tiles():
     eager = runtime.TorchRunner(model, torch.device("cpu"))
     onnx = runtime.OnnxRunner(model, TINY_SPEC.input_size, threads=1)
     # the exported batch dimension and tile side are dynamic (larger tiles are a config choice)
-    for n, side in ((1, TINY_SPEC.input_size), (5, TINY_SPEC.input_size), (2, TINY_SPEC.input_size + 32)):
-        batch = _tiles(n, side, seed=n)
+    s = TINY_SPEC.input_size
+    for n, (h, w) in ((1, (s, s)), (5, (s, s)), (2, (s + 32, s + 32)), (3, (s, s + 64))):  # squares and strips
+        batch = np.random.default_rng(n).integers(0, 256, (n, h, w, 3), dtype=np.uint8)
         reg_t, sc_t = eager(batch)
         reg_o, sc_o = onnx(batch)
         assert reg_o.shape == reg_t.shape and sc_o.shape == sc_t.shape
         assert torch.allclose(reg_o, reg_t, atol=1e-4)
         assert torch.allclose(sc_o, sc_t, atol=1e-5)
         assert torch.allclose(sc_o.sum(-1), torch.ones(sc_o.shape[:2]), atol=1e-5)
+
+
+def test_normalisation_folded_into_the_stem_is_the_same_network():
+    """The runners' graph takes raw pixels: (x/255 - mean)/std folded into the first convolution gives what the
+    network computes on normalised input, and leaves the loaded model itself untouched."""
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC).eval()
+    before = model.backbone.stem[0][0].weight.clone()
+    fwd = runtime._Forward(model).eval()
+    assert fwd.folded and fwd.backbone is not model.backbone
+    batch = torch.from_numpy(_tiles(3, TINY_SPEC.input_size))
+    mean = torch.tensor(model.transform.image_mean).view(1, 3, 1, 1)
+    std = torch.tensor(model.transform.image_std).view(1, 3, 1, 1)
+    with torch.no_grad():
+        x = (batch.permute(0, 3, 1, 2).float() / 255 - mean) / std
+        head = model.head(list(model.backbone(x).values()))
+        reg, scores = fwd(batch)
+    assert torch.allclose(reg, head["bbox_regression"], atol=1e-4)
+    assert torch.allclose(scores, torch.softmax(head["cls_logits"], -1), atol=1e-5)
+    assert torch.equal(model.backbone.stem[0][0].weight, before)
 
 
 @pytest.mark.parametrize("members", [1, 2])

@@ -13,29 +13,58 @@ from detector.types import Box, Detection
         ((2400, 1080), 21, 480, [0, 320, 640, 960, 1280, 1600, 1920], [0, 300, 600]),
     ],
 )
-def test_tile_plans(size, n, side, xs, ys):
-    tiles = plan_tiles(*size, 480, 160)  # the training tile; exact numbers
+def test_square_tile_plans(size, n, side, xs, ys):
+    tiles = plan_tiles(*size, 480, 160)  # squares (the default) of the training tile; exact numbers
     assert len(tiles) == n
-    assert {t.size for t in tiles} == {side}
+    assert {(t.w, t.h) for t in tiles} == {(side, side)}
     assert sorted({t.x for t in tiles}) == xs
     assert sorted({t.y for t in tiles}) == ys
 
 
+@pytest.mark.parametrize(
+    ("size", "tile", "w", "h", "xs", "ys"),
+    [
+        ((1080, 2400), 720, 1080, 720, [0], [0, 560, 1120, 1680]),  # the shipped plan: 4 full-width strips
+        ((720, 1600), 720, 720, 480, [0], [0, 280, 560, 840, 1120]),  # overlap 107 (160 scaled) needs 5
+        ((1440, 3120), 720, 1440, 960, [0], [0, 720, 1440, 2160]),
+        ((2400, 1080), 720, 720, 1080, [0, 560, 1120, 1680], [0]),  # landscape: full-height strips
+        ((1080, 2400), 480, 1080, 480, [0], [0, 320, 640, 960, 1280, 1600, 1920]),
+        ((300, 500), 720, 300, 200, [0], [0, 150, 300]),
+    ],
+)
+def test_strip_plans(size, tile, w, h, xs, ys):
+    tiles = plan_tiles(*size, tile, 160, shape="strip")  # exact numbers
+    assert {(t.w, t.h) for t in tiles} == {(w, h)}
+    assert sorted({t.x for t in tiles}) == xs and sorted({t.y for t in tiles}) == ys
+    assert len(tiles) == len(xs) * len(ys)
+
+
+def test_a_screen_shorter_than_a_strip_is_one_tile():
+    assert plan_tiles(300, 500, 720, 160, False, "strip") == [Tile(0, 0, 300, 500)]
+    assert plan_tiles(500, 300, 720, 160, False, "strip") == [Tile(0, 0, 500, 300)]
+
+
+def test_unknown_shape_is_refused():
+    with pytest.raises(ValueError, match="hexagon"):
+        plan_tiles(1080, 2400, 720, 160, shape="hexagon")
+
+
+@pytest.mark.parametrize("shape", ["strip", "square"])
 @pytest.mark.parametrize("tile", [480, 720])  # the training tile and the shipped one
 @pytest.mark.parametrize("size", [(720, 1600), (1080, 2400), (1440, 3120), (2400, 1080), (1080, 1920), (300, 500)])
-def test_every_pixel_covered_and_largest_target_whole_somewhere(size, tile):
+def test_every_pixel_covered_and_largest_target_whole_somewhere(size, tile, shape):
     w, h = size
-    tiles = plan_tiles(w, h, tile, 160)
+    tiles = plan_tiles(w, h, tile, 160, shape=shape)
     side, overlap = scaled_tile(w, h, tile, 160)
     # coverage: last tile flush with the far edges
-    assert max(t.x + t.size for t in tiles) >= w and max(t.y + t.size for t in tiles) >= h
+    assert max(t.x + t.w for t in tiles) >= w and max(t.y + t.h for t in tiles) >= h
     assert min(t.x for t in tiles) == 0 and min(t.y for t in tiles) == 0
+    if shape == "strip":  # strips never reach past the screen
+        assert max(t.x + t.w for t in tiles) == w and max(t.y + t.h for t in tiles) == h
     # a target of `overlap` px anywhere lies whole inside at least one tile
     for x in range(0, max(1, w - overlap), 37):
         for y in range(0, max(1, h - overlap), 53):
-            assert any(
-                t.x <= x and t.y <= y and x + overlap <= t.x + t.size and y + overlap <= t.y + t.size for t in tiles
-            )
+            assert any(t.x <= x and t.y <= y and x + overlap <= t.x + t.w and y + overlap <= t.y + t.h for t in tiles)
 
 
 def test_axis_positions_edge_cases():
@@ -63,7 +92,8 @@ def test_merge_keeps_separate_buttons():
 
 
 def test_tile_box():
-    assert Tile(300, 320, 480).box == Box(300, 320, 780, 800)
+    assert Tile.square(300, 320, 480).box == Box(300, 320, 780, 800)
+    assert Tile(0, 560, 1080, 720).box == Box(0, 560, 1080, 1280)
 
 
 def _merge_one_by_one(dets, iou_threshold=0.5, containment=0.7):

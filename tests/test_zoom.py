@@ -20,17 +20,17 @@ Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.6), accept 0.9, text vet
 @pytest.mark.parametrize(
     ("box", "square"),
     [
-        (Box(500, 1000, 540, 1030), Tile(440, 935, 160)),  # middle: 4 x 40 px, centred on (520, 1015)
-        (Box(1040, 10, 1070, 40), Tile(960, 0, 120)),  # top-right corner: moved inside, still 120 px
-        (Box(0, 2370, 20, 2400), Tile(0, 2280, 120)),  # bottom-left corner, 30 px high
-        (Box(100, 100, 500, 500), Tile(0, 0, 1080)),  # 4 x 400 = 1600 px: the screen's short side
-        (Box(10, 10, 11, 11), Tile(6, 6, 8)),  # never under 8 px
+        (Box(500, 1000, 540, 1030), Tile.square(440, 935, 160)),  # middle: 4 x 40 px, centred on (520, 1015)
+        (Box(1040, 10, 1070, 40), Tile.square(960, 0, 120)),  # top-right corner: moved inside, still 120 px
+        (Box(0, 2370, 20, 2400), Tile.square(0, 2280, 120)),  # bottom-left corner, 30 px high
+        (Box(100, 100, 500, 500), Tile.square(0, 0, 1080)),  # 4 x 400 = 1600 px: the screen's short side
+        (Box(10, 10, 11, 11), Tile.square(6, 6, 8)),  # never under 8 px
     ],
 )
 def test_zoom_square_exact_numbers(box, square):
     got = zoom_square(box, 1080, 2400, 4.0)
     assert got == square
-    assert got.x >= 0 and got.x + got.size <= 1080 and got.y >= 0 and got.y + got.size <= 2400
+    assert got.x >= 0 and got.x + got.w <= 1080 and got.y >= 0 and got.y + got.h <= 2400
 
 
 def _det(label, score, x=100.0, y=100.0, s=40.0):
@@ -115,7 +115,7 @@ def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
     def runner(batch: np.ndarray):
         seen.append(batch.copy())
         n = len(batch)
-        a = det.anchors(batch.shape[1]).shape[0]
+        a = det.anchors(batch.shape[1:3]).shape[0]
         return torch.zeros(n, a, 4), torch.zeros(n, a, 4)  # no detections
 
     det.runner = runner
@@ -125,7 +125,7 @@ def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
     assert batch.shape == (2, 324, 324, 3)
     for b, crop in zip(marks, batch, strict=True):
         sq = zoom_square(b, w, h, Z.context)
-        k = sq.size / 324
+        k = sq.w / 324
         ys, xs = np.nonzero(crop[..., 0] > 127)
         got = (sq.x + xs.min() * k, sq.y + ys.min() * k, sq.x + (xs.max() + 1) * k, sq.y + (ys.max() + 1) * k)
         assert got == pytest.approx((b.x1, b.y1, b.x2, b.y2), abs=1.5)
@@ -168,11 +168,12 @@ def test_no_closer_look_without_the_verifier(tiny_weights):
 def _two_close_anchors(det: Detector) -> tuple[torch.Tensor, int, int]:
     """The anchors of a 1080x2400 frame's tiles and two ~30-px ones well inside a tile: the faint and the kept close
     a fake network scores (0.15 and 0.5) in the faint-candidate tests."""
-    side = det.input_side(det.plan(1080, 2400)[0].size, 1080, 2400)
-    anchors = det.anchors(side)
+    mh, mw = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
+    anchors = det.anchors((mh, mw))
     wh = anchors[:, 2:] - anchors[:, :2]
     mid = (anchors[:, :2] + anchors[:, 2:]) / 2
-    ok = ((wh - 30).abs().max(dim=1).values < 8) & (mid > 100).all(dim=1) & (mid < side - 100).all(dim=1)
+    far = torch.tensor([mw - 100, mh - 100])
+    ok = ((wh - 30).abs().max(dim=1).values < 8) & (mid > 100).all(dim=1) & (mid < far).all(dim=1)
     a_faint, a_kept = torch.nonzero(ok).flatten()[[0, -1]].tolist()
     return anchors, a_faint, a_kept
 
@@ -187,7 +188,7 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
 
     def runner(batch: np.ndarray):
         calls.append(len(batch))
-        n, a = len(batch), det.anchors(batch.shape[1]).shape[0]
+        n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
         scores = torch.zeros(n, a, 4)
         scores[..., 0] = 1.0
         if len(calls) == 1:  # the whole-screen pass: tile 0 has both
@@ -206,7 +207,7 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
     boxes = [d.box for d in res.detections]
     assert not any(b.iou(expect[0]) > 0.9 for b in boxes)
     assert any(b.iou(expect[1]) > 0.9 for b in boxes)
-    assert calls[0] == 8
+    assert calls[0] == 8  # the 8 tiles of the screen
     assert res.timings.zoom_crops == (calls[1] if len(calls) > 1 else 0)
     # the same network output at min_score 0.1 shows the faint one: it was there to drop
     det.cfg = InferenceConfig(runtime="torch", min_score=0.1)
@@ -224,10 +225,10 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     anchors, a_faint, a_kept = _two_close_anchors(det)
 
     def runner(batch: np.ndarray):
-        n, a = len(batch), det.anchors(batch.shape[1]).shape[0]
+        n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
         scores = torch.zeros(n, a, 4)
         scores[..., 0] = 1.0
-        if n == 8:  # the whole-screen pass (a closer look has one crop here)
+        if n == len(det.plan(1080, 2400)):  # the whole-screen pass (a closer look has one crop here)
             scores[0, a_faint] = torch.tensor([0.85, 0.15, 0.0, 0.0])
             scores[0, a_kept] = torch.tensor([0.5, 0.5, 0.0, 0.0])
         return torch.zeros(n, a, 4), scores
