@@ -8,6 +8,7 @@ The template matcher is what a user of template tools would write: a few close/s
 
 from __future__ import annotations
 
+import copy
 import random
 import resource
 import statistics
@@ -15,7 +16,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
+from typing import get_args
 
 import cv2
 import numpy as np
@@ -23,6 +26,7 @@ import numpy as np
 from detector.engine import Detector
 from detector.runtime import TileRunner, TorchRunner
 from detector.synth import assets, screen
+from detector.tiling import TileShape
 
 TEMPLATE_SCALES = (24, 34, 46, 60, 78, 100, 125, 150)
 
@@ -106,6 +110,26 @@ def _model_ms(det: Detector, runner: TileRunner, imgs: list[np.ndarray]) -> floa
     return statistics.median(per_frame)
 
 
+def model_ms_by_shape(det: Detector, imgs: list[np.ndarray]) -> dict[str, float]:
+    """Median ms per frame of ``det``'s runner alone over each tile shape's tiles of ``imgs``, the shapes timed in
+    turn on every frame (their order alternating), so machine drift during the run hits both alike."""
+    shapes = get_args(TileShape)
+    cutters = {s: det if s == det.cfg.tile_shape else copy.copy(det) for s in shapes}
+    for s, c in cutters.items():
+        c.cfg = replace(det.cfg, tile_shape=s)
+    cut = {s: [c.cut(img, c.plan(img.shape[1], img.shape[0]))[0] for img in imgs] for s, c in cutters.items()}
+    times: dict[str, list[float]] = {s: [] for s in shapes}
+    for s in shapes:  # warm-up: each input size once
+        det.runner(cut[s][0][: det.cfg.batch_size])
+    for i in range(len(imgs)):
+        for s in shapes if i % 2 == 0 else reversed(shapes):
+            t0 = time.perf_counter()
+            for b in range(0, len(cut[s][i]), det.cfg.batch_size):
+                det.runner(cut[s][i][b : b + det.cfg.batch_size])
+            times[s].append((time.perf_counter() - t0) * 1000)
+    return {s: round(statistics.median(t), 1) for s, t in times.items()}
+
+
 def run_bench(
     det: Detector,
     frames: int = 20,
@@ -135,6 +159,7 @@ def run_bench(
         eager = TorchRunner(det.model, det.device)
         eager(det.cut(imgs[0], det.plan(imgs[0].shape[1], imgs[0].shape[0]))[0][: det.cfg.batch_size])
         eager_ms = round(_model_ms(det, eager, imgs), 1)
+    by_shape = model_ms_by_shape(det, imgs)
     templates = _templates()
     tm = []
     for img in imgs[: max(1, template_frames)]:
@@ -169,6 +194,7 @@ def run_bench(
         "mean_zoom_ms": round(statistics.fmean(zoom), 1),
         "zoom_crops_per_frame": round(statistics.fmean(crops), 2),
         "median_model_ms_eager_torch": eager_ms,
+        "median_model_ms_by_tile_shape": by_shape,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
         "speedup_vs_template": round(tmed / med, 1),
@@ -202,6 +228,10 @@ def run_bench(
             [("  model in eager PyTorch (same tiles)", result["median_model_ms_eager_torch"])]
             if eager_ms is not None
             else []
+        ),
+        (
+            "  model, tile shapes in turn: " + " / ".join(by_shape),
+            " / ".join(str(v) for v in by_shape.values()),
         ),
         (
             "template matcher median ms per frame",

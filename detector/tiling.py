@@ -26,7 +26,7 @@ from detector.types import Box, Detection
 REFERENCE_SHORT_SIDE = 1080
 # Native side of a training tile at the reference short side (resized to the model's input size, 288 -> scale 0.6).
 TRAINING_TILE = 480
-TileShape = Literal["strip", "square"]
+TileShape = Literal["square", "strip"]
 
 
 @dataclass(frozen=True, slots=True)

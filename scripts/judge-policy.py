@@ -2,12 +2,12 @@
 is scored on the same detections in seconds, with `closebot eval`'s scoring and `closebot promote`'s counts.
 
 Usage: python scripts/judge-policy.py --data data/synth7 --data data/synth8 --set text_line_gap=0,0.25,0.5,1
-  [--verifier FILE|none] [--limit 400] [--cache runs/policy]
+  [--verifier FILE|none] [--limit 400] [--cache runs/policy] [--config FILE]
 Each --set KEY=V1,V2,... is a policy key (config.yaml's `policy:` section) and its values; the grid of all of them is
-judged. The detector is config.yaml's SSD and inference settings with its verifier, or --verifier's. Detections are
-cached in --cache, one file per set and detector (the key hashes the SSD and verifier files, the inference settings,
-the set's screens and --limit), so another verifier or changed weights never reuse old detections. Prints, per
-variant, screens tapped right / false taps per set and in all.
+judged. The detector is config.yaml's (or --config's) SSD and inference settings with its verifier, or --verifier's.
+Detections are cached in --cache, one file per set and detector (the key hashes the SSD and verifier files, the
+inference settings, the set's screens and --limit), so another verifier or changed weights never reuse old
+detections. Prints, per variant, screens tapped right / false taps per set and in all.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ def main() -> int:
     ap.add_argument("--verifier", help="verifier weights file, or 'none' (default: config.yaml's)")
     ap.add_argument("--limit", type=int, default=400)
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
+    ap.add_argument("--config", type=Path, help="config file (default: the repository's config.yaml)")
     args = ap.parse_args()
-    cfg = load_config()
+    cfg = load_config(args.config)
     fields = {f.name for f in dataclasses.fields(cfg.policy)}
     grid: dict[str, list[float]] = {}
     for s in args.set:
