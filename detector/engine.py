@@ -46,7 +46,7 @@ MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 2
 class InferenceConfig:
     # 720-px squares at the training scale (432 model px): 8 tiles a 1080x2400 frame instead of 21 of 480 px, 14%
     # less network time, and on 850 held-out screens as many false taps and more closes found (docs/measurements.md).
-    # "strip": 4 full-width strips of 672x448 model px, 19% less network time, as many screens right in all but
+    # "strip": 4 full-width strips of 672x448 model px, 21% less network time, as many screens right in all but
     # not on every set (README "Measured")
     tile_shape: TileShape = "square"
     tile_size: int = 720
