@@ -216,7 +216,8 @@ class Detector:
             interp = cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR
             image = cv2.resize(image, (sw, sh), interpolation=interp)
         fx, fy = sw / w, sh / h
-        out = np.full((len(tiles), mh, mw, 3), 114, dtype=np.uint8)
+        shape = (len(tiles), mh, mw, 3)  # grey only where a tile reaches past a screen smaller than itself
+        out = np.empty(shape, np.uint8) if sw >= mw and sh >= mh else np.full(shape, 114, np.uint8)
         origins = np.empty((len(tiles), 4), dtype=np.float32)
         for i, t in enumerate(tiles):
             x = min(round(t.x * fx), max(0, sw - mw))
