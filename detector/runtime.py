@@ -46,10 +46,9 @@ class _Forward(nn.Module):
         mean = torch.tensor(model.transform.image_mean, dtype=torch.float32).view(1, 3, 1, 1)
         std = torch.tensor(model.transform.image_std, dtype=torch.float32).view(1, 3, 1, 1)
         scale, shift = 1.0 / (255.0 * std), -mean / std
-        self.backbone = _folded(model.backbone, scale.view(3), shift.view(3))
-        self.folded = self.backbone is not None
-        if self.backbone is None:
-            self.backbone = model.backbone
+        folded = _folded(model.backbone, scale.view(3), shift.view(3))
+        self.folded = folded is not None
+        self.backbone = folded if folded is not None else model.backbone
         self.register_buffer("scale", scale)
         self.register_buffer("shift", shift)
 

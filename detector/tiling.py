@@ -1,7 +1,7 @@
 """Pure geometry: which tiles cover a screen, and how detections from overlapping tiles merge.
 
-A tile is a rectangle of the screen in native pixels; the engine resizes it at the network's training scale. Two
-shapes (``detector.inference.tile_shape``):
+A tile is a rectangle of the screen in native pixels; the engine resizes it at (a strip: near) the network's
+training scale (``detector.engine.Detector.geometry``). Two shapes (``detector.inference.tile_shape``):
 
 * ``square`` (the default): ``tile_size`` squares in a grid (1080x2400: 8 tiles of 720).
 * ``strip``: tiles span the screen's short side whole and are ``tile_size`` long along the long side (a 1080x2400
