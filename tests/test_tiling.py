@@ -24,7 +24,7 @@ def test_square_tile_plans(size, n, side, xs, ys):
 @pytest.mark.parametrize(
     ("size", "tile", "w", "h", "xs", "ys"),
     [
-        ((1080, 2400), 720, 1080, 720, [0], [0, 560, 1120, 1680]),  # the shipped plan: 4 full-width strips
+        ((1080, 2400), 720, 1080, 720, [0], [0, 560, 1120, 1680]),  # tile_shape: strip at 1080x2400
         ((720, 1600), 720, 720, 480, [0], [0, 280, 560, 840, 1120]),  # overlap 107 (160 scaled) needs 5
         ((1440, 3120), 720, 1440, 960, [0], [0, 720, 1440, 2160]),
         ((2400, 1080), 720, 720, 1080, [0, 560, 1120, 1680], [0]),  # landscape: full-height strips
