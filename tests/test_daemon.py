@@ -13,10 +13,9 @@ import pytest
 
 from agent.config import load_config
 from agent.daemon import Daemon
-from agent.demo import with_adb_port
 from agent.report import read_events, summarize
 from detector.engine import Detector
-from tests.until import run_until
+from tests.until import run_daemon
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parent.parent
@@ -28,36 +27,21 @@ def detector() -> Detector:
     return Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier_weights())
 
 
-def run_daemon(
-    adb_port: int, serials: list[str], seconds: float, detector: Detector, tmp: Path, dry_run=False, until=None
-):
-    """The daemon for ``seconds``; with ``until`` (called with the daemon), only until that holds, ``seconds`` then
-    being the safety limit (see tests/until.py)."""
-    cfg = with_adb_port(load_config(), None, adb_port)
-    daemon = Daemon(cfg, detector, serials, dry_run=dry_run, run_dir=tmp / "runs", say=lambda s: None)
-    stats = daemon.run(seconds) if until is None else run_until(daemon, lambda: until(daemon), seconds)
-    return daemon, stats
-
-
-def ticks(daemon: Daemon, serial: str) -> list[dict]:
-    folder = next(p for p in daemon.root.iterdir() if p.name == serial.replace(":", "_"))
-    return [json.loads(line) for line in (folder / "events.jsonl").read_text().splitlines()]
-
-
 def test_closes_ads_and_never_taps_outside_a_button(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3)
 
-    def enough(daemon: Daemon) -> bool:  # two ads closed, over more than 10 ticks
+    def enough(daemon: Daemon, _said: list[str]) -> bool:  # two ads closed, over more than 10 ticks
         return summarize(read_events(sim.events, live=True)).closed >= 2 and daemon.workers[0].stats.ticks > 10
 
-    daemon, stats = run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=enough)
+    run = run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=enough)
+    stats = run.stats
     sim.stop()
     report = summarize(read_events(sim.events))
     assert report.ads_shown >= 2
     assert report.closed >= 2, report
     assert report.taps_outside == 0 and report.store_openings == 0, report
     assert stats[sim.serial].ticks > 10
-    rec = ticks(daemon, sim.serial)
+    rec = run.ticks(sim.serial)
     tapped = [r for r in rec if r.get("action", {}).get("kind") == "tap"]
     assert tapped and all(r["outcome"] in ("effective", "ineffective") for r in tapped)
     assert all("capture_ms" in r["timings"] and "detect_ms" in r["timings"] for r in rec if "timings" in r)
@@ -65,24 +49,24 @@ def test_closes_ads_and_never_taps_outside_a_button(adb_server, sim_phone, detec
 
 def test_dry_run_sends_no_input(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3)
-    daemon, stats = run_daemon(adb_server, [sim.serial], 15, detector, tmp_path, dry_run=True)
+    run = run_daemon(adb_server, [sim.serial], 15, detector, tmp_path, dry_run=True)
     sim.stop()
     kinds = {e["event"] for e in read_events(sim.events)}
     assert kinds.isdisjoint({"tap", "swipe", "back", "ad_closed", "store_opened"})
-    rec = ticks(daemon, sim.serial)
+    rec = run.ticks(sim.serial)
     assert rec and all(r["dry_run"] for r in rec if "dry_run" in r)
-    assert stats[sim.serial].taps == 0
+    assert run.stats[sim.serial].taps == 0
 
 
 def test_decoy_close_opens_the_store_and_the_daemon_goes_back(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(scenario="decoy", seed=3)
-    daemon, stats = run_daemon(adb_server, [sim.serial], 25, detector, tmp_path)
+    run = run_daemon(adb_server, [sim.serial], 25, detector, tmp_path)
     ev = read_events(sim.events)
     opened = [i for i, e in enumerate(ev) if e["event"] == "store_opened"]
     assert opened, "the decoy close was never tapped"
     assert any(e["event"] == "back" and e["closed_store"] for e in ev[opened[0] :])
-    assert stats[sim.serial].decoys >= 1
-    folder = daemon.root / sim.serial.replace(":", "_") / "misses"
+    assert run.stats[sim.serial].decoys >= 1
+    folder = run.daemon.root / sim.serial.replace(":", "_") / "misses"
     records = [json.loads(p.read_text()) for p in folder.glob("*-decoy.json")]
     assert records and records[0]["focused_after"] == "com.android.vending"
     assert (folder / records[0]["frame"]).is_file()

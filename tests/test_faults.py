@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 
 from agent.config import load_config
 from agent.daemon import Daemon
-from agent.demo import free_port, stop_adb_server, with_adb_port
+from agent.demo import free_port, stop_adb_server
 from agent.device import AdbDevice
 from agent.report import read_events, summarize
 from detector.engine import Detector
 from detector.errors import CaptureError, DeviceTimeout
-from tests.until import run_until
+from tests.until import run_daemon
 
 pytestmark = pytest.mark.slow
 
@@ -26,24 +24,6 @@ pytestmark = pytest.mark.slow
 def detector() -> Detector:
     cfg = load_config()
     return Detector.load(cfg.detector.weights, cfg.detector.inference)
-
-
-def run_daemon(adb_port: int, serial: str, seconds: float, detector: Detector, tmp: Path, until=None, **agent):
-    """The daemon on one phone for ``seconds``; with ``until`` (called with the lines the daemon said), only until
-    that holds, ``seconds`` then being the safety limit (see tests/until.py)."""
-    import dataclasses
-
-    cfg = with_adb_port(load_config(), None, adb_port)
-    if agent:
-        cfg = dataclasses.replace(cfg, agent=dataclasses.replace(cfg.agent, **agent))
-    lines: list[str] = []
-    daemon = Daemon(cfg, detector, [serial], run_dir=tmp / "runs", say=lines.append)
-    if until is None:
-        stats = daemon.run(seconds)[serial]
-    else:
-        stats = run_until(daemon, lambda: until(list(lines)), seconds)[serial]
-    ticks = [json.loads(x) for x in (daemon.root / serial.replace(":", "_") / "events.jsonl").read_text().splitlines()]
-    return daemon, stats, ticks, lines
 
 
 def test_damaged_frames_are_errors_or_repaired_never_frames(adb_server, sim_phone) -> None:
@@ -68,31 +48,32 @@ def test_damaged_frames_are_errors_or_repaired_never_frames(adb_server, sim_phon
 def test_daemon_skips_bad_frames_and_still_closes_ads(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3, extra=("--corrupt",))
 
-    def enough(said: list[str]) -> bool:
+    def enough(_daemon: Daemon, said: list[str]) -> bool:
         return any("bad frame" in x for x in said) and summarize(read_events(sim.events, live=True)).closed >= 1
 
-    _, stats, ticks, lines = run_daemon(adb_server, sim.serial, 120, detector, tmp_path, until=enough)
+    run = run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=enough)
     sim.stop()
     report = summarize(read_events(sim.events))
-    assert any(t.get("kind") == "capture" for t in ticks), "no damaged frame reached the daemon"
-    assert any("bad frame, tick skipped" in x for x in lines)
-    assert not any("device lost" in x for x in lines)  # a bad frame is not a lost device
+    assert any(t.get("kind") == "capture" for t in run.ticks(sim.serial)), "no damaged frame reached the daemon"
+    assert any("bad frame, tick skipped" in x for x in run.lines)
+    assert not any("device lost" in x for x in run.lines)  # a bad frame is not a lost device
     assert report.taps_outside == 0 and report.store_openings == 0
     assert report.closed >= 1
 
 
 def test_blank_screen_no_tap_no_miss_flood(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3, extra=("--blank",))
-    daemon, stats, ticks, _ = run_daemon(adb_server, sim.serial, 8, detector, tmp_path)
+    run = run_daemon(adb_server, [sim.serial], 8, detector, tmp_path)
     sim.stop()
+    ticks, stats = run.ticks(sim.serial), run.stats[sim.serial]
     assert ticks and all(t.get("blank") for t in ticks)
     assert stats.taps == 0 and not stats.misses
-    assert not list((daemon.root / sim.serial.replace(":", "_") / "misses").iterdir())
+    assert not list((run.daemon.root / sim.serial.replace(":", "_") / "misses").iterdir())
 
 
 def test_slow_phone_ticks_do_not_pile_up_and_timeouts_hold(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(scenario="quiet", extra=("--slow", "1.5"))
-    _, stats, ticks, _ = run_daemon(adb_server, sim.serial, 9, detector, tmp_path)
+    ticks = run_daemon(adb_server, [sim.serial], 9, detector, tmp_path).ticks(sim.serial)
     spans = sorted((t["t"], t["t"] + t["timings"]["tick_ms"] / 1000) for t in ticks if "timings" in t)
     assert spans and all(b[0] >= a[1] - 0.05 for a, b in zip(spans, spans[1:], strict=False))  # one at a time
     assert len(spans) <= 9 / 1.5 + 1
@@ -103,12 +84,12 @@ def test_slow_phone_ticks_do_not_pile_up_and_timeouts_hold(adb_server, sim_phone
 def test_taps_follow_override_and_rotation_changes(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(seed=3, extra=("--override-at", "1:720x1600", "--rotate-at", "12:1"))
 
-    def tapped_after_rotation(_said: list[str]) -> bool:
+    def tapped_after_rotation(_daemon: Daemon, _said: list[str]) -> bool:
         ev = read_events(sim.events, live=True)
         t_rot = next((e["t"] for e in ev if e["event"] == "rotated"), None)
         return t_rot is not None and any(e["event"] == "tap" and e["t"] > t_rot for e in ev)
 
-    run_daemon(adb_server, sim.serial, 120, detector, tmp_path, until=tapped_after_rotation)
+    run_daemon(adb_server, [sim.serial], 120, detector, tmp_path, until=tapped_after_rotation)
     sim.stop()
     ev = read_events(sim.events)
     kinds = [e["event"] for e in ev]
@@ -140,11 +121,12 @@ def test_adb_server_killed_mid_run(sim_phone, detector, tmp_path) -> None:
     killer = threading.Thread(target=restart)
     killer.start()
     try:
-        _, stats, ticks, lines = run_daemon(port, sim.serial, 20, detector, tmp_path, interval_s=0.5)
+        run = run_daemon(port, [sim.serial], 20, detector, tmp_path, interval_s=0.5)
     finally:
         killer.join()
         stop_adb_server(port)
-    assert stats.errors >= 1 and any("device lost" in x for x in lines)
+    ticks = run.ticks(sim.serial)
+    assert run.stats[sim.serial].errors >= 1 and any("device lost" in x for x in run.lines)
     back = [t for t in ticks if t.get("online")]
     assert back and back[0]["offline_s"] > 0  # the offline time is logged
     t_back = back[0]["t"]
