@@ -114,9 +114,11 @@ def model_ms_by_shape(det: Detector, imgs: list[np.ndarray]) -> dict[str, float]
     """Median ms per frame of ``det``'s runner alone over each tile shape's tiles of ``imgs``, the shapes timed in
     turn on every frame (their order alternating), so machine drift during the run hits both alike."""
     shapes = get_args(TileShape)
-    cutters = {s: det if s == det.cfg.tile_shape else copy.copy(det) for s in shapes}
-    for s, c in cutters.items():
-        c.cfg = replace(det.cfg, tile_shape=s)
+    cutters = {s: det for s in shapes}
+    for s in shapes:
+        if s != det.cfg.tile_shape:  # the same network and runner, only the cut differs; ``det`` is left as it is
+            cutters[s] = copy.copy(det)
+            cutters[s].cfg = replace(det.cfg, tile_shape=s)
     cut = {s: [c.cut(img, c.plan(img.shape[1], img.shape[0]))[0] for img in imgs] for s, c in cutters.items()}
     times: dict[str, list[float]] = {s: [] for s in shapes}
     for s in shapes:  # warm-up: each input size once

@@ -49,8 +49,9 @@ class _Forward(nn.Module):
         folded = _folded(model.backbone, scale.view(3), shift.view(3))
         self.folded = folded is not None
         self.backbone = folded if folded is not None else model.backbone
-        self.register_buffer("scale", scale)
-        self.register_buffer("shift", shift)
+        if not self.folded:  # kept only where the graph still normalises
+            self.register_buffer("scale", scale)
+            self.register_buffer("shift", shift)
 
     def forward(self, tiles: Tensor) -> tuple[Tensor, Tensor]:
         x = tiles.permute(0, 3, 1, 2).float()

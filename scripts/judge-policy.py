@@ -30,9 +30,13 @@ from detector.promote import set_score  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
 
 
-def cache_key(weights: Path, verifier: Path | None, inference: object, items: list, limit: int) -> str:
-    parts = [sha256_of(weights), sha256_of(verifier) if verifier else "none", repr(inference), str(limit)]
-    parts += [f"{i.image_path}:{i.image_path.stat().st_mtime_ns}" for i in items]
+def detector_key(weights: Path, verifier: Path | None, inference: object, limit: int) -> list[str]:
+    """What makes detections differ, besides the screens: the two files' contents, the settings, --limit."""
+    return [sha256_of(weights), sha256_of(verifier) if verifier else "none", repr(inference), str(limit)]
+
+
+def cache_key(detector: list[str], items: list) -> str:
+    parts = detector + [f"{i.image_path}:{i.image_path.stat().st_mtime_ns}" for i in items]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -57,11 +61,12 @@ def main() -> int:
     verifier = None if verifier in (None, "none") else Path(verifier)
     weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
+    key = detector_key(weights, verifier, cfg.detector.inference, args.limit)  # the files hashed once, not per set
     detector = None
     sets = {}
     for root in args.data:
         items = load_items([root], "val")[: args.limit]
-        path = args.cache / f"{root.name}-{cache_key(weights, verifier, cfg.detector.inference, items, args.limit)}.pkl"
+        path = args.cache / f"{root.name}-{cache_key(key, items)}.pkl"
         if path.exists():
             sets[root.name] = (items, pickle.loads(path.read_bytes()))
             continue
