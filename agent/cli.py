@@ -218,6 +218,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         seed=args.seed,
         eval_screens=args.eval_screens,
         workers=args.workers,
+        load_threads=args.load_threads,
         init=str(args.init) if args.init else None,
         max_steps_per_epoch=args.max_steps_per_epoch,
         screens_per_batch=args.screens_per_batch,
@@ -600,7 +601,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--lr", type=float, default=2e-3)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--eval-screens", type=int, default=200, help="validation screens per epoch (0: all)")
-    t.add_argument("--workers", type=int, default=1, help="data-loading processes")
+    t.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="data-loading processes (0: batches cut in this process between steps, by --load-threads threads)",
+    )
+    t.add_argument("--load-threads", type=int, default=2, help="threads cutting tiles when --workers is 0")
     t.add_argument("--screens-per-batch", type=int, default=8)
     t.add_argument("--crops-per-screen", type=int, default=4, help="tiles cut from each decoded screen")
     t.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")

