@@ -185,3 +185,56 @@ def test_an_eval_only_set_in_data_is_refused_before_training(tmp_path, tiny_data
     with pytest.raises(DatasetError, match=r"eval-only.*no training screens"):
         train(cfg, resume=False, show_progress=False)
     assert not (tmp_path / "z.pt").exists()
+
+
+def test_threaded_loader_gives_every_screen_once_in_the_samplers_order_whatever_the_threads(tiny_dataset):
+    from torch.utils.data import SequentialSampler
+
+    from detector.data import ThreadedLoader
+
+    items = load_items([tiny_dataset], "train")
+    ds = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size), crops_per_screen=2, seed=3)
+    one = list(ThreadedLoader(ds, 3, threads=1, sampler=SequentialSampler(ds)))
+    two = list(ThreadedLoader(ds, 3, threads=2, sampler=SequentialSampler(ds)))
+    assert len(one) == len(ThreadedLoader(ds, 3, threads=2)) == -(-len(items) // 3)
+    assert sum(len(images) for images, _ in one) == 2 * len(items)  # the last batch is kept, not dropped
+    expected = collate([ds[i] for i in range(len(items))])
+    got_images = [im for images, _ in two for im in images]
+    got_targets = [t for _, targets in two for t in targets]
+    for a, b, ta, tb in zip(got_images, expected[0], got_targets, expected[1], strict=True):
+        assert torch.equal(a, b) and torch.equal(ta["boxes"], tb["boxes"]) and torch.equal(ta["labels"], tb["labels"])
+    for (ia, _), (ib, _) in zip(one, two, strict=True):
+        assert all(torch.equal(a, b) for a, b in zip(ia, ib, strict=True))
+    # shuffled: a permutation of the screens, the same one for the same generator
+    shuffled = [
+        [
+            t["boxes"].sum().item()
+            for _, targets in ThreadedLoader(ds, 2, 2, generator=torch.Generator().manual_seed(5))
+            for t in targets
+        ]
+        for _ in range(2)
+    ]
+    assert shuffled[0] == shuffled[1]
+    assert sorted(shuffled[0]) == sorted(t["boxes"].sum().item() for t in expected[1])
+
+
+def test_threaded_loader_refuses_no_threads(tiny_dataset):
+    from detector.data import ThreadedLoader
+
+    ds = TileDataset(load_items([tiny_dataset], "train"), CropPolicy(input_size=TINY_SPEC.input_size))
+    with pytest.raises(ValueError, match="threads must be at least 1, got 0"):
+        ThreadedLoader(ds, 2, threads=0)
+
+
+@pytest.mark.parametrize(("workers", "threads"), [(-1, 2), (0, 0)])
+def test_train_refuses_negative_workers_or_no_load_threads(tiny_dataset, tmp_path, workers, threads):
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(tmp_path / "w.pt"),
+        workers=workers,
+        load_threads=threads,
+        spec=TINY_SPEC.to_dict(),
+    )
+    with pytest.raises(TrainingError, match=f"got {workers} and {threads}"):
+        train(cfg, show_progress=False)
+    assert not (tmp_path / "w.pt").exists()
