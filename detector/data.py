@@ -215,7 +215,7 @@ class ThreadedLoader:
             raise ValueError(f"threads must be at least 1, got {threads}")
         self.dataset = dataset
         self.threads = threads
-        base = sampler if sampler is not None else RandomSampler(dataset, generator=generator)  # type: ignore[arg-type]
+        base = sampler if sampler is not None else RandomSampler(dataset, generator=generator)
         self.batches = BatchSampler(base, batch_size, drop_last=False)
 
     def __len__(self) -> int:

@@ -256,6 +256,8 @@ def repeat_harvested(roots: list[Path], items: list, times: int) -> list:
 def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> list[EpochRecord]:
     if cfg.precision not in PRECISIONS:
         raise TrainingError(f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}")
+    if cfg.workers < 0 or cfg.load_threads < 1:
+        raise TrainingError(f"workers must be >= 0 and load_threads >= 1, got {cfg.workers} and {cfg.load_threads}")
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
@@ -290,8 +292,6 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         from torch.utils.data.distributed import DistributedSampler
 
         sampler = DistributedSampler(dataset, num_replicas=dist.world, rank=dist.rank, shuffle=True, seed=cfg.seed)
-    if cfg.workers < 0 or cfg.load_threads < 1:
-        raise TrainingError(f"workers must be >= 0 and load_threads >= 1, got {cfg.workers} and {cfg.load_threads}")
     generator = torch.Generator().manual_seed(cfg.seed)
     if cfg.workers == 0:
         loader = ThreadedLoader(dataset, cfg.screens_per_batch, cfg.load_threads, sampler, generator)
