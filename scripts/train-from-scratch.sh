@@ -10,7 +10,8 @@
 # only its start line (the seconds of each finished epoch are in the checkpoint's history; add them as "ssd N").
 # Needs `bash scripts/data.sh train` (the sets it reads) and `bash scripts/data.sh eval` (the gate's sets).
 # Usage: bash scripts/train-from-scratch.sh [OUT]          (default runs/scratch; 1 h 35 min on the 2-core AVX512-BF16 machine of
-#                                                            2026-12-02, as EPOCHS=10 STEPS=1500: the same 15,000 steps)
+#                                                            2026-12-02, as EPOCHS=10 STEPS=1500: the same 15,000 steps,
+#                                                            on the smaller synth3tr / synth4tr of before that day)
 #        PRECISION=fp32 bash scripts/train-from-scratch.sh OUT   (a CPU without AVX512-BF16: bf16 autocast there
 #                                                                  ran a training step 10-20x slower than fp32)
 #        SMOKE=1 bash scripts/train-from-scratch.sh OUT   (a few steps of each: checks the chain in minutes, no model)
