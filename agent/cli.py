@@ -32,6 +32,12 @@ def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
             default=None,
             help="where the network runs (default: detector.inference.torch_device)",
         )
+        p.add_argument(
+            "--precision",
+            choices=("fp32", "int8"),
+            default=None,
+            help="the network in floats or 8-bit integers (`closebot quantize`; default: detector.inference.precision)",
+        )
 
 
 def _detector(args: argparse.Namespace):
@@ -44,6 +50,8 @@ def _detector(args: argparse.Namespace):
     inf = cfg.detector.inference
     if getattr(args, "torch_device", None):
         inf = dataclasses.replace(inf, torch_device=args.torch_device)
+    if getattr(args, "precision", None):
+        inf = dataclasses.replace(inf, precision=args.precision)
     weights = args.weights or Path(cfg.detector.weights)
     return cfg, Detector.load(weights, inf, _verifier(args, cfg))
 
@@ -334,6 +342,46 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------------------------------------------------- quantize
+
+
+def cmd_quantize(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from tqdm import tqdm
+
+    from agent.config import load_config
+    from detector.data import load_items
+    from detector.engine import Detector
+    from detector.errors import DatasetError
+    from detector.images import load_rgb
+    from detector.quantize import quantize
+
+    cfg = load_config(args.config)
+    weights = args.weights or Path(cfg.detector.weights)
+    # the float network: only its tiling matters here (and an int8 file that is stale or missing must not stop it)
+    det = Detector.load(weights, dataclasses.replace(cfg.detector.inference, precision="fp32", runtime="torch"))
+    items = load_items([Path(d) for d in args.data], args.split)[: args.screens]
+    if not items:
+        raise DatasetError(f"no {args.split} screens in {', '.join(args.data)}")
+    screens = (load_rgb(it.image_path) for it in tqdm(items, desc="calibrating", unit="screen", disable=args.quiet))
+    recipe = {"data": [str(d) for d in args.data], "split": args.split, "made_by": {}}
+    for d in args.data:  # how each folder was generated, where it says (closebot synth's recipe.json)
+        try:
+            r = json.loads((Path(d) / "recipe.json").read_text())
+            recipe["made_by"][str(d)] = {k: r[k] for k in ("generator", "seed", "n", "n_val") if k in r}
+        except (OSError, ValueError):
+            recipe["made_by"][str(d)] = None
+    rep = quantize(det, screens, recipe)
+    print(
+        f"wrote {rep.path} ({rep.size_bytes / 1e6:.1f} MB) from {weights} (sha256 {rep.source_sha256[:12]}), "
+        f"calibrated on {rep.tiles} tiles of {rep.screens} screens"
+        + (f" ({rep.skipped} screens of another tile size skipped)" if rep.skipped else "")
+        + "; use it with detector.inference.precision: int8"
+    )
+    return 0
+
+
 # -------------------------------------------------------------------------------------------------------------- main
 
 
@@ -474,6 +522,7 @@ def cmd_label(args: argparse.Namespace) -> int:
 def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.promote import commit, compare, stage
+    from detector.quantize import calibration_data, int8_path
     from detector.verifier import Verifier
     from detector.weights import sha256_of
 
@@ -514,6 +563,9 @@ def cmd_promote(args: argparse.Namespace) -> int:
         print(f"{args.new} is the installed SSD: left as it is")
     else:
         print(f"promoted {args.new} -> {current}; previous weights kept as {staged[0].prev}")
+        if int8_path(current).is_file():  # made from the weights just replaced: refused at load until remade
+            data = " ".join(f"--data {d}" for d in calibration_data(current) or ["DIR"])
+            print(f"{int8_path(current)} is now stale (precision int8 refuses it): run closebot quantize {data}")
     if args.new_verifier:
         vprev = staged[-1].prev
         kept = f"previous verifier kept as {vprev}" if vprev else "there was none before"
@@ -764,6 +816,17 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--adb-port", type=int, default=None)
     _add_common(pl)
     pl.set_defaults(func=cmd_prove_loop)
+
+    qz = sub.add_parser(
+        "quantize", help="the network in 8-bit integers (NAME.int8.onnx beside the weights), calibrated on screens"
+    )
+    qz.add_argument("--data", action="append", required=True, help="VOC dataset folder of calibration screens")
+    qz.add_argument("--split", default="train", help="which screens of --data (default: train)")
+    qz.add_argument("--screens", type=int, default=64, help="calibration screens, the first N (default: 64)")
+    qz.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
+    qz.add_argument("--weights", type=Path, default=None, help="SSD weights (default: detector.weights in the config)")
+    qz.add_argument("--quiet", action="store_true")
+    qz.set_defaults(func=cmd_quantize)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
     b.add_argument("--frames", type=int, default=20)

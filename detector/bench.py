@@ -9,6 +9,7 @@ The template matcher is what a user of template tools would write: a few close/s
 from __future__ import annotations
 
 import copy
+import logging
 import random
 import resource
 import statistics
@@ -24,10 +25,13 @@ import cv2
 import numpy as np
 
 from detector.engine import Detector
-from detector.runtime import TileRunner, TorchRunner
+from detector.errors import WeightsError
+from detector.quantize import load_int8
+from detector.runtime import OnnxRunner, TileRunner, TorchRunner
 from detector.synth import assets, screen
 from detector.tiling import TileShape
 
+log = logging.getLogger(__name__)
 TEMPLATE_SCALES = (24, 34, 46, 60, 78, 100, 125, 150)
 
 
@@ -110,26 +114,49 @@ def _model_ms(det: Detector, runner: TileRunner, imgs: list[np.ndarray]) -> floa
     return statistics.median(per_frame)
 
 
+def _in_turn(variants: dict[str, tuple[TileRunner, list[np.ndarray]]], batch_size: int) -> dict[str, float]:
+    """Median ms per frame of each variant's runner over its own tiles of the same frames (a list of tile batches,
+    one a frame), the variants timed in turn on every frame (their order alternating), so machine drift during the
+    run hits all alike."""
+    names = list(variants)
+    for runner, cuts in variants.values():  # warm-up: each runner and input size once
+        runner(cuts[0][:batch_size])
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for i in range(len(next(iter(variants.values()))[1])):
+        for n in names if i % 2 == 0 else reversed(names):
+            runner, cuts = variants[n]
+            t0 = time.perf_counter()
+            for b in range(0, len(cuts[i]), batch_size):
+                runner(cuts[i][b : b + batch_size])
+            times[n].append((time.perf_counter() - t0) * 1000)
+    return {n: round(statistics.median(t), 1) for n, t in times.items()}
+
+
 def model_ms_by_shape(det: Detector, imgs: list[np.ndarray]) -> dict[str, float]:
-    """Median ms per frame of ``det``'s runner alone over each tile shape's tiles of ``imgs``, the shapes timed in
-    turn on every frame (their order alternating), so machine drift during the run hits both alike."""
-    shapes = get_args(TileShape)
-    cutters = {s: det for s in shapes}
-    for s in shapes:
+    """Median ms per frame of ``det``'s runner alone over each tile shape's tiles of ``imgs``, timed in turn."""
+    cutters = {s: det for s in get_args(TileShape)}
+    for s in cutters:
         if s != det.cfg.tile_shape:  # the same network and runner, only the cut differs; ``det`` is left as it is
             cutters[s] = copy.copy(det)
             cutters[s].cfg = replace(det.cfg, tile_shape=s)
     cut = {s: [c.cut(img, c.plan(img.shape[1], img.shape[0]))[0] for img in imgs] for s, c in cutters.items()}
-    times: dict[str, list[float]] = {s: [] for s in shapes}
-    for s in shapes:  # warm-up: each input size once
-        det.runner(cut[s][0][: det.cfg.batch_size])
-    for i in range(len(imgs)):
-        for s in shapes if i % 2 == 0 else reversed(shapes):
-            t0 = time.perf_counter()
-            for b in range(0, len(cut[s][i]), det.cfg.batch_size):
-                det.runner(cut[s][i][b : b + det.cfg.batch_size])
-            times[s].append((time.perf_counter() - t0) * 1000)
-    return {s: round(statistics.median(t), 1) for s, t in times.items()}
+    return _in_turn({s: (det.runner, cut[s]) for s in cutters}, det.cfg.batch_size)
+
+
+def model_ms_by_precision(det: Detector, imgs: list[np.ndarray]) -> dict[str, float] | None:
+    """Median ms per frame of the network in fp32 and in int8 (:mod:`detector.quantize`) over the same tiles of
+    ``imgs``, timed in turn; None where int8 cannot run (not ONNX Runtime, or no int8 graph for these weights)."""
+    if det.runner.name != "onnxruntime":
+        return None
+    other = "int8" if det.runner.precision == "fp32" else "fp32"
+    try:
+        graph = load_int8(det.source, det.manifest.get("sha256", "")) if other == "int8" else None
+    except WeightsError as e:
+        log.info("bench: no int8 timing (%s)", e)
+        return None
+    runners = {det.runner.precision: det.runner, other: OnnxRunner(det.model, det.spec.input_size, det.threads, graph)}
+    cuts = [det.cut(img, det.plan(img.shape[1], img.shape[0]))[0] for img in imgs]
+    return _in_turn({p: (runners[p], cuts) for p in ("fp32", "int8")}, det.cfg.batch_size)
 
 
 def run_bench(
@@ -162,6 +189,7 @@ def run_bench(
         eager(det.cut(imgs[0], det.plan(imgs[0].shape[1], imgs[0].shape[0]))[0][: det.cfg.batch_size])
         eager_ms = round(_model_ms(det, eager, imgs), 1)
     by_shape = model_ms_by_shape(det, imgs)
+    by_precision = model_ms_by_precision(det, imgs)
     templates = _templates()
     tm = []
     for img in imgs[: max(1, template_frames)]:
@@ -197,6 +225,8 @@ def run_bench(
         "zoom_crops_per_frame": round(statistics.fmean(crops), 2),
         "median_model_ms_eager_torch": eager_ms,
         "median_model_ms_by_tile_shape": by_shape,
+        "precision": det.runner.precision,
+        "median_model_ms_by_precision": by_precision,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
         "speedup_vs_template": round(tmed / med, 1),
@@ -211,8 +241,9 @@ def run_bench(
             f"{tiles} {result['tile_shape']}s / {result['tile_px']} -> {result['input_px']}",
         ),
         (
-            "batch size / threads / device / runtime",
-            f"{result['batch_size']} / {result['threads']} / {result['device']} / {result['runtime']}",
+            "batch size / threads / device / runtime (precision)",
+            f"{result['batch_size']} / {result['threads']} / {result['device']} / {result['runtime']}"
+            f" ({result['precision']})",
         ),
         ("closebot median ms per frame (p90)", f"{result['median_ms']} ({result['p90_ms']})"),
         (
@@ -234,6 +265,11 @@ def run_bench(
         (
             "  model, tile shapes in turn: " + " / ".join(by_shape),
             " / ".join(str(v) for v in by_shape.values()),
+        ),
+        *(
+            [("  model, precisions in turn: fp32 / int8", f"{by_precision['fp32']} / {by_precision['int8']}")]
+            if by_precision is not None
+            else []
         ),
         (
             "template matcher median ms per frame",

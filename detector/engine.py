@@ -21,6 +21,7 @@ from torchvision.ops import batched_nms
 
 from detector.errors import ImageError, WeightsError
 from detector.model import ModelSpec, anchors_xyxy
+from detector.quantize import InferencePrecision, load_int8
 from detector.runtime import Runtime, make_runner
 from detector.tiling import (
     REFERENCE_SHORT_SIDE,
@@ -60,6 +61,8 @@ class InferenceConfig:
     threads: int = 0  # 0: one per core, capped at 2
     torch_device: TorchDevice = "auto"
     runtime: Runtime = "auto"  # auto: ONNX Runtime on CPU when installed, else PyTorch
+    # int8: the quantized graph beside the weights (NAME.int8.onnx, `closebot quantize`), ONNX Runtime on CPU only
+    precision: InferencePrecision = "fp32"
     zoom: ZoomConfig = field(default_factory=ZoomConfig)  # a closer look at close candidates under the threshold
 
 
@@ -132,14 +135,20 @@ class Detector:
         trained = self.manifest.get("train_tile") or self.manifest.get("tile", {}).get("tile_size", TRAINING_TILE)
         self.trained_tile = int(trained)
         self._anchors: dict[tuple[int, int], torch.Tensor] = {}
-        self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads)
+        int8 = None
+        if cfg.precision == "int8":
+            if not Path(source).is_file() or "sha256" not in self.manifest:
+                raise WeightsError(f"{source}: precision int8 needs a detector loaded from a weights file")
+            int8 = load_int8(source, self.manifest["sha256"])
+        self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads, int8)
         # the verifier runs where the network does (its crops are cut on the CPU either way)
         self.verifier = verifier.on_runtime(self.runner.name, self.threads) if verifier is not None else None
         log.info(
-            "detector %s on %s (%s), %d threads, verifier %s",
+            "detector %s on %s (%s, %s), %d threads, verifier %s",
             source,
             self.device,
             self.runner.name,
+            self.runner.precision,
             self.threads,
             f"{self.verifier.source} ({self.verifier.runtime})" if self.verifier else "none",
         )

@@ -29,6 +29,7 @@ Runtime = Literal["auto", "torch", "onnxruntime"]
 
 class TileRunner(Protocol):
     name: str
+    precision: str  # "fp32" or "int8" (detector.quantize)
 
     def __call__(self, batch: np.ndarray) -> tuple[Tensor, Tensor]: ...
 
@@ -82,6 +83,7 @@ class TorchRunner:
     """Eager PyTorch, channels-last, without autograd; CPU or CUDA."""
 
     name = "torch"
+    precision = "fp32"
 
     def __init__(self, model: nn.Module, device: torch.device) -> None:
         self.device = device
@@ -94,37 +96,38 @@ class TorchRunner:
 
 
 class OnnxRunner:
-    """ONNX Runtime's CPU provider over a graph exported from ``model`` (batch size and tile side dynamic)."""
+    """ONNX Runtime's CPU provider over the network: the float graph exported from ``model`` at start-up, or a
+    given graph (the int8 one of :mod:`detector.quantize`). Batch size and tile sides are dynamic."""
 
     name = "onnxruntime"
 
-    def __init__(self, model: nn.Module, input_size: int, threads: int) -> None:
-        example = torch.zeros((2, input_size, input_size, 3), dtype=torch.uint8)
-        # batch size and tile sides are free: the network is fully convolutional (see engine.input_dims)
-        self.session = onnx_session(
-            _Forward(model).eval().cpu(),
-            example,
-            {"tiles": {0: "n", 1: "height", 2: "width"}},
-            {"bbox_regression": {0: "n", 1: "anchors"}, "scores": {0: "n", 1: "anchors"}},
-            threads,
-        )
+    def __init__(self, model: nn.Module, input_size: int, threads: int, graph: bytes | None = None) -> None:
+        self.precision = "fp32" if graph is None else "int8"
+        self.session = session(graph if graph is not None else export_onnx(*network_graph(model, input_size)), threads)
 
     def __call__(self, batch: np.ndarray) -> tuple[Tensor, Tensor]:
         reg, scores = self.session.run(None, {"tiles": np.ascontiguousarray(batch)})
         return torch.from_numpy(reg), torch.from_numpy(scores)
 
 
-def onnx_session(
-    module: nn.Module,
-    example: Tensor,
-    inputs: dict[str, dict[int, str]],
-    outputs: dict[str, dict[int, str]],
-    threads: int,
-):
-    """An ONNX Runtime CPU session over ``module`` exported in memory with one input ``example`` (its dynamic axes
-    under the single name in ``inputs``; ``outputs`` names the results and their dynamic axes)."""
-    import onnxruntime as ort
+def network_graph(model: nn.Module, input_size: int) -> tuple[nn.Module, Tensor, dict, dict]:
+    """What :func:`export_onnx` takes to export the detector network: uint8 NHWC ``tiles`` in, ``bbox_regression``
+    and ``scores`` out; batch size and tile sides free (the network is fully convolutional, see
+    engine.input_dims)."""
+    example = torch.zeros((2, input_size, input_size, 3), dtype=torch.uint8)
+    return (
+        _Forward(model).eval().cpu(),
+        example,
+        {"tiles": {0: "n", 1: "height", 2: "width"}},
+        {"bbox_regression": {0: "n", 1: "anchors"}, "scores": {0: "n", 1: "anchors"}},
+    )
 
+
+def export_onnx(
+    module: nn.Module, example: Tensor, inputs: dict[str, dict[int, str]], outputs: dict[str, dict[int, str]]
+) -> bytes:
+    """``module`` as an ONNX graph, exported in memory with one input ``example`` (its dynamic axes under the
+    single name in ``inputs``; ``outputs`` names the results and their dynamic axes)."""
     buf = io.BytesIO()
     with warnings.catch_warnings():  # the TorchScript exporter announces its own deprecation; it is what we want
         warnings.simplefilter("ignore")
@@ -138,13 +141,31 @@ def onnx_session(
             opset_version=17,
             dynamo=False,
         )
+    return buf.getvalue()
+
+
+def session(graph: bytes, threads: int):
+    """An ONNX Runtime CPU session over ``graph`` with ``threads`` intra-op threads."""
+    import onnxruntime as ort
+
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
     # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture.
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(buf.getvalue(), opts, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
+
+
+def onnx_session(
+    module: nn.Module,
+    example: Tensor,
+    inputs: dict[str, dict[int, str]],
+    outputs: dict[str, dict[int, str]],
+    threads: int,
+):
+    """An ONNX Runtime CPU session over ``module`` exported in memory (:func:`export_onnx`)."""
+    return session(export_onnx(module, example, inputs, outputs), threads)
 
 
 def onnxruntime_available() -> bool:
@@ -155,17 +176,28 @@ def onnxruntime_available() -> bool:
     return True
 
 
-def make_runner(model: nn.Module, input_size: int, device: torch.device, runtime: Runtime, threads: int) -> TileRunner:
-    """``auto``: ONNX Runtime on CPU when it is installed, else eager PyTorch (always PyTorch on CUDA)."""
+def make_runner(
+    model: nn.Module,
+    input_size: int,
+    device: torch.device,
+    runtime: Runtime,
+    threads: int,
+    int8: bytes | None = None,
+) -> TileRunner:
+    """``auto``: ONNX Runtime on CPU when it is installed, else eager PyTorch (always PyTorch on CUDA). ``int8``:
+    the quantized graph (:mod:`detector.quantize`), which only ONNX Runtime on the CPU runs."""
+    if int8 is not None and (device.type != "cpu" or runtime == "torch" or not onnxruntime_available()):
+        why = "runtime torch" if runtime == "torch" else device.type if device.type != "cpu" else "no onnxruntime"
+        raise WeightsError(f"precision int8 runs under ONNX Runtime on the CPU only ({why}); use precision fp32")
     if runtime == "onnxruntime" and device.type != "cpu":
         raise WeightsError(f"runtime onnxruntime runs on the CPU only, not on {device.type}; use runtime torch")
     if runtime == "onnxruntime" and not onnxruntime_available():
         raise WeightsError("runtime onnxruntime was asked for but the onnxruntime package is not installed")
     if runtime == "onnxruntime" or (runtime == "auto" and device.type == "cpu" and onnxruntime_available()):
         try:
-            return OnnxRunner(model, input_size, threads)
+            return OnnxRunner(model, input_size, threads, int8)
         except Exception as e:  # an exporter or runtime fault must not stop detection: eager PyTorch still works
-            if runtime == "onnxruntime":
+            if runtime == "onnxruntime" or int8 is not None:
                 raise WeightsError(f"could not build the ONNX Runtime session: {e}") from e
             log.warning("ONNX Runtime unavailable (%s); running the network in PyTorch", e)
     return TorchRunner(model, device)

@@ -4,7 +4,8 @@
 #      refuses: a handful of fonts and no pictures make data not worth training on) and chromium;
 #   2. the icon-mask cache data/icons (scripts/icons.sh) and, for the browser-rendered set, the npm icon packages
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
-#   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval);
+#   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval)
+#      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
 #      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads.
@@ -67,6 +68,7 @@ fi
 synth data/synth3 400 1 3    # = the first 400 val screens of --n 7000 --seed 3
 synth data/synth4 300 1 11   # = the 300 val screens of --n 3000 --seed 11
 synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (held-out icon sets, layouts, fonts, art)
+synth data/calib 64 0 31 --icons data/icons --size 1080x2400  # `closebot quantize` calibrates on these (training recipe)
 if [ ! -d data/webeval ]; then
   icons=/tmp/closebot-webeval-icons
   mkdir -p "$icons"

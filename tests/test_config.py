@@ -30,6 +30,7 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
         ("policy:\n  close_treshold: 0.5\n", ["policy.close_treshold", "unknown key"]),
         ("detector:\n  inference:\n    tile_size: big\n", ["detector.inference.tile_size", "'big'", "whole number"]),
         ("detector:\n  inference:\n    tile_shape: hex\n", ["detector.inference.tile_shape", "'hex'", "'strip'"]),
+        ("detector:\n  inference:\n    precision: int4\n", ["detector.inference.precision", "'int4'", "'int8'"]),
         ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
         ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),
         (
