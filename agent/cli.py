@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from detector.errors import ClosebotError
+from detector.errors import ClosebotError, ConfigError
 from detector.types import PRECISIONS
 
 log = logging.getLogger("closebot")
@@ -577,6 +577,11 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
     from agent.proof import ProofOptions, prove_loop
 
     cfg, det = _agent_config(args)
+    if det.runner.precision == "int8":  # checked before the minutes of running and fine-tuning, not after them
+        raise ConfigError(
+            "prove-loop fine-tunes a new SSD, which has no int8 graph to compare with: use --precision fp32 "
+            "(or detector.inference.precision: fp32)"
+        )
     weights = Path(args.weights) if args.weights else Path(cfg.detector.weights)
     work = args.work or Path(cfg.agent.run_dir) / ("prove-loop-" + time.strftime("%Y%m%d-%H%M%S"))
     opts = ProofOptions(

@@ -41,12 +41,15 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from detector.errors import WeightsError
 from detector.weights import sha256_of
+
+if TYPE_CHECKING:  # the engine imports this module
+    from detector.engine import Detector
 
 FORMAT = "closebot-int8/1"
 PERCENTILE = 99.99  # of each quantized input's values on the calibration tiles: its range (module docstring)
@@ -90,7 +93,8 @@ def load_int8(ssd: Path | str, ssd_sha256: str) -> bytes:
     WeightsError naming the file and what to run: missing, no manifest, changed since it was written, or made from
     other weights."""
     path, side = int8_path(ssd), int8_manifest_path(ssd)
-    fix = f"run `closebot quantize --weights {ssd}`, or set detector.inference.precision: fp32"
+    data = " ".join(f"--data {d}" for d in calibration_data(ssd) or ["DIR"])
+    fix = f"run `closebot quantize {data} --weights {ssd}`, or set detector.inference.precision: fp32"
     if not path.is_file():
         raise WeightsError(f"{path}: int8 graph not found (precision int8); {fix}")
     try:
@@ -99,19 +103,19 @@ def load_int8(ssd: Path | str, ssd_sha256: str) -> bytes:
         raise WeightsError(f"{side}: missing or unreadable manifest of {path.name} ({e}); {fix}") from e
     if manifest.get("format") != FORMAT:
         raise WeightsError(f"{side}: not a closebot int8 manifest (expected format {FORMAT!r})")
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != manifest.get("sha256"):
+    graph = path.read_bytes()
+    if hashlib.sha256(graph).hexdigest() != manifest.get("sha256"):
         raise WeightsError(f"{path}: sha256 differs from {side.name}: the file was modified or truncated; {fix}")
     if manifest.get("source_sha256") != ssd_sha256:
         raise WeightsError(
             f"{path}: quantized from SSD weights {str(manifest.get('source_sha256'))[:12]}, not from {Path(ssd).name} "
             f"({ssd_sha256[:12]}): it is stale; {fix}"
         )
-    return data
+    return graph
 
 
 def quantize(
-    detector: Any,
+    detector: Detector,
     screens: Iterable[np.ndarray],
     recipe: dict[str, Any],
 ) -> QuantizeReport:
@@ -131,7 +135,7 @@ def quantize(
     from detector.runtime import export_onnx, network_graph
 
     class Tiles(CalibrationDataReader):
-        """The calibration reader: one batch of tiles a screen."""
+        """The calibration reader over :func:`batches`' tiles."""
 
         def __init__(self, batches: Iterator[np.ndarray]) -> None:
             self.batches = batches

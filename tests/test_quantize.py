@@ -54,7 +54,7 @@ def test_the_int8_file_names_its_source_and_loads_only_beside_it(tiny_int8: Path
     assert load_int8(tiny_int8, sha256_of(tiny_int8)) == int8_path(tiny_int8).read_bytes()
     with pytest.raises(WeightsError, match="stale") as e:
         load_int8(tiny_int8, "0" * 64)
-    assert str(int8_path(tiny_int8)) in str(e.value) and "closebot quantize" in str(e.value)
+    assert str(int8_path(tiny_int8)) in str(e.value) and "closebot quantize --data tiny --weights" in str(e.value)
 
 
 def test_the_int8_network_scores_like_the_float_one(tiny_int8: Path, tiny_dataset: Path):
@@ -132,3 +132,10 @@ def test_bench_times_both_precisions_on_the_same_tiles(tiny_int8: Path, tiny_wei
     assert (
         model_ms_by_precision(Detector.load(tiny_weights, replace(INT8, precision="fp32")), frames) is None
     )  # no file
+
+
+def test_prove_loop_refuses_int8_before_it_starts(tiny_int8: Path, tmp_path: Path, capsys):
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"detector:\n  weights: {tiny_int8}\n  verifier:\n    weights: ''\n")
+    assert main(["prove-loop", "--config", str(cfg), "--precision", "int8", "--work", str(tmp_path / "w")]) == 2
+    assert "no int8 graph to compare with" in capsys.readouterr().err and not (tmp_path / "w").exists()
