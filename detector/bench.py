@@ -80,9 +80,10 @@ def template_match(
 
 
 def _peak_rss_of_detect(
-    frames: list[np.ndarray], weights: Path, config: Path | None, verifier: str | None = None
+    frames: list[np.ndarray], weights: Path, config: Path | None, verifier: str | None = None, precision: str = "fp32"
 ) -> float:
-    """Peak RSS (MiB) of a `closebot detect` process over the given frames, read from the kernel's rusage."""
+    """Peak RSS (MiB) of a `closebot detect` process over the given frames (the network in ``precision``), read
+    from the kernel's rusage."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i, f in enumerate(frames):
@@ -90,6 +91,7 @@ def _peak_rss_of_detect(
             cv2.imwrite(str(p), cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
             paths.append(str(p))
         cmd = [sys.executable, "-m", "agent.cli", "detect", *paths, "--json", "--weights", str(weights)]
+        cmd += ["--precision", precision]
         if config:
             cmd += ["--config", str(config)]
         if verifier:
@@ -231,7 +233,9 @@ def run_bench(
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
         "speedup_vs_template": round(tmed / med, 1),
         "peak_rss_detect_mib": (
-            round(_peak_rss_of_detect(imgs[:5], weights, config, verifier_arg), 0) if rss and weights else None
+            round(_peak_rss_of_detect(imgs[:5], weights, config, verifier_arg, det.runner.precision), 0)
+            if rss and weights
+            else None
         ),
     }
     rows = [
