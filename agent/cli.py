@@ -522,7 +522,7 @@ def cmd_label(args: argparse.Namespace) -> int:
 def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.promote import commit, compare, stage
-    from detector.quantize import calibration_data, int8_path
+    from detector.quantize import int8_path, quantize_command
     from detector.verifier import Verifier
     from detector.weights import sha256_of
 
@@ -564,8 +564,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
     else:
         print(f"promoted {args.new} -> {current}; previous weights kept as {staged[0].prev}")
         if int8_path(current).is_file():  # made from the weights just replaced: refused at load until remade
-            data = " ".join(f"--data {d}" for d in calibration_data(current) or ["DIR"])
-            print(f"{int8_path(current)} is now stale (precision int8 refuses it): run closebot quantize {data}")
+            print(f"{int8_path(current)} is now stale (precision int8 refuses it): run {quantize_command(current)}")
     if args.new_verifier:
         vprev = staged[-1].prev
         kept = f"previous verifier kept as {vprev}" if vprev else "there was none before"

@@ -19,9 +19,10 @@ Three choices, measured on a 2-core AVX2 EPYC (README "Measured", the bullet "in
   stem, the fusion, the heads, the residual adds and the softmax.
 * Input ranges: the 99.99th percentile of each input's values on the calibration tiles (:data:`PERCENTILE`), not
   their maximum: on 24 held-out screens (synth5) the close/skip scores above 0.2 moved by 0.023 on average
-  against the float graph (0.025 with min/max ranges; with the stem's conv also quantized 0.031 against 0.051, and
-  99.9 / 99.95 / 99.999 did worse). The percentile's histograms need tiles of one size: calibration keeps the
-  screens whose tiles have the first screen's size (``scripts/data.sh`` makes ``data/calib`` at 1080x2400).
+  against the float graph (0.025 with min/max ranges; with the stem's conv also quantized 0.031 against 0.051, where
+  the 99.9th / 99.95th / 99.999th percentiles gave 0.050 / 0.037 / 0.043). The percentile's histograms need tiles
+  of one size: calibration keeps the screens whose tiles have the first screen's size (``scripts/data.sh`` makes
+  ``data/calib`` at 1080x2400).
 
 On the five sets `closebot promote` judges by (1450 held-out screens) the int8 network taps as many screens right as
 the float one (965) with one false tap more (25 against 24), so the gate refuses it and ``fp32`` stays the default.
@@ -46,7 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from detector.errors import WeightsError
-from detector.weights import sha256_of
+from detector.weights import manifest_path, sha256_of, write_manifest
 
 if TYPE_CHECKING:  # the engine imports this module
     from detector.engine import Detector
@@ -66,8 +67,8 @@ def int8_path(ssd: Path | str) -> Path:
 
 
 def int8_manifest_path(ssd: Path | str) -> Path:
-    ssd = Path(ssd)
-    return ssd.with_name(ssd.stem + ".int8.json")
+    """Its manifest, ``NAME.int8.json`` (where :func:`detector.weights.write_manifest` writes it)."""
+    return manifest_path(int8_path(ssd))
 
 
 def calibration_data(ssd: Path | str) -> list[str]:
@@ -76,6 +77,12 @@ def calibration_data(ssd: Path | str) -> list[str]:
         return [str(d) for d in json.loads(int8_manifest_path(ssd).read_text())["calibration"]["data"]]
     except (OSError, ValueError, KeyError, TypeError):
         return []
+
+
+def quantize_command(ssd: Path | str) -> str:
+    """The command that remakes the int8 graph of ``ssd``, with the data its manifest names (DIR when unknown)."""
+    data = " ".join(f"--data {d}" for d in calibration_data(ssd) or ["DIR"])
+    return f"closebot quantize {data} --weights {ssd}"
 
 
 @dataclass(frozen=True)
@@ -93,8 +100,7 @@ def load_int8(ssd: Path | str, ssd_sha256: str) -> bytes:
     WeightsError naming the file and what to run: missing, no manifest, changed since it was written, or made from
     other weights."""
     path, side = int8_path(ssd), int8_manifest_path(ssd)
-    data = " ".join(f"--data {d}" for d in calibration_data(ssd) or ["DIR"])
-    fix = f"run `closebot quantize {data} --weights {ssd}`, or set detector.inference.precision: fp32"
+    fix = f"run `{quantize_command(ssd)}`, or set detector.inference.precision: fp32"
     if not path.is_file():
         raise WeightsError(f"{path}: int8 graph not found (precision int8); {fix}")
     try:
@@ -164,7 +170,7 @@ def quantize(
             for t in tiles:  # one tile a batch: the histograms take one shape, and screens have 6-12 tiles
                 yield t[None]
 
-    out, side = int8_path(ssd), int8_manifest_path(ssd)
+    out = int8_path(ssd)
     with tempfile.TemporaryDirectory() as tmp:
         fp32, pre, q = Path(tmp, "fp32.onnx"), Path(tmp, "pre.onnx"), Path(tmp, "int8.onnx")
         fp32.write_bytes(export_onnx(*network_graph(detector.model, detector.spec.input_size)))
@@ -213,7 +219,5 @@ def quantize(
         "onnxruntime": onnxruntime.__version__,
         "sha256": sha256_of(out),
     }
-    mtmp = side.with_suffix(".json.tmp")
-    mtmp.write_text(json.dumps(manifest, indent=2) + "\n")
-    os.replace(mtmp, side)
+    write_manifest(out, manifest)
     return QuantizeReport(out, source_sha, counted["screens"], counted["tiles"], counted["skipped"], out.stat().st_size)

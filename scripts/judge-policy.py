@@ -24,17 +24,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
-from detector.engine import Detector  # noqa: E402
+from detector.engine import Detector, InferenceConfig  # noqa: E402
 from detector.evaluate import detect_all, score  # noqa: E402
 from detector.promote import set_score  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
 
 
-def detector_key(weights: Path, verifier: Path | None, inference: object, limit: int) -> list[str]:
+def detector_key(weights: Path, verifier: Path | None, inference: InferenceConfig, limit: int) -> list[str]:
     """What makes detections differ, besides the screens: the files' contents (the int8 graph's too when it runs),
     the settings, --limit."""
-    int8 = sha256_of(int8_path(weights)) if getattr(inference, "precision", "fp32") == "int8" else "fp32"
+    int8 = sha256_of(int8_path(weights)) if inference.precision == "int8" else "fp32"
     return [sha256_of(weights), sha256_of(verifier) if verifier else "none", int8, repr(inference), str(limit)]
 
 

@@ -108,6 +108,9 @@ def test_quantize_and_detect_from_the_command_line(tiny_dataset: Path, tiny_weig
     assert main(["detect", str(image), "--json", "--config", str(cfg), "--precision", "int8"]) == 0
     line = json.loads(capsys.readouterr().out)
     assert line["image"] == str(image) and "detections" in line
+    int8_path(weights).unlink()  # --precision really reaches the detector: without its graph, int8 cannot start
+    assert main(["detect", str(image), "--config", str(cfg), "--precision", "int8"]) == 1
+    assert f"{int8_path(weights)}: int8 graph not found" in capsys.readouterr().err
     assert main(["quantize", "--data", str(tmp_path), "--config", str(cfg), "--quiet"]) == 1  # no screens there
     assert f"{tmp_path}: not a VOC dataset" in capsys.readouterr().err
 
