@@ -113,6 +113,7 @@ class Detector:
         manifest: dict | None = None,
         source: str = "<memory>",
         verifier: Verifier | None = None,
+        int8: bytes | None = None,
     ) -> None:
         if cfg.zoom.enabled and verifier is None:
             # The closer look was chosen and measured with the verifier vetting what it raises. Without one, the
@@ -135,11 +136,8 @@ class Detector:
         trained = self.manifest.get("train_tile") or self.manifest.get("tile", {}).get("tile_size", TRAINING_TILE)
         self.trained_tile = int(trained)
         self._anchors: dict[tuple[int, int], torch.Tensor] = {}
-        int8 = None
-        if cfg.precision == "int8":
-            if not Path(source).is_file() or "sha256" not in self.manifest:
-                raise WeightsError(f"{source}: precision int8 needs a detector loaded from a weights file")
-            int8 = load_int8(source, self.manifest["sha256"])
+        if cfg.precision == "int8" and int8 is None:
+            raise WeightsError(f"{source}: precision int8 needs the int8 graph beside a weights file (Detector.load)")
         self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads, int8)
         # the verifier runs where the network does (its crops are cut on the CPU either way)
         self.verifier = verifier.on_runtime(self.runner.name, self.threads) if verifier is not None else None
@@ -157,11 +155,14 @@ class Detector:
     def load(
         cls, path: Path | str, cfg: InferenceConfig | None = None, verifier: Path | str | Verifier | None = None
     ) -> Detector:
-        """The detector in weights file ``path``, with the verifier in file ``verifier`` (or that object) if given."""
+        """The detector in weights file ``path``, with the verifier in file ``verifier`` (or that object) if given;
+        with ``precision: int8``, the int8 graph beside ``path`` (checked to be made from it)."""
+        cfg = cfg or InferenceConfig()
         w = load_weights(path)
         if isinstance(verifier, str | Path):
             verifier = Verifier.load(verifier)
-        return cls(model_from_weights(w), w.spec, cfg or InferenceConfig(), w.manifest, str(path), verifier)
+        int8 = load_int8(path, w.manifest["sha256"]) if cfg.precision == "int8" else None
+        return cls(model_from_weights(w), w.spec, cfg, w.manifest, str(path), verifier, int8)
 
     def plan(self, width: int, height: int) -> list[Tile]:
         c = self.cfg

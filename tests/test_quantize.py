@@ -98,6 +98,12 @@ def test_int8_runs_under_onnxruntime_on_the_cpu_only(tiny_int8: Path):
         Detector.load(tiny_int8, replace(INT8, runtime="torch"))
 
 
+def test_a_detector_built_in_memory_has_no_int8_graph(tiny_int8: Path):
+    loaded = Detector.load(tiny_int8, replace(INT8, precision="fp32"))
+    with pytest.raises(WeightsError, match="needs the int8 graph beside a weights file"):
+        Detector(loaded.model, loaded.spec, INT8, loaded.manifest, "<memory>")
+
+
 def test_quantize_and_detect_from_the_command_line(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, capsys):
     weights = _copy_weights(tiny_weights, tmp_path)
     cfg = tmp_path / "config.yaml"
