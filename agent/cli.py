@@ -8,9 +8,14 @@ import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from detector.errors import ClosebotError, ConfigError
 from detector.types import PRECISIONS
+
+if TYPE_CHECKING:  # heavy modules, imported by the commands that need them
+    from detector.evaluate import EvalReport
+    from detector.voc import VocItem
 
 log = logging.getLogger("closebot")
 
@@ -318,7 +323,23 @@ def cmd_eval(args: argparse.Namespace) -> int:
                 )
     if args.report:
         write_report(report, Path(args.report), rows)
+    if args.sheet:
+        _write_failure_sheet(report, items, Path(args.sheet))
     return 0
+
+
+def _write_failure_sheet(report: EvalReport, items: list[VocItem], path: Path) -> None:
+    """``eval --sheet``: one picture of the screens tapped wrong or missed (stderr says what was written)."""
+    from detector.evaluate import failure_cells
+    from detector.render import failure_sheet, save_png
+
+    cells = failure_cells(report, items)
+    if not cells:
+        print(f"closebot eval: no wrong taps or misses; {path} not written", file=sys.stderr)
+        return
+    save_png(failure_sheet(cells), path)
+    wrong = sum(f["kind"] != "miss" for f in report.failures)
+    print(f"closebot eval: {path}: {wrong} wrong taps, {len(cells) - wrong} misses", file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------------------------------------- bench
@@ -720,6 +741,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--limit", type=int, default=0)
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", type=Path, help="also write the full JSON report here")
+    e.add_argument(
+        "--sheet", type=Path, help="also write a PNG of the screens tapped wrong (first) and missed, up to 50"
+    )
     e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
     e.add_argument("--quiet", action="store_true")
     e.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from detector.data import read_image
 from detector.engine import Detector
+from detector.render import SheetCell
 from detector.types import CLASSES, Detection, GroundTruth
 from detector.voc import VocItem
 from policies.decide import PolicyConfig, TapDecision, class_threshold, decide
@@ -287,6 +288,25 @@ def score(
         close_recall_by_size={k: [v[0] / v[1], float(v[1])] for k, v in size_hits.items() if v[1]},
         failures=failures,
     )
+
+
+def failure_cells(report: EvalReport, items: list[VocItem]) -> list[SheetCell]:
+    """The report's failures (wrong taps first, then misses) as cells of :func:`detector.render.failure_sheet`."""
+    by_id = {it.image_id: it for it in items}
+    cells = []
+    for f in report.failures:
+        item = by_id[f["image"]]
+        tap = f["tap"]
+        what = "no tap" if tap is None else f"{tap['label']} {tap['score']:.2f}"
+        cells.append(
+            SheetCell(
+                image=read_image(item.image_path),
+                targets=tuple(g for g in item.objects if g.label in ("close", "skip")),
+                tap=None if tap is None else (int(tap["x"]), int(tap["y"])),
+                caption=f"{f['image']} {f['kind']}: {what}",
+            )
+        )
+    return cells
 
 
 def sweep(

@@ -1,13 +1,15 @@
-"""Pictures for people: a screen with its detections, labels, scores and the tap point."""
+"""Pictures for people: a screen with its detections, labels, scores and the tap point; a sheet of wrong taps."""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from detector.types import Detection
+from detector.types import Detection, GroundTruth
 from policies.decide import TapDecision
 
 COLORS = {"close": (230, 40, 40), "skip": (40, 180, 40), "ja_char": (60, 120, 255)}  # RGB
@@ -44,3 +46,63 @@ def save_png(image: np.ndarray, path: Path) -> None:
     if not cv2.imwrite(str(tmp), cv2.cvtColor(image, cv2.COLOR_RGB2BGR)):
         raise OSError(f"cannot write {path}")
     tmp.replace(path)
+
+
+@dataclass(frozen=True)
+class SheetCell:
+    """One screen of a failure sheet: the RGB screen, its labelled targets, where the tap went (None: no tap)."""
+
+    image: np.ndarray
+    targets: tuple[GroundTruth, ...]
+    tap: tuple[int, int] | None
+    caption: str
+
+
+TAP_RGB = (255, 230, 0)  # as annotate() draws the tap
+TARGET_RGB = (0, 190, 0)
+
+
+def crop_window(width: int, height: int, center: tuple[float, float], side: int) -> tuple[int, int, int]:
+    """(x0, y0, side) of a square of ``side`` px around ``center``, moved inside the screen (shrunk to fit it)."""
+    side = max(1, min(side, width, height))
+    x0 = int(round(center[0] - side / 2))
+    y0 = int(round(center[1] - side / 2))
+    return min(max(0, x0), width - side), min(max(0, y0), height - side), side
+
+
+def failure_sheet(cells: list[SheetCell], cell_px: int = 320, cols: int = 4, crop: float = 0.45) -> np.ndarray:
+    """One RGB picture of ``cells`` in a grid: each a square crop (``crop`` of the screen's shorter side) around the
+    tap, or around the first target when nothing was tapped, with the targets boxed in green, the tap ringed in yellow
+    and the caption above it. The crop keeps what a person needs to see why a tap was wrong: the button and its
+    neighbours."""
+    if not cells:
+        raise ValueError("failure_sheet: no cells")
+    bar, font = round(24 * cell_px / 320), 0.45 * cell_px / 320  # caption bar height, font scale (~35 chars a cell)
+    tiles = []
+    for c in cells:
+        h, w = c.image.shape[:2]
+        img = c.image.copy()
+        line = max(2, round(min(w, h) / 360))
+        for g in c.targets:
+            b = g.box
+            cv2.rectangle(img, (int(b.x1), int(b.y1)), (int(b.x2), int(b.y2)), TARGET_RGB, line, cv2.LINE_AA)
+        if c.tap is not None:
+            for color, thick in (((0, 0, 0), 4 * line), (TAP_RGB, 2 * line)):  # a yellow ring outlined in black
+                cv2.circle(img, c.tap, 16 * line, color, thick, cv2.LINE_AA)
+            center: tuple[float, float] = c.tap
+        elif c.targets:
+            center = c.targets[0].box.center
+        else:
+            center = (w / 2, h / 2)
+        x0, y0, side = crop_window(w, h, center, int(crop * min(w, h)))
+        tile = cv2.resize(img[y0 : y0 + side, x0 : x0 + side], (cell_px, cell_px), interpolation=cv2.INTER_AREA)
+        head = np.full((bar, cell_px, 3), 255, np.uint8)
+        cv2.putText(head, c.caption, (4, bar - 7), cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), 1, cv2.LINE_AA)
+        tiles.append(np.vstack([head, tile]))
+    rows, gap = math.ceil(len(tiles) / cols), 4
+    th, tw = tiles[0].shape[:2]
+    sheet = np.full((rows * th + (rows - 1) * gap, cols * tw + (cols - 1) * gap, 3), 200, np.uint8)
+    for i, t in enumerate(tiles):
+        r, k = divmod(i, cols)
+        sheet[r * (th + gap) : r * (th + gap) + th, k * (tw + gap) : k * (tw + gap) + tw] = t
+    return sheet

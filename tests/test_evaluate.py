@@ -123,3 +123,60 @@ def test_close_recall_by_size_buckets_each_close_by_its_side_at_1080_px():
     report = score(items, [found + [Detection(small.box, "close", 0.9)], found], PolicyConfig())
     assert report.close_recall_by_size == {"< 32": [0.5, 2.0], ">= 110": [1.0, 2.0]}
     assert "close recall by size" in report.table() and "< 32" in report.table()
+
+
+def test_crop_window_stays_inside_the_screen():
+    from detector.render import crop_window
+
+    assert crop_window(1080, 2400, (540, 1200), 486) == (297, 957, 486)
+    assert crop_window(1080, 2400, (1070, 20), 486) == (594, 0, 486)  # a close in the top-right corner
+    assert crop_window(1080, 2400, (10, 2390), 486) == (0, 1914, 486)
+    assert crop_window(300, 200, (150, 100), 486) == (50, 0, 200)  # never larger than the screen
+
+
+def test_failure_sheet_rings_the_tap_and_boxes_the_targets():
+    import numpy as np
+    import pytest
+
+    from detector.render import TAP_RGB, TARGET_RGB, SheetCell, failure_sheet
+
+    screen = np.full((2400, 1080, 3), 128, np.uint8)
+    close = GroundTruth(Box(900, 100, 1000, 200), "close")
+    wrong = SheetCell(screen, (close,), (500, 1200), "s1 false_tap: close 0.90")
+    missed = SheetCell(screen, (close,), None, "s2 miss: no tap")
+    sheet = failure_sheet([wrong, missed], cell_px=320, cols=4)
+    bar, gap = 24, 4
+    assert sheet.shape == (bar + 320, 4 * 320 + 3 * gap, 3)
+
+    def cell(k: int) -> np.ndarray:
+        return sheet[bar:, k * (320 + gap) : k * (320 + gap) + 320]
+
+    def has(img: np.ndarray, rgb: tuple[int, int, int]) -> bool:
+        return bool(np.any(np.all(np.abs(img.astype(int) - rgb) <= 40, axis=-1)))
+
+    # the wrong tap's crop is centred on the tap (mid-screen, away from the close): the ring, no target box
+    assert has(cell(0), TAP_RGB) and not has(cell(0), TARGET_RGB)
+    # the miss's crop is centred on the close it missed: its box, no ring
+    assert has(cell(1), TARGET_RGB) and not has(cell(1), TAP_RGB)
+    assert not has(cell(2), TAP_RGB) and not has(cell(2), TARGET_RGB)  # padding
+    with pytest.raises(ValueError):
+        failure_sheet([])
+
+
+def test_eval_cli_sheet_shows_each_failure(tmp_path, tiny_dataset, tiny_weights, capsys):
+    import json
+
+    import cv2
+
+    from agent.cli import main
+
+    report, sheet = tmp_path / "report.json", tmp_path / "sheet.png"
+    args = ["eval", "--data", str(tiny_dataset), "--weights", str(tiny_weights), "--verifier", "none", "--quiet"]
+    assert main([*args, "--report", str(report), "--sheet", str(sheet)]) == 0
+    failures = json.loads(report.read_text())["failures"]
+    assert failures, "the tiny untrained model misses the tiny set's targets"
+    img = cv2.imread(str(sheet))
+    rows = -(-len(failures) // 4)
+    assert img.shape == (rows * (24 + 320) + (rows - 1) * 4, 4 * 320 + 3 * 4, 3)  # four cells a row, blanks after
+    wrong = sum(f["kind"] != "miss" for f in failures)
+    assert f"{wrong} wrong taps, {len(failures) - wrong} misses" in capsys.readouterr().err
