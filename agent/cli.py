@@ -333,13 +333,12 @@ def _write_failure_sheet(report: EvalReport, items: list[VocItem], path: Path) -
     from detector.evaluate import failure_cells
     from detector.render import failure_sheet, save_png
 
-    cells = failure_cells(report, items)
-    if not cells:
+    if not report.failures:
         print(f"closebot eval: no wrong taps or misses; {path} not written", file=sys.stderr)
         return
-    save_png(failure_sheet(cells), path)
+    save_png(failure_sheet(failure_cells(report, items)), path)
     wrong = sum(f["kind"] != "miss" for f in report.failures)
-    print(f"closebot eval: {path}: {wrong} wrong taps, {len(cells) - wrong} misses", file=sys.stderr)
+    print(f"closebot eval: {path}: {wrong} wrong taps, {len(report.failures) - wrong} misses", file=sys.stderr)
 
 
 # ------------------------------------------------------------------------------------------------------------- bench

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -290,23 +291,21 @@ def score(
     )
 
 
-def failure_cells(report: EvalReport, items: list[VocItem]) -> list[SheetCell]:
-    """The report's failures (wrong taps first, then misses) as cells of :func:`detector.render.failure_sheet`."""
+def failure_cells(report: EvalReport, items: list[VocItem]) -> Iterator[SheetCell]:
+    """The report's failures (wrong taps first, then misses) as cells of :func:`detector.render.failure_sheet`, each
+    screen read when its cell is drawn; a screen's close boxes come before its skip boxes (with a close on screen the
+    close is the right button)."""
     by_id = {it.image_id: it for it in items}
-    cells = []
     for f in report.failures:
         item = by_id[f["image"]]
         tap = f["tap"]
         what = "no tap" if tap is None else f"{tap['label']} {tap['score']:.2f}"
-        cells.append(
-            SheetCell(
-                image=read_image(item.image_path),
-                targets=tuple(g for g in item.objects if g.label in ("close", "skip")),
-                tap=None if tap is None else (int(tap["x"]), int(tap["y"])),
-                caption=f"{f['image']} {f['kind']}: {what}",
-            )
+        yield SheetCell(
+            image=read_image(item.image_path),
+            targets=tuple(sorted((g for g in item.objects if g.label in ("close", "skip")), key=lambda g: g.label)),
+            tap=None if tap is None else (int(tap["x"]), int(tap["y"])),
+            caption=f"{f['image']} {f['kind']}: {what}",
         )
-    return cells
 
 
 def sweep(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class SheetCell:
     """One screen of a failure sheet: the RGB screen, its labelled targets, where the tap went (None: no tap)."""
 
     image: np.ndarray
-    targets: tuple[GroundTruth, ...]
+    targets: tuple[GroundTruth, ...]  # the right button first: a miss's crop is centred on it
     tap: tuple[int, int] | None
     caption: str
 
@@ -70,35 +71,47 @@ def crop_window(width: int, height: int, center: tuple[float, float], side: int)
     return min(max(0, x0), width - side), min(max(0, y0), height - side), side
 
 
-def failure_sheet(cells: list[SheetCell], cell_px: int = 320, cols: int = 4, crop: float = 0.45) -> np.ndarray:
+def _cell_tile(c: SheetCell, cell_px: int, crop: float) -> np.ndarray:
+    """The square crop of one cell, ``cell_px`` wide, with its targets and tap drawn on it."""
+    h, w = c.image.shape[:2]
+    if c.tap is not None:
+        center: tuple[float, float] = c.tap
+    elif c.targets:
+        center = c.targets[0].box.center
+    else:
+        center = (w / 2, h / 2)
+    x0, y0, side = crop_window(w, h, center, int(crop * min(w, h)))
+    tile = cv2.resize(c.image[y0 : y0 + side, x0 : x0 + side], (cell_px, cell_px), interpolation=cv2.INTER_AREA)
+    k = cell_px / side  # screen px -> tile px: marks are drawn on the tile, crisp at any screen size
+
+    def at(x: float, y: float) -> tuple[int, int]:
+        return round((x - x0) * k), round((y - y0) * k)
+
+    for g in c.targets:
+        cv2.rectangle(tile, at(g.box.x1, g.box.y1), at(g.box.x2, g.box.y2), TARGET_RGB, 2, cv2.LINE_AA)
+    if c.tap is not None:  # a yellow ring outlined in black, wide enough to leave what was tapped visible, and a dot
+        r = max(12, cell_px // 6)
+        cv2.circle(tile, at(*c.tap), r, (0, 0, 0), 4, cv2.LINE_AA)
+        cv2.circle(tile, at(*c.tap), r, TAP_RGB, 2, cv2.LINE_AA)
+        cv2.circle(tile, at(*c.tap), 4, (0, 0, 0), -1, cv2.LINE_AA)  # the tap point itself
+        cv2.circle(tile, at(*c.tap), 2, TAP_RGB, -1, cv2.LINE_AA)
+    return tile
+
+
+def failure_sheet(cells: Iterable[SheetCell], cell_px: int = 320, cols: int = 4, crop: float = 0.45) -> np.ndarray:
     """One RGB picture of ``cells`` in a grid: each a square crop (``crop`` of the screen's shorter side) around the
     tap, or around the first target when nothing was tapped, with the targets boxed in green, the tap ringed in yellow
     and the caption above it. The crop keeps what a person needs to see why a tap was wrong: the button and its
-    neighbours."""
-    if not cells:
-        raise ValueError("failure_sheet: no cells")
+    neighbours. ``cells`` may be a generator: one screen is held at a time."""
     bar, font = round(24 * cell_px / 320), 0.45 * cell_px / 320  # caption bar height, font scale (~35 chars a cell)
     tiles = []
     for c in cells:
-        h, w = c.image.shape[:2]
-        img = c.image.copy()
-        line = max(2, round(min(w, h) / 360))
-        for g in c.targets:
-            b = g.box
-            cv2.rectangle(img, (int(b.x1), int(b.y1)), (int(b.x2), int(b.y2)), TARGET_RGB, line, cv2.LINE_AA)
-        if c.tap is not None:
-            for color, thick in (((0, 0, 0), 4 * line), (TAP_RGB, 2 * line)):  # a yellow ring outlined in black
-                cv2.circle(img, c.tap, 16 * line, color, thick, cv2.LINE_AA)
-            center: tuple[float, float] = c.tap
-        elif c.targets:
-            center = c.targets[0].box.center
-        else:
-            center = (w / 2, h / 2)
-        x0, y0, side = crop_window(w, h, center, int(crop * min(w, h)))
-        tile = cv2.resize(img[y0 : y0 + side, x0 : x0 + side], (cell_px, cell_px), interpolation=cv2.INTER_AREA)
+        tile = _cell_tile(c, cell_px, crop)
         head = np.full((bar, cell_px, 3), 255, np.uint8)
         cv2.putText(head, c.caption, (4, bar - 7), cv2.FONT_HERSHEY_SIMPLEX, font, (0, 0, 0), 1, cv2.LINE_AA)
         tiles.append(np.vstack([head, tile]))
+    if not tiles:
+        raise ValueError("failure_sheet: no cells")
     rows, gap = math.ceil(len(tiles) / cols), 4
     th, tw = tiles[0].shape[:2]
     sheet = np.full((rows * th + (rows - 1) * gap, cols * tw + (cols - 1) * gap, 3), 200, np.uint8)

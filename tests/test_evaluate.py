@@ -180,3 +180,28 @@ def test_eval_cli_sheet_shows_each_failure(tmp_path, tiny_dataset, tiny_weights,
     assert img.shape == (rows * (24 + 320) + (rows - 1) * 4, 4 * 320 + 3 * 4, 3)  # four cells a row, blanks after
     wrong = sum(f["kind"] != "miss" for f in failures)
     assert f"{wrong} wrong taps, {len(failures) - wrong} misses" in capsys.readouterr().err
+
+
+def test_failure_cells_read_each_screen_and_put_the_close_first(tmp_path):
+    import cv2
+    import numpy as np
+
+    from detector.evaluate import failure_cells, score
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    skip = GroundTruth(Box(800, 2000, 1000, 2080), "skip")
+    close = GroundTruth(Box(900, 100, 1000, 200), "close")
+    text = GroundTruth(Box(100, 900, 140, 940), "ja_char")
+    paths = [tmp_path / f"s{i}.png" for i in range(2)]
+    for p in paths:
+        cv2.imwrite(str(p), np.zeros((2400, 1080, 3), np.uint8))
+    items = [VocItem("s0", paths[0], 1080, 2400, (skip, close, text)), VocItem("s1", paths[1], 1080, 2400, ())]
+    stray = [Detection(Box(10, 10, 60, 60), "close", 0.95)]  # a tap on s1, which has no target
+    report = score(items, [[], stray], PolicyConfig())
+    cells = failure_cells(report, items)
+    assert not isinstance(cells, list)  # a generator: one screen in memory at a time
+    wrong, missed = list(cells)
+    assert (wrong.caption, wrong.tap, wrong.targets) == ("s1 false_tap: close 0.95", (35, 35), ())
+    assert (missed.caption, missed.tap, missed.targets) == ("s0 miss: no tap", None, (close, skip))
+    assert missed.image.shape == (2400, 1080, 3)
