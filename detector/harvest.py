@@ -28,6 +28,7 @@ import numpy as np
 from tqdm import tqdm
 
 from detector.errors import DatasetError
+from detector.tiling import Tile
 from detector.types import CLASSES, Box, GroundTruth
 from detector.voc import write_annotation
 
@@ -220,9 +221,8 @@ def harvest(run_dirs: list[Path], out: Path, show_progress: bool = True) -> Harv
         items[f"{base_id}_full"] = HarvestItem(id=f"{base_id}_full", view="full", **common)
         # the crop around the event
         fx, fy = _focus(record, dets, w, h)
-        side = min(CROP, w, h)
-        x0 = int(min(max(0, fx - side / 2), w - side))
-        y0 = int(min(max(0, fy - side / 2), h - side))
+        sq = Tile.square_around(fx, fy, CROP, w, h)
+        x0, y0, side = sq.x, sq.y, sq.w
         crop = frame[y0 : y0 + side, x0 : x0 + side]
         cobjs, cscores = [], []
         for lab, s, b in dets:

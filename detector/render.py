@@ -10,10 +10,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from detector.tiling import Tile
 from detector.types import Detection, GroundTruth
 from policies.decide import TapDecision
 
 COLORS = {"close": (230, 40, 40), "skip": (40, 180, 40), "ja_char": (60, 120, 255)}  # RGB
+TAP_RGB = (255, 230, 0)  # the tap point, outlined in black
 
 
 def annotate(image: np.ndarray, detections: list[Detection], tap: TapDecision | None) -> np.ndarray:
@@ -34,7 +36,7 @@ def annotate(image: np.ndarray, detections: list[Detection], tap: TapDecision | 
             cv2.putText(out, text, (x1 + 2, ty), cv2.FONT_HERSHEY_SIMPLEX, fs, (255, 255, 255), 2, cv2.LINE_AA)
     if tap is not None:
         r = int(18 * scale)
-        for color, w in (((0, 0, 0), 7), ((255, 230, 0), 3)):
+        for color, w in (((0, 0, 0), 7), (TAP_RGB, 3)):
             cv2.circle(out, (tap.x, tap.y), r, color, w, cv2.LINE_AA)
             cv2.line(out, (tap.x - 2 * r, tap.y), (tap.x + 2 * r, tap.y), color, w, cv2.LINE_AA)
             cv2.line(out, (tap.x, tap.y - 2 * r), (tap.x, tap.y + 2 * r), color, w, cv2.LINE_AA)
@@ -59,16 +61,7 @@ class SheetCell:
     caption: str
 
 
-TAP_RGB = (255, 230, 0)  # as annotate() draws the tap
-TARGET_RGB = (0, 190, 0)
-
-
-def crop_window(width: int, height: int, center: tuple[float, float], side: int) -> tuple[int, int, int]:
-    """(x0, y0, side) of a square of ``side`` px around ``center``, moved inside the screen (shrunk to fit it)."""
-    side = max(1, min(side, width, height))
-    x0 = int(round(center[0] - side / 2))
-    y0 = int(round(center[1] - side / 2))
-    return min(max(0, x0), width - side), min(max(0, y0), height - side), side
+TARGET_RGB = (0, 190, 0)  # a labelled close/skip on a failure sheet
 
 
 def _cell_tile(c: SheetCell, cell_px: int, crop: float) -> np.ndarray:
@@ -80,7 +73,8 @@ def _cell_tile(c: SheetCell, cell_px: int, crop: float) -> np.ndarray:
         center = c.targets[0].box.center
     else:
         center = (w / 2, h / 2)
-    x0, y0, side = crop_window(w, h, center, int(crop * min(w, h)))
+    sq = Tile.square_around(*center, int(crop * min(w, h)), w, h)
+    x0, y0, side = sq.x, sq.y, sq.w
     tile = cv2.resize(c.image[y0 : y0 + side, x0 : x0 + side], (cell_px, cell_px), interpolation=cv2.INTER_AREA)
     k = cell_px / side  # screen px -> tile px: marks are drawn on the tile, crisp at any screen size
 

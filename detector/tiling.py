@@ -42,6 +42,16 @@ class Tile:
     def square(cls, x: int, y: int, side: int) -> Tile:
         return cls(x, y, side, side)
 
+    @classmethod
+    def square_around(cls, cx: float, cy: float, side: int, width: int, height: int) -> Tile:
+        """The square of ``side`` px centred on (``cx``, ``cy``), moved (not clipped) to lie inside the ``width`` x
+        ``height`` screen, so a point near an edge is seen at the same scale as one in the middle; never larger than
+        the screen's short side."""
+        side = min(side, width, height)
+        x = min(max(0, round(cx - side / 2)), width - side)
+        y = min(max(0, round(cy - side / 2)), height - side)
+        return cls.square(x, y, side)
+
     @property
     def box(self) -> Box:
         return Box(self.x, self.y, self.x + self.w, self.y + self.h)

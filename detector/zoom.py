@@ -42,12 +42,8 @@ def zoom_square(box: Box, width: int, height: int, context: float) -> Tile:
     """The square of side ``context`` x ``box``'s longer side centred on ``box``, moved (not clipped) to lie inside
     the ``width`` x ``height`` screen, so a close in a corner is seen at the same scale as one in the middle. Never
     larger than the screen's short side, never smaller than 8 px."""
-    side = round(context * max(box.width, box.height))
-    side = max(8, min(side, width, height))
-    cx, cy = box.center
-    x = min(max(0, round(cx - side / 2)), width - side)
-    y = min(max(0, round(cy - side / 2)), height - side)
-    return Tile.square(x, y, side)  # a square of the screen, like a tile of the whole-screen pass
+    side = max(8, round(context * max(box.width, box.height)))
+    return Tile.square_around(*box.center, side, width, height)  # a square of the screen, like a tile of the pass
 
 
 def candidates_blocked(dets: list[Detection], cfg: ZoomConfig) -> bool:

@@ -125,13 +125,14 @@ def test_close_recall_by_size_buckets_each_close_by_its_side_at_1080_px():
     assert "close recall by size" in report.table() and "< 32" in report.table()
 
 
-def test_crop_window_stays_inside_the_screen():
-    from detector.render import crop_window
+def test_a_square_around_a_point_stays_inside_the_screen():
+    from detector.tiling import Tile
 
-    assert crop_window(1080, 2400, (540, 1200), 486) == (297, 957, 486)
-    assert crop_window(1080, 2400, (1070, 20), 486) == (594, 0, 486)  # a close in the top-right corner
-    assert crop_window(1080, 2400, (10, 2390), 486) == (0, 1914, 486)
-    assert crop_window(300, 200, (150, 100), 486) == (50, 0, 200)  # never larger than the screen
+    # the failure sheet's crops (486 px = 0.45 of a 1080-px screen), the harvest's and the closer look's squares
+    assert Tile.square_around(540, 1200, 486, 1080, 2400) == Tile.square(297, 957, 486)
+    assert Tile.square_around(1070, 20, 486, 1080, 2400) == Tile.square(594, 0, 486)  # a top-right close
+    assert Tile.square_around(10, 2390, 486, 1080, 2400) == Tile.square(0, 1914, 486)
+    assert Tile.square_around(150, 100, 486, 300, 200) == Tile.square(50, 0, 200)  # never larger than the screen
 
 
 def test_failure_sheet_rings_the_tap_and_boxes_the_targets():
