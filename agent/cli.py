@@ -264,6 +264,12 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.verifier_train import VerifierTrainConfig, train_verifier
 
+    if args.pair_candidates and not args.pairs:
+        print(
+            "closebot train-verifier: --pair-candidates looks at the pasted pairs' mute buttons: give --pairs N",
+            file=sys.stderr,
+        )
+        return 2
     detector = args.detector_weights or Path(load_config(args.config).detector.weights)
     cfg = VerifierTrainConfig(
         data=tuple(str(d) for d in args.data),
@@ -278,8 +284,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         harvest_repeat=args.harvest_repeat,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
+        pair_candidates=args.pair_candidates,
         icons=str(args.icons) if args.icons else None,
     )
+
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
     print(
@@ -287,6 +295,11 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
         + f", non-targets passing {best['none_passed']:.4f}"
         + (f", pasted mute buttons passing {best['mute_passed']:.4f}" if best.get("mute_passed") is not None else "")
+        + (
+            f", the SSD's {best['mute_candidates']} candidates on them passing {best['mute_candidates_passed']:.4f}"
+            if best.get("mute_candidates")
+            else ""
+        )
         + "; "
         + (f"mined in {res['mine_seconds']:.0f} s" if res["mined"] else f"crops read from {res['cache']}")
         + ", "
@@ -716,6 +729,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--pairs", type=int, default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
     )
     tv.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` (for --pairs)")
+    tv.add_argument(
+        "--pair-candidates",
+        action="store_true",
+        help="also train on the SSD's own close/skip candidates on each pasted mute button (with --pairs)",
+    )
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument(
         "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"

@@ -16,6 +16,13 @@ are cropped: ``none`` and ``close``, so only the mark tells the two apart. The s
 plate at 0.97 in the demo (the store opened); mined candidates hold too few such plates to teach that. Pairs are drawn
 from the ``train`` asset pool for training screens and the held-out ``val`` pool for validation screens, anew on each
 run (cheap next to mining; not cached).
+
+With ``pair_candidates``, the SSD also looks at each pasted mute button (one tile of the screen's plan around it:
+about an eighth of a 1080x2400 frame) and its close/skip candidates there become ``none`` crops too. The SSD need
+not box a whole mute button: on the browser-rendered set, all three of the shipped pair's wrong taps (0.62-0.94) were
+boxes on the *x beside the speaker* (23-58 px in a 76-77 px icon), and a crop around such a box shows the x and only
+the speaker's edge, never what the pasted pair's crop of the whole icon shows. These crops are the verifier's input
+as it will see it on a mute button.
 """
 
 from __future__ import annotations
@@ -41,6 +48,7 @@ from detector.errors import DatasetError, TrainingError
 from detector.synth import elements
 from detector.synth.assets import AssetPool, load_pool
 from detector.synth.elements import Sprite
+from detector.tiling import Tile
 from detector.train import recipes, repeat_harvested
 from detector.types import Box, Detection
 from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
@@ -51,6 +59,7 @@ from detector.zoom import ZoomConfig
 log = logging.getLogger(__name__)
 NONE, CLOSE, SKIP = range(3)
 PAIR = 4  # CropSet.source of a pasted plate-matched pair
+PAIR_CANDIDATE = 5  # CropSet.source of an SSD candidate on a pasted mute button
 
 
 @dataclass(frozen=True)
@@ -76,6 +85,7 @@ class VerifierTrainConfig:
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
+    pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button (module doc)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
 
 
@@ -98,6 +108,7 @@ _NOT_MINING = (
     "screens",
     "val_screens",
     "pairs_per_screen",  # pairs are drawn anew on each run, outside the mined cache
+    "pair_candidates",
     "icons",
 )
 
@@ -122,7 +133,8 @@ def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str |
 class CropSet:
     crops: np.ndarray  # (N, s, s, 3) uint8
     labels: np.ndarray  # (N,) int64 indices into VERIFIER_CLASSES
-    source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random, 4 = pasted pair
+    source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random, 4 = pasted pair,
+    # 5 = SSD candidate on a pasted mute button
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -240,10 +252,13 @@ def pasted_pairs(
     seed: int,
     desc: str,
     show_progress: bool = True,
+    detector: Detector | None = None,
+    per_mute: int = 3,
 ) -> CropSet:
     """Plate-matched pairs (module doc): per screen ``per_screen`` times a sound icon (``none``) and a close
     (``close``) of one scheme and size, pasted at free spots of a copy of the screen; each cropped exactly and once
-    jittered."""
+    jittered. With ``detector`` (square tiles), also its ``per_mute`` best close/skip candidates centred on each
+    pasted mute button (``none``, source ``PAIR_CANDIDATE``)."""
     from PIL import Image
 
     if not pool.sound_glyphs:
@@ -256,6 +271,7 @@ def pasted_pairs(
     weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
     crops: list[np.ndarray] = []
     labels: list[int] = []
+    source: list[int] = []
     for item in tqdm(items, desc=desc, leave=False, disable=not show_progress):
         img = read_image(item.image_path)
         h, w = img.shape[:2]
@@ -289,9 +305,32 @@ def pasted_pairs(
             for b in (box, _jitter(rng, box)):
                 crops.append(crop_box(pasted, b, spec))
                 labels.append(label)
+                source.append(PAIR)
+        if detector is not None:
+            for b in mute_candidates(detector, pasted, [box for box, label in placed if label == NONE], per_mute):
+                crops.append(crop_box(pasted, b, spec))
+                labels.append(NONE)
+                source.append(PAIR_CANDIDATE)
     if not crops:
         raise DatasetError("no plate-matched pairs could be placed: no screens, or no free spots on them")
-    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.full(len(labels), PAIR, dtype=np.int64))
+    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
+
+
+def mute_candidates(detector: Detector, image: np.ndarray, mutes: list[Box], per_mute: int) -> list[Box]:
+    """Boxes of the ``per_mute`` best close/skip candidates the detector proposes with their centre on each of
+    ``mutes`` (pasted mute buttons), looking only at one square of its plan's size around each."""
+    if not mutes:
+        return []
+    h, w = image.shape[:2]
+    side = detector.plan(w, h)[0].w
+    tiles = [Tile.square_around(*m.center, side, w, h) for m in mutes]
+    cands = sorted(
+        (d for d in detector.detect_in(image, tiles) if d.label in ("close", "skip")), key=lambda d: -d.score
+    )
+    out: list[Box] = []
+    for m in mutes:
+        out += [d.box for d in cands if m.contains(*d.box.center)][:per_mute]
+    return out
 
 
 def concat(a: CropSet, b: CropSet) -> CropSet:
@@ -339,6 +378,10 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
         mute, close = pairs & none_mask, pairs & (y == CLOSE)
         out["mute_passed"] = float((p[mute][:, 1:].max(1).values >= 0.5).float().mean()) if mute.any() else None
         out["pair_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
+    found = torch.from_numpy(data.source == PAIR_CANDIDATE)
+    if found.any():  # the SSD's candidates on pasted mute buttons that still pass
+        out["mute_candidates"] = int(found.sum())
+        out["mute_candidates_passed"] = float((p[found][:, 1:].max(1).values >= 0.5).float().mean())
     return out
 
 
@@ -376,16 +419,35 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         train_set.save(cache)
         val_set.save(vcache)
     if cfg.pairs_per_screen:
+        looker = None
+        if cfg.pair_candidates:  # the SSD on the pasted mute buttons (not cached: the pairs are drawn anew)
+            looker = Detector.load(
+                cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False))
+            )
         train_set = concat(
             train_set,
             pasted_pairs(
-                tr, load_pool("train", cfg.icons), spec, cfg.pairs_per_screen, cfg.seed, "pairs train", show_progress
+                tr,
+                load_pool("train", cfg.icons),
+                spec,
+                cfg.pairs_per_screen,
+                cfg.seed,
+                "pairs train",
+                show_progress,
+                looker,
             ),
         )
         val_set = concat(
             val_set,
             pasted_pairs(
-                va, load_pool("val", cfg.icons), spec, cfg.pairs_per_screen, cfg.seed + 1, "pairs val", show_progress
+                va,
+                load_pool("val", cfg.icons),
+                spec,
+                cfg.pairs_per_screen,
+                cfg.seed + 1,
+                "pairs val",
+                show_progress,
+                looker,
             ),
         )
     mine_s = time.time() - t0

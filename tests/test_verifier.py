@@ -258,3 +258,55 @@ def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
     assert 0.0 <= report["mute_passed"] <= 1.0 and 0.0 <= report["pair_close_recall"] <= 1.0
     with pytest.raises(DatasetError, match="--icons"):
         pasted_pairs(items, no_icons, VerifierSpec(), 1, 0, "pairs", show_progress=False)
+
+
+def test_detect_in_the_plans_own_tiles_proposes_what_detect_does(tiny_weights: Path) -> None:
+    from detector.tiling import Tile
+    from detector.zoom import ZoomConfig
+
+    det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
+    img = np.random.default_rng(0).integers(0, 256, (1200, 540, 3), dtype=np.uint8)
+    full = det.detect(img).detections
+    assert full  # the untrained network proposes plenty
+    assert det.detect_in(img, det.plan(540, 1200)) == full
+    assert det.detect_in(img, []) == []
+    # one square: only boxes inside it
+    sq = Tile.square_around(100, 1100, det.plan(540, 1200)[0].w, 540, 1200)
+    part = det.detect_in(img, [sq])
+    assert part and all(sq.x <= d.box.x1 and d.box.x2 <= sq.x + sq.w and sq.y <= d.box.y1 for d in part)
+
+
+def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path
+) -> None:
+    from detector.data import load_items
+    from detector.tiling import Tile
+    from detector.verifier_train import PAIR, PAIR_CANDIDATE, mute_candidates, pasted_pairs
+    from detector.zoom import ZoomConfig
+
+    det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
+    img = np.random.default_rng(1).integers(0, 256, (1200, 540, 3), dtype=np.uint8)
+    mutes = [Box(40, 60, 100, 120), Box(400, 900, 430, 930)]
+    got = mute_candidates(det, img, mutes, 2)
+    side = det.plan(540, 1200)[0].w
+    for m in mutes:  # per mute: the 2 best close/skip boxes centred on it, in the square around it
+        seen = det.detect_in(img, [Tile.square_around(*m.center, side, 540, 1200)])
+        best = sorted((d for d in seen if d.label != "ja_char" and m.contains(*d.box.center)), key=lambda d: -d.score)
+        assert [b for b in got if m.contains(*b.center)] == [d.box for d in best[:2]]
+    assert len(got) == 4 and mute_candidates(det, img, [], 2) == []
+    # in the pairs: each screen's mute candidates follow its pairs, all of them "none"
+    pool, _ = _pool_with_sound_icon(tmp_path)
+    items = load_items([tiny_dataset], "train")[:3]
+    plain = pasted_pairs(items, pool, VerifierSpec(), 1, 0, "pairs", show_progress=False)
+    looked = pasted_pairs(items, pool, VerifierSpec(), 1, 0, "pairs", show_progress=False, detector=det, per_mute=2)
+    found = looked.source == PAIR_CANDIDATE
+    assert 0 < found.sum() <= 2 * 3 and set(looked.labels[found]) == {NONE}
+    assert np.array_equal(looked.crops[looked.source == PAIR], plain.crops)  # the same pairs, drawn alike
+
+
+def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path, capsys) -> None:
+    from agent.cli import main
+
+    out = tmp_path / "v.pt"
+    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--pair-candidates"]) == 2
+    assert "--pairs" in capsys.readouterr().err and not out.exists()
