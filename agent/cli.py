@@ -63,13 +63,10 @@ def _detector(args: argparse.Namespace):
 
 def _verifier(args: argparse.Namespace, cfg):
     """The verifier to use: --verifier FILE|none, else the config's (None when it is turned off)."""
-    from detector.verifier import Verifier
-
     choice = getattr(args, "verifier", None)
     if choice is not None:
-        return None if choice.lower() == "none" else Verifier.load(choice, cfg.detector.verifier.max_candidates)
-    path = cfg.detector.verifier_weights()
-    return Verifier.load(path, cfg.detector.verifier.max_candidates) if path else None
+        return None if choice.lower() == "none" else cfg.detector.verifier.load(choice)
+    return cfg.detector.verifier.load()
 
 
 # ------------------------------------------------------------------------------------------------------------ detect
@@ -256,7 +253,7 @@ def cmd_merge_verifiers(args: argparse.Namespace) -> int:
     from detector.verifier import merge_verifiers
 
     lv = merge_verifiers(list(args.files), args.out)
-    print(f"{args.out}: {lv.spec.members} verifiers averaged ({', '.join(str(f) for f in args.files)})")
+    print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)})")
     return 0
 
 
@@ -556,7 +553,6 @@ def cmd_promote(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.promote import commit, compare, stage
     from detector.quantize import int8_path, quantize_command
-    from detector.verifier import Verifier
     from detector.weights import sha256_of
 
     cfg = load_config(args.config)
@@ -573,7 +569,7 @@ def cmd_promote(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 2
-        new_verifier = Verifier.load(args.new_verifier, cfg.detector.verifier.max_candidates)
+        new_verifier = cfg.detector.verifier.load(args.new_verifier)
     comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier, new_verifier)
     print(comp.table())
     what = f"{args.new} + {args.new_verifier}" if args.new_verifier else str(args.new)

@@ -145,28 +145,41 @@ def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: di
 
 def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
     """One verifier file at ``out`` averaging the probabilities of the verifiers in ``paths``: they must share the
-    crop geometry, the classes and the SSD they were mined on (the one they will run beside)."""
+    crop geometry, the classes and the SSD they were mined on (the one they will run beside). An ensemble's members
+    join one by one, so every network weighs the same (two ensembles of two: the average of the two ensembles)."""
     if len(paths) < 2:
         raise WeightsError("merging verifiers needs at least two files")
     loaded = [load_verifier(p) for p in paths]
     first = loaded[0]
-    for lv in loaded:
-        if lv.spec.members != 1:
-            raise WeightsError(f"{lv.path}: already an ensemble of {lv.spec.members}; merge its members' files instead")
+    single = replace(first.spec, members=1)
     for lv in loaded[1:]:
-        if lv.spec != first.spec:
+        if replace(lv.spec, members=1) != single:
             raise WeightsError(
                 f"{lv.path}: spec {lv.spec.to_dict()} differs from {first.path}'s {first.spec.to_dict()}"
             )
         if lv.manifest.get("detector", {}).get("sha256") != first.manifest.get("detector", {}).get("sha256"):
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
-    spec = replace(first.spec, members=len(loaded))
+    states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
+    spec = replace(single, members=len(states))
     net = VerifierNet(spec)
-    for member, lv in zip(net.members or [], loaded, strict=True):
-        member.load_state_dict(lv.state_dict, strict=True)
-    members = [{"file": str(lv.path), "sha256": lv.manifest.get("sha256")} for lv in loaded]
+    for member, (_, _, state) in zip(net.members or [], states, strict=True):
+        member.load_state_dict(state, strict=True)
+    members = [
+        {"file": str(lv.path), "sha256": lv.manifest.get("sha256")} | ({"member": i} if lv.spec.members > 1 else {})
+        for lv, i, _ in states
+    ]
     save_verifier(out, net, spec, {"detector": first.manifest.get("detector"), "members": members})
     return load_verifier(out)
+
+
+def _member_states(lv: LoadedVerifier) -> list[dict[str, Tensor]]:
+    """The state dict of each network in a verifier file: itself, or each member of an ensemble."""
+    if lv.spec.members == 1:
+        return [lv.state_dict]
+    return [
+        {k.removeprefix(f"members.{i}."): v for k, v in lv.state_dict.items() if k.startswith(f"members.{i}.")}
+        for i in range(lv.spec.members)
+    ]
 
 
 def load_verifier(path: Path | str) -> LoadedVerifier:
@@ -186,7 +199,11 @@ def load_verifier(path: Path | str) -> LoadedVerifier:
 
 class Verifier:
     """Rescoring of close/skip detections; ``max_candidates`` best-scored ones per frame are looked at, the rest are
-    dropped (a frame with more candidates than that is not an ad worth a tap)."""
+    dropped (a frame with more candidates than that is not an ad worth a tap). With ``wide_aspect`` > 0, a *close*
+    candidate whose box is more than that many times as wide as tall (a pill with a word: "✕ 閉じる", "Close") keeps
+    the SSD's score: the square crop of twice its width shrinks such a pill to a strip a few pixels high in 64x64,
+    where the word cannot be read. Skips stay verified: left to the SSD, lines of text in speech bubbles were tapped
+    as skips (README "Measured", the bullet "Wide closes")."""
 
     def __init__(
         self,
@@ -195,10 +212,12 @@ class Verifier:
         max_candidates: int = 32,
         source: str = "<memory>",
         session: Any = None,
+        wide_aspect: float = 0.0,
     ) -> None:
         self.net = net.eval()
         self.spec = spec
         self.max_candidates = max_candidates
+        self.wide_aspect = wide_aspect
         self.source = source
         self._session = session  # an ONNX Runtime session over the same network (made by on_runtime)
         self.runtime = "torch" if session is None else "onnxruntime"
@@ -215,17 +234,21 @@ class Verifier:
         except Exception as e:  # detection must go on: the eager network gives the same numbers
             log.warning("verifier stays in PyTorch: could not build its ONNX Runtime session (%s)", e)
             return self
-        return Verifier(self.net, self.spec, self.max_candidates, self.source, session)
+        return Verifier(self.net, self.spec, self.max_candidates, self.source, session, self.wide_aspect)
 
     @classmethod
-    def load(cls, path: Path | str, max_candidates: int = 32) -> Verifier:
+    def load(cls, path: Path | str, max_candidates: int = 32, wide_aspect: float = 0.0) -> Verifier:
         lv = load_verifier(path)
         net = VerifierNet(lv.spec)
         try:
             net.load_state_dict(lv.state_dict, strict=True)
         except RuntimeError as e:
             raise WeightsError(f"{lv.path}: tensors do not fit the network described in the file: {e}") from e
-        return cls(net, lv.spec, max_candidates, str(path))
+        return cls(net, lv.spec, max_candidates, str(path), wide_aspect=wide_aspect)
+
+    def is_wide(self, det: Detection) -> bool:
+        """True for a close this verifier leaves to the SSD (``wide_aspect``, class doc)."""
+        return det.label == "close" and self.wide_aspect > 0 and det.box.width > self.wide_aspect * det.box.height
 
     @torch.inference_mode()
     def probabilities(self, crops: np.ndarray) -> np.ndarray:
@@ -237,15 +260,18 @@ class Verifier:
         return torch.softmax(self.net(torch.from_numpy(np.ascontiguousarray(crops))), dim=1).numpy()
 
     def rescore(self, image: np.ndarray, dets: list[Detection], limit: int | None = None) -> list[Detection]:
-        """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label);
-        only the best ``limit`` (default ``max_candidates``) are looked at, the others dropped."""
+        """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label)
+        (a wide close's kept as it is: class doc); only the best ``limit`` (default ``max_candidates``) are kept, the
+        others dropped."""
         targets = sorted((d for d in dets if d.label in ("close", "skip")), key=lambda d: -d.score)
         kept = targets[: self.max_candidates if limit is None else max(0, limit)]
         if len(targets) > len(kept):
             log.debug("verifier: %d candidates, looked at the best %d", len(targets), len(kept))
-        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in kept])) if kept else None
-        out = [d for d in dets if d.label not in ("close", "skip")]
-        for i, d in enumerate(kept):
+        wide = [d for d in kept if self.is_wide(d)]
+        looked = [d for d in kept if not self.is_wide(d)]
+        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in looked])) if looked else None
+        out = [d for d in dets if d.label not in ("close", "skip")] + wide
+        for i, d in enumerate(looked):
             p = float(probs[i, VERIFIER_CLASSES.index(d.label)])
             out.append(replace(d, score=float(np.sqrt(d.score * p))))
         return sorted(out, key=lambda d: -d.score)

@@ -65,6 +65,8 @@ def main() -> int:
     weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
     key = detector_key(weights, verifier, cfg.detector.inference, args.limit)  # the files hashed once, not per set
+    if verifier is not None and cfg.detector.verifier.wide_aspect:
+        key.append(f"wide_close_aspect={cfg.detector.verifier.wide_aspect}")
     detector = None
     sets = {}
     for root in args.data:
@@ -74,7 +76,7 @@ def main() -> int:
             sets[root.name] = (items, pickle.loads(path.read_bytes()))
             continue
         if detector is None:
-            detector = Detector.load(weights, cfg.detector.inference, verifier)
+            detector = Detector.load(weights, cfg.detector.inference, cfg.detector.verifier.load(verifier))
         sets[root.name] = (items, detect_all(detector, items))
         path.write_bytes(pickle.dumps(sets[root.name][1]))
     for values in itertools.product(*grid.values()) if grid else [()]:
