@@ -385,6 +385,11 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
     return out
 
 
+def _miner(cfg: VerifierTrainConfig) -> Detector:
+    """The SSD whose candidates are mined, as the verifier will see them: down to ``mine_min_score``, no closer look."""
+    return Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False)))
+
+
 def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
     """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``."""
     out = Path(cfg.out)
@@ -409,47 +414,21 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         log.info("reading mined crops from %s", cache)
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
-        # the SSD's own candidates, as the verifier will see them: no closer look
-        detector = Detector.load(
-            cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False))
-        )
+        detector = _miner(cfg)
         train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress)
         val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
     if cfg.pairs_per_screen:
-        looker = None
-        if cfg.pair_candidates:  # the SSD on the pasted mute buttons (not cached: the pairs are drawn anew)
-            looker = Detector.load(
-                cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False))
-            )
-        train_set = concat(
-            train_set,
-            pasted_pairs(
-                tr,
-                load_pool("train", cfg.icons),
-                spec,
-                cfg.pairs_per_screen,
-                cfg.seed,
-                "pairs train",
-                show_progress,
-                looker,
-            ),
+        # with pair_candidates, the SSD on the pasted mute buttons (not cached: the pairs are drawn anew)
+        looker = _miner(cfg) if cfg.pair_candidates else None
+        n, seed = cfg.pairs_per_screen, cfg.seed
+        train_pairs = pasted_pairs(
+            tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker
         )
-        val_set = concat(
-            val_set,
-            pasted_pairs(
-                va,
-                load_pool("val", cfg.icons),
-                spec,
-                cfg.pairs_per_screen,
-                cfg.seed + 1,
-                "pairs val",
-                show_progress,
-                looker,
-            ),
-        )
+        val_pairs = pasted_pairs(va, load_pool("val", cfg.icons), spec, n, seed + 1, "pairs val", show_progress, looker)
+        train_set, val_set = concat(train_set, train_pairs), concat(val_set, val_pairs)
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 

@@ -349,3 +349,29 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
     out = tmp_path / "v.pt"
     assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--pair-candidates"]) == 2
     assert "--pairs" in capsys.readouterr().err and not out.exists()
+
+
+def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import detector.verifier_train as vt
+
+    pool, _ = _pool_with_sound_icon(tmp_path)
+    monkeypatch.setattr(vt, "load_pool", lambda split, icons: pool)  # the icon cache, as `closebot icons` makes it
+    cfg = VerifierTrainConfig(
+        data=(str(tiny_dataset),),
+        detector=str(tiny_weights),
+        out=str(tmp_path / "v.pt"),
+        cache_dir=str(tmp_path / "cache"),
+        val_screens=3,
+        epochs=1,
+        batch_size=16,
+        max_per_screen=8,
+        spec=VerifierSpec(input_size=32, widths=(8, 8, 16, 16)),
+    )
+    plain = train_verifier(replace(cfg, pairs_per_screen=1), show_progress=False)
+    looked = train_verifier(replace(cfg, pairs_per_screen=1, pair_candidates=True), show_progress=False)
+    assert not looked["mined"] and looked["cache"] == plain["cache"]  # the SSD on the pairs is outside the cache key
+    val = looked["history"][0]
+    assert "mute_candidates" not in plain["history"][0] and val["mute_candidates"] > 0
+    assert 0.0 <= val["mute_candidates_passed"] <= 1.0
