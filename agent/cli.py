@@ -284,7 +284,6 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         pair_candidates=args.pair_candidates,
         icons=str(args.icons) if args.icons else None,
     )
-
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
     print(

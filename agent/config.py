@@ -27,7 +27,7 @@ DEFAULT_VERIFIER = Path(__file__).resolve().parent.parent / "weights" / "closebo
 class VerifierSection:
     weights: str = str(DEFAULT_VERIFIER)  # "" turns the second look off
     max_candidates: int = 32
-    wide_aspect: float = 0.0  # boxes wider than this x their height keep the SSD's score (0: none)
+    wide_aspect: float = 0.0  # close boxes wider than this x their height keep the SSD's score (0: none)
 
     def load(self, path: str | Path | None = None) -> Verifier | None:
         """The verifier in ``path`` (default: ``weights``) with this section's settings; None when it is off."""

@@ -203,7 +203,7 @@ class Verifier:
     candidate whose box is more than that many times as wide as tall (a pill with a word: "✕ 閉じる", "Close") keeps
     the SSD's score: the square crop of twice its width shrinks such a pill to a strip a few pixels high in 64x64,
     where the word cannot be read. Skips stay verified: left to the SSD, lines of text in speech bubbles were tapped
-    as skips (README "Measured", the bullet "Wide closes")."""
+    as skips (README "Measured", the bullet "Mute buttons and pills")."""
 
     def __init__(
         self,
