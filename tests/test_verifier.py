@@ -205,20 +205,23 @@ def test_candidate_labels_follow_the_ground_truth() -> None:
     assert label_candidate(Detection(Box(90, 90, 180, 180), "close", 0.9), truths, 0.4) is None
 
 
-def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path) -> None:
-    cfg = VerifierTrainConfig(
-        data=(str(tiny_dataset),),
-        detector=str(tiny_weights),
+def _tiny_training(dataset: Path, weights: Path, tmp_path: Path, epochs: int) -> VerifierTrainConfig:
+    """A few quick epochs of a small verifier on the tiny generated set, crops cached under ``tmp_path``."""
+    return VerifierTrainConfig(
+        data=(str(dataset),),
+        detector=str(weights),
         out=str(tmp_path / "v.pt"),
         cache_dir=str(tmp_path / "cache"),
-        screens=0,
         val_screens=3,
-        epochs=12,
+        epochs=epochs,
         batch_size=16,
-        lr=5e-3,
         max_per_screen=8,
         spec=VerifierSpec(input_size=32, widths=(8, 8, 16, 16)),
     )
+
+
+def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path) -> None:
+    cfg = replace(_tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=12), lr=5e-3)
     res = train_verifier(cfg, show_progress=False)
     losses = [h["train_loss"] for h in res["history"]]
     assert sum(losses[-3:]) < 0.85 * sum(losses[:3]), losses  # epochs of 3 batches are noisy: means of three
@@ -358,17 +361,7 @@ def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
 
     pool, _ = _pool_with_sound_icon(tmp_path)
     monkeypatch.setattr(vt, "load_pool", lambda split, icons: pool)  # the icon cache, as `closebot icons` makes it
-    cfg = VerifierTrainConfig(
-        data=(str(tiny_dataset),),
-        detector=str(tiny_weights),
-        out=str(tmp_path / "v.pt"),
-        cache_dir=str(tmp_path / "cache"),
-        val_screens=3,
-        epochs=1,
-        batch_size=16,
-        max_per_screen=8,
-        spec=VerifierSpec(input_size=32, widths=(8, 8, 16, 16)),
-    )
+    cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=1)
     plain = train_verifier(replace(cfg, pairs_per_screen=1), show_progress=False)
     looked = train_verifier(replace(cfg, pairs_per_screen=1, pair_candidates=True), show_progress=False)
     assert not looked["mined"] and looked["cache"] == plain["cache"]  # the SSD on the pairs is outside the cache key
