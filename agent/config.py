@@ -27,12 +27,11 @@ DEFAULT_VERIFIER = Path(__file__).resolve().parent.parent / "weights" / "closebo
 class VerifierSection:
     weights: str = str(DEFAULT_VERIFIER)  # "" turns the second look off
     max_candidates: int = 32
-    wide_aspect: float = 0.0  # close boxes wider than this x their height keep the SSD's score (0: none)
 
     def load(self, path: str | Path | None = None) -> Verifier | None:
         """The verifier in ``path`` (default: ``weights``) with this section's settings; None when it is off."""
         path = self.weights if path is None else path
-        return Verifier.load(path, self.max_candidates, self.wide_aspect) if path else None
+        return Verifier.load(path, self.max_candidates) if path else None
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,6 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.zoom.match_iou": (0.0, 1.0),
     "detector.inference.zoom.max_crops": (1, 64),
     "detector.verifier.max_candidates": (1, 1000),
-    "detector.verifier.wide_aspect": (0.0, 100.0),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),
     "policy.close_over_text_threshold": (0.0, 1.0),

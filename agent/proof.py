@@ -163,7 +163,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
             show_progress=False,
         )
         verifier_s = time.monotonic() - t1
-        new_verifier = Verifier.load(vout, verifier.max_candidates, verifier.wide_aspect)
+        new_verifier = Verifier.load(vout, verifier.max_candidates)
         say(f"    {verifier_s:.0f} s -> {vout}")
     say(f"5/5 after: fine-tuned weights, the same scenario and seed, {opts.seconds:.0f} s")
     after = _run(cfg, Detector.load(out, cfg.detector.inference, new_verifier), opts, "after")

@@ -199,11 +199,7 @@ def load_verifier(path: Path | str) -> LoadedVerifier:
 
 class Verifier:
     """Rescoring of close/skip detections; ``max_candidates`` best-scored ones per frame are looked at, the rest are
-    dropped (a frame with more candidates than that is not an ad worth a tap). With ``wide_aspect`` > 0, a *close*
-    candidate whose box is more than that many times as wide as tall (a pill with a word: "✕ 閉じる", "Close") keeps
-    the SSD's score: the square crop of twice its width shrinks such a pill to a strip a few pixels high in 64x64,
-    where the word cannot be read. Skips stay verified: left to the SSD, lines of text in speech bubbles were tapped
-    as skips (README "Measured", the bullet "Mute buttons and pills")."""
+    dropped (a frame with more candidates than that is not an ad worth a tap)."""
 
     def __init__(
         self,
@@ -212,12 +208,10 @@ class Verifier:
         max_candidates: int = 32,
         source: str = "<memory>",
         session: Any = None,
-        wide_aspect: float = 0.0,
     ) -> None:
         self.net = net.eval()
         self.spec = spec
         self.max_candidates = max_candidates
-        self.wide_aspect = wide_aspect
         self.source = source
         self._session = session  # an ONNX Runtime session over the same network (made by on_runtime)
         self.runtime = "torch" if session is None else "onnxruntime"
@@ -234,21 +228,17 @@ class Verifier:
         except Exception as e:  # detection must go on: the eager network gives the same numbers
             log.warning("verifier stays in PyTorch: could not build its ONNX Runtime session (%s)", e)
             return self
-        return Verifier(self.net, self.spec, self.max_candidates, self.source, session, self.wide_aspect)
+        return Verifier(self.net, self.spec, self.max_candidates, self.source, session)
 
     @classmethod
-    def load(cls, path: Path | str, max_candidates: int = 32, wide_aspect: float = 0.0) -> Verifier:
+    def load(cls, path: Path | str, max_candidates: int = 32) -> Verifier:
         lv = load_verifier(path)
         net = VerifierNet(lv.spec)
         try:
             net.load_state_dict(lv.state_dict, strict=True)
         except RuntimeError as e:
             raise WeightsError(f"{lv.path}: tensors do not fit the network described in the file: {e}") from e
-        return cls(net, lv.spec, max_candidates, str(path), wide_aspect=wide_aspect)
-
-    def is_wide(self, det: Detection) -> bool:
-        """True for a close this verifier leaves to the SSD (``wide_aspect``, class doc)."""
-        return det.label == "close" and self.wide_aspect > 0 and det.box.width > self.wide_aspect * det.box.height
+        return cls(net, lv.spec, max_candidates, str(path))
 
     @torch.inference_mode()
     def probabilities(self, crops: np.ndarray) -> np.ndarray:
@@ -260,18 +250,15 @@ class Verifier:
         return torch.softmax(self.net(torch.from_numpy(np.ascontiguousarray(crops))), dim=1).numpy()
 
     def rescore(self, image: np.ndarray, dets: list[Detection], limit: int | None = None) -> list[Detection]:
-        """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label)
-        (a wide close's kept as it is: class doc); only the best ``limit`` (default ``max_candidates``) are kept, the
-        others dropped."""
+        """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label);
+        only the best ``limit`` (default ``max_candidates``) are looked at, the others dropped."""
         targets = sorted((d for d in dets if d.label in ("close", "skip")), key=lambda d: -d.score)
         kept = targets[: self.max_candidates if limit is None else max(0, limit)]
         if len(targets) > len(kept):
             log.debug("verifier: %d candidates, looked at the best %d", len(targets), len(kept))
-        wide = [d for d in kept if self.is_wide(d)]
-        looked = [d for d in kept if not self.is_wide(d)]
-        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in looked])) if looked else None
-        out = [d for d in dets if d.label not in ("close", "skip")] + wide
-        for i, d in enumerate(looked):
+        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in kept])) if kept else None
+        out = [d for d in dets if d.label not in ("close", "skip")]
+        for i, d in enumerate(kept):
             p = float(probs[i, VERIFIER_CLASSES.index(d.label)])
             out.append(replace(d, score=float(np.sqrt(d.score * p))))
         return sorted(out, key=lambda d: -d.score)

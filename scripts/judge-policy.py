@@ -65,8 +65,6 @@ def main() -> int:
     weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
     key = detector_key(weights, verifier, cfg.detector.inference, args.limit)  # the files hashed once, not per set
-    if verifier is not None and cfg.detector.verifier.wide_aspect:
-        key.append(f"wide_close_aspect={cfg.detector.verifier.wide_aspect}")
     detector = None
     sets = {}
     for root in args.data:

@@ -101,34 +101,15 @@ def test_rescore_keeps_only_the_best_candidates() -> None:
     assert {d.box.x1 for d in out} == {15.0, 20.0}
 
 
-def test_wide_closes_keep_the_ssd_score_and_are_not_cropped() -> None:
-    v = _verifier()
-    v.wide_aspect = 2.0
-    img = _ramp()
-    pill, square, edge = Box(10, 10, 61, 35), Box(60, 40, 70, 50), Box(10, 60, 50, 80)  # 51x25, 10x10, exactly 2:1
-    skip_pill = Box(60, 60, 111, 85)  # as wide as the close pill
-    dets = [Detection(pill, "close", 0.8), Detection(square, "close", 0.5), Detection(edge, "close", 0.6)]
-    dets.append(Detection(skip_pill, "skip", 0.7))
-    out = {d.box: d.score for d in v.rescore(img, dets)}
-    probs = v.probabilities(np.stack([crop_box(img, b, SPEC) for b in (square, edge, skip_pill)]))
-    close, skip = VERIFIER_CLASSES.index("close"), VERIFIER_CLASSES.index("skip")
-    assert out[pill] == 0.8  # more than twice as wide as tall: the SSD's score stands
-    assert out[square] == pytest.approx(math.sqrt(0.5 * probs[0, close]), abs=1e-6)
-    assert out[edge] == pytest.approx(math.sqrt(0.6 * probs[1, close]), abs=1e-6)
-    assert out[skip_pill] == pytest.approx(math.sqrt(0.7 * probs[2, skip]), abs=1e-6)  # skips are always looked at
-    v.wide_aspect = 0.0  # off: every candidate is looked at
-    assert v.rescore(img, dets[:1])[0].score != 0.8
-
-
 def test_the_config_section_loads_the_verifier_with_its_settings(tmp_path: Path) -> None:
     from agent.config import VerifierSection
 
     path = tmp_path / "v.pt"
     save_verifier(path, VerifierNet(SPEC), SPEC, {"name": "t"})
-    v = VerifierSection(weights=str(path), max_candidates=5, wide_aspect=2.5).load()
-    assert (v.max_candidates, v.wide_aspect, v.source) == (5, 2.5, str(path))
-    assert VerifierSection(weights="").load() is None
-    assert VerifierSection(weights="").load(path).wide_aspect == 0.0
+    v = VerifierSection(weights=str(path), max_candidates=5).load()
+    assert (v.max_candidates, v.source) == (5, str(path))
+    assert VerifierSection(weights="").load() is None  # turned off
+    assert VerifierSection(weights="", max_candidates=7).load(path).max_candidates == 7  # another file, same settings
 
 
 def test_save_and_load_round_trip_and_refusals(tmp_path: Path) -> None:
@@ -315,7 +296,7 @@ def test_detect_in_the_plans_own_tiles_proposes_what_detect_does(tiny_weights: P
     # one square: only boxes inside it
     sq = Tile.square_around(100, 1100, det.plan(540, 1200)[0].w, 540, 1200)
     part = det.detect_in(img, [sq])
-    assert part and all(sq.x <= d.box.x1 and d.box.x2 <= sq.x + sq.w and sq.y <= d.box.y1 for d in part)
+    assert part and all(sq.box.contains(*d.box.center) and sq.box.iou(d.box) > 0 for d in part)
 
 
 def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
