@@ -16,6 +16,7 @@ from policies.decide import TapDecision
 
 COLORS = {"close": (230, 40, 40), "skip": (40, 180, 40), "ja_char": (60, 120, 255)}  # RGB
 TAP_RGB = (255, 230, 0)  # the tap point, outlined in black
+TARGET_RGB = (0, 190, 0)  # a labelled close/skip on a failure sheet
 
 
 def annotate(image: np.ndarray, detections: list[Detection], tap: TapDecision | None) -> np.ndarray:
@@ -60,8 +61,6 @@ class SheetCell:
     tap: tuple[int, int] | None
     caption: str
 
-
-TARGET_RGB = (0, 190, 0)  # a labelled close/skip on a failure sheet
 
 
 def _cell_tile(c: SheetCell, cell_px: int, crop: float) -> np.ndarray:
