@@ -62,7 +62,6 @@ class SheetCell:
     caption: str
 
 
-
 def _cell_tile(c: SheetCell, cell_px: int, crop: float) -> np.ndarray:
     """The square crop of one cell, ``cell_px`` wide, with its targets and tap drawn on it."""
     h, w = c.image.shape[:2]
