@@ -261,9 +261,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.verifier_train import VerifierTrainConfig, train_verifier
 
-    if args.pair_candidates and not args.pairs:
+    if args.pair_candidates and not (args.pairs or args.pill_pairs):
         print(
-            "closebot train-verifier: --pair-candidates looks at the pasted pairs' mute buttons: give --pairs N",
+            "closebot train-verifier: --pair-candidates looks at the pasted mute buttons and word pills: "
+            "give --pairs N or --pill-pairs N",
             file=sys.stderr,
         )
         return 2
@@ -282,24 +283,30 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
         pair_candidates=args.pair_candidates,
+        pill_pairs_per_screen=args.pill_pairs,
         icons=str(args.icons) if args.icons else None,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     best = min(res["history"], key=lambda h: h["loss"])
+    rates = [
+        ("non-targets passing", "none_passed", ".4f"),
+        ("pasted mute buttons passing", "mute_passed", ".4f"),
+        ("pasted word pills passing", "word_pill_passed", ".4f"),
+        ("pasted close pills found", "pill_close_recall", ".3f"),
+    ]
+    found = [("mute_candidates", "on pasted mute buttons"), ("word_pill_candidates", "on pasted word pills")]
     print(
         f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
-        + f", non-targets passing {best['none_passed']:.4f}"
-        + (f", pasted mute buttons passing {best['mute_passed']:.4f}" if best.get("mute_passed") is not None else "")
-        + (
-            f", the SSD's {best['mute_candidates']} candidates on them passing {best['mute_candidates_passed']:.4f}"
-            if best.get("mute_candidates")
-            else ""
+        + "".join(f", {text} {best[key]:{fmt}}" for text, key, fmt in rates if best.get(key) is not None)
+        + "".join(
+            f", the SSD's {best[key]} candidates {text} passing {best[key + '_passed']:.4f}"
+            for key, text in found
+            if best.get(key)
         )
         + "; "
         + (f"mined in {res['mine_seconds']:.0f} s" if res["mined"] else f"crops read from {res['cache']}")
-        + ", "
-        f"{res['seconds']:.0f} s in all; verifier {args.out}"
+        + f", {res['seconds']:.0f} s in all; verifier {args.out}"
     )
     return 0
 
@@ -727,7 +734,13 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--pair-candidates",
         action="store_true",
-        help="also train on the SSD's own close/skip candidates on each pasted mute button (with --pairs)",
+        help="also train on the SSD's own close/skip candidates on each pasted mute button or word pill",
+    )
+    tv.add_argument(
+        "--pill-pairs",
+        type=int,
+        default=0,
+        help="close pills and word pills of one colour pasted per screen (icons from --icons when given)",
     )
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument(

@@ -23,6 +23,13 @@ not box a whole mute button: on the browser-rendered set, all three of the shipp
 boxes on the *x beside the speaker* (23-58 px in a 76-77 px icon), and a crop around such a box shows the x and only
 the speaker's edge, never what the pasted pair's crop of the whole icon shows. These crops are the verifier's input
 as it will see it on a mute button.
+
+Pill pairs (``pill_pairs_per_screen``): the same for closes drawn as a pill with a word (``✕ 閉じる``, ``Close ⊗``):
+a close pill and a pill of the same colour and height whose word is neither close nor skip (``詳しくはこちら``,
+``Install``), with an icon that is neither or none. The browser-rendered set's most common miss was a close pill on a
+blue or red plate with an icon set's circled x, which the SSD found (up to 0.98) and the shipped verifier, that had
+seen only grey pills with a drawn x, turned down; a coloured pill is no close by its plate, so its twin is a word pill.
+With ``pair_candidates`` the SSD's candidates on the word pills are ``none`` crops too.
 """
 
 from __future__ import annotations
@@ -34,7 +41,8 @@ import math
 import os
 import random
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +68,8 @@ log = logging.getLogger(__name__)
 NONE, CLOSE, SKIP = range(3)
 PAIR = 4  # CropSet.source of a pasted plate-matched pair
 PAIR_CANDIDATE = 5  # CropSet.source of an SSD candidate on a pasted mute button
+PILL_PAIR = 6  # CropSet.source of a pasted close pill or its word-pill twin
+PILL_CANDIDATE = 7  # CropSet.source of an SSD candidate on a pasted word pill
 
 
 @dataclass(frozen=True)
@@ -85,7 +95,8 @@ class VerifierTrainConfig:
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
-    pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button (module doc)
+    pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button or word pill (module doc)
+    pill_pairs_per_screen: int = 0  # close pills and word pills of one colour pasted per screen (0: none)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
 
 
@@ -109,6 +120,7 @@ _NOT_MINING = (
     "val_screens",
     "pairs_per_screen",  # pairs are drawn anew on each run, outside the mined cache
     "pair_candidates",
+    "pill_pairs_per_screen",
     "icons",
 )
 
@@ -124,7 +136,7 @@ def _items_fingerprint(items: list[VocItem]) -> list:
 def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str | None, tr: list, va: list) -> str:
     """Hash of everything mining depends on: the detector, the settings and the very screens (with their labels)."""
     mining = {k: v for k, v in asdict(cfg).items() if k not in _NOT_MINING}
-    mining["spec"] = spec.to_dict()
+    mining["spec"] = replace(spec, members=1).to_dict()  # the crops' geometry: an ensemble's crops are its members'
     blob = [detector_sha, mining, _items_fingerprint(tr), _items_fingerprint(va)]
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -227,11 +239,11 @@ SCHEME_WEIGHTS = {"light_translucent": 3.0}  # the demo's decoy scheme, and the 
 
 
 def _free_spot(
-    rng: random.Random, w: int, h: int, side: int, taken: list[Box], tries: int = 20
+    rng: random.Random, w: int, h: int, sw: int, sh: int, taken: list[Box], tries: int = 20
 ) -> tuple[int, int] | None:
     for _ in range(tries):
-        x, y = rng.randint(0, max(0, w - side)), rng.randint(0, max(0, h - side))
-        b = Box(x - 4, y - 4, x + side + 4, y + side + 4)
+        x, y = rng.randint(0, max(0, w - sw)), rng.randint(0, max(0, h - sh))
+        b = Box(x - 4, y - 4, x + sw + 4, y + sh + 4)
         if not any(b.iou(t) > 0 for t in taken):  # no overlap with a button or an earlier paste
             return x, y
     return None
@@ -244,6 +256,29 @@ def _sprite_box(sprite: Sprite, x: int, y: int) -> Box:
     return Box(x + b[0], y + b[1], x + b[2], y + b[3])
 
 
+def _draw_pairs(
+    rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int, pills: int
+) -> Iterator[tuple[tuple[Sprite, int], tuple[Sprite, int], int]]:
+    """``mutes`` mute/close pairs of one scheme and size, then ``pills`` close/word pills of one colour and height,
+    for a ``w`` x ``h`` screen: ((negative sprite, NONE), (target sprite, CLOSE), source) each, drawn one by one as
+    they are asked for (the placing between draws takes from the same ``rng``)."""
+    schemes = list(elements.CLOSE_SCHEMES)
+    weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
+    unit = min(w, h) / 1080
+    for _ in range(mutes):
+        scheme = rng.choices(schemes, weights)[0]
+        size = max(16, int(rng.uniform(24, 150) * unit))
+        sound, close = elements.draw_sound_icon(rng, pool, size, scheme), elements.draw_close(rng, pool, size, scheme)
+        yield (sound, NONE), (close, CLOSE), PAIR
+    for _ in range(pills):
+        colors, height = elements.pill_colors(rng), max(16, int(rng.uniform(36, 110) * unit))
+        word, close = (
+            elements.draw_word_pill(rng, pool, height, colors),
+            elements.draw_close_pill(rng, pool, height, colors),
+        )
+        yield (word, NONE), (close, CLOSE), PILL_PAIR
+
+
 def pasted_pairs(
     items: list[VocItem],
     pool: AssetPool,
@@ -254,21 +289,22 @@ def pasted_pairs(
     show_progress: bool = True,
     detector: Detector | None = None,
     per_mute: int = 3,
+    pills: int = 0,
 ) -> CropSet:
     """Plate-matched pairs (module doc): per screen ``per_screen`` times a sound icon (``none``) and a close
-    (``close``) of one scheme and size, pasted at free spots of a copy of the screen; each cropped exactly and once
-    jittered. With ``detector`` (square tiles), also its ``per_mute`` best close/skip candidates centred on each
-    pasted mute button (``none``, source ``PAIR_CANDIDATE``)."""
+    (``close``) of one scheme and size, and ``pills`` times a pill with a word that is neither close nor skip
+    (``none``) and a close pill of one colour and height (source ``PILL_PAIR``), pasted at free spots of a copy of
+    the screen; each cropped exactly and once jittered. With ``detector`` (square tiles), also its ``per_mute`` best
+    close/skip candidates centred on each pasted mute button or word pill (``none``, source ``PAIR_CANDIDATE`` or
+    ``PILL_CANDIDATE``)."""
     from PIL import Image
 
-    if not pool.sound_glyphs:
+    if per_screen and not pool.sound_glyphs:
         raise DatasetError(
             "plate-matched pairs need sound icons: pass --icons with the cache from `closebot icons` "
             "(bash scripts/icons.sh)"
         )
     rng = random.Random(seed)
-    schemes = list(elements.CLOSE_SCHEMES)
-    weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
     crops: list[np.ndarray] = []
     labels: list[int] = []
     source: list[int] = []
@@ -277,40 +313,36 @@ def pasted_pairs(
         h, w = img.shape[:2]
         canvas = Image.fromarray(img).convert("RGBA")
         taken = [g.box for g in item.objects if g.label in ("close", "skip")]
-        placed: list[tuple[Box, int]] = []
-        for _ in range(per_screen):
-            scheme = rng.choices(schemes, weights)[0]
-            size = max(16, int(rng.uniform(24, 150) * min(w, h) / 1080))
-            pair = (
-                (elements.draw_sound_icon(rng, pool, size, scheme), NONE),
-                (elements.draw_close(rng, pool, size, scheme), CLOSE),
-            )
+        placed: list[tuple[Box, int, int]] = []
+        for *pair, src in _draw_pairs(rng, pool, w, h, per_screen, pills):
             spots = []
-            for sprite, _ in pair:  # both or neither: every pair is one mute button and one close
-                side = max(sprite.image.size)
-                spot = _free_spot(rng, w, h, side, taken + [b for _, b in spots])
+            for sprite, _ in pair:  # both or neither: every pair is one negative and one close
+                sw, sh = sprite.image.size
+                spot = _free_spot(rng, w, h, sw, sh, taken + [b for _, b in spots])
                 if spot is None:
                     break
-                spots.append((spot, Box(spot[0], spot[1], spot[0] + side, spot[1] + side)))
+                spots.append((spot, Box(spot[0], spot[1], spot[0] + sw, spot[1] + sh)))
             if len(spots) < 2:
                 continue
             for (sprite, label), (spot, square) in zip(pair, spots, strict=True):
                 canvas.alpha_composite(sprite.image, spot)
-                placed.append((_sprite_box(sprite, *spot), label))
+                placed.append((_sprite_box(sprite, *spot), label, src))
                 taken.append(square)
         if not placed:
             continue
         pasted = np.asarray(canvas.convert("RGB"))
-        for box, label in placed:
+        for box, label, src in placed:
             for b in (box, _jitter(rng, box)):
                 crops.append(crop_box(pasted, b, spec))
                 labels.append(label)
-                source.append(PAIR)
+                source.append(src)
         if detector is not None:
-            for b in mute_candidates(detector, pasted, [box for box, label in placed if label == NONE], per_mute):
-                crops.append(crop_box(pasted, b, spec))
-                labels.append(NONE)
-                source.append(PAIR_CANDIDATE)
+            for src, cand_src in ((PAIR, PAIR_CANDIDATE), (PILL_PAIR, PILL_CANDIDATE)):
+                negatives = [box for box, label, s in placed if label == NONE and s == src]
+                for b in mute_candidates(detector, pasted, negatives, per_mute):
+                    crops.append(crop_box(pasted, b, spec))
+                    labels.append(NONE)
+                    source.append(cand_src)
     if not crops:
         raise DatasetError("no plate-matched pairs could be placed: no screens, or no free spots on them")
     return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
@@ -378,10 +410,16 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
         mute, close = pairs & none_mask, pairs & (y == CLOSE)
         out["mute_passed"] = float((p[mute][:, 1:].max(1).values >= 0.5).float().mean()) if mute.any() else None
         out["pair_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
-    found = torch.from_numpy(data.source == PAIR_CANDIDATE)
-    if found.any():  # the SSD's candidates on pasted mute buttons that still pass
-        out["mute_candidates"] = int(found.sum())
-        out["mute_candidates_passed"] = float((p[found][:, 1:].max(1).values >= 0.5).float().mean())
+    pills = torch.from_numpy(data.source == PILL_PAIR)
+    if pills.any():  # the pasted word pills that pass, and the pasted close pills found
+        word, close = pills & none_mask, pills & (y == CLOSE)
+        out["word_pill_passed"] = float((p[word][:, 1:].max(1).values >= 0.5).float().mean()) if word.any() else None
+        out["pill_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
+    for src, name in ((PAIR_CANDIDATE, "mute_candidates"), (PILL_CANDIDATE, "word_pill_candidates")):
+        found = torch.from_numpy(data.source == src)
+        if found.any():  # the SSD's candidates on pasted mute buttons (word pills) that still pass
+            out[name] = int(found.sum())
+            out[f"{name}_passed"] = float((p[found][:, 1:].max(1).values >= 0.5).float().mean())
     return out
 
 
@@ -420,14 +458,16 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
-    if cfg.pairs_per_screen:
-        # with pair_candidates, the SSD on the pasted mute buttons (not cached: the pairs are drawn anew)
+    if cfg.pairs_per_screen or cfg.pill_pairs_per_screen:
+        # with pair_candidates, the SSD on the pasted negatives (not cached: the pairs are drawn anew)
         looker = _miner(cfg) if cfg.pair_candidates else None
-        n, seed = cfg.pairs_per_screen, cfg.seed
+        n, pills, seed = cfg.pairs_per_screen, cfg.pill_pairs_per_screen, cfg.seed
         train_pairs = pasted_pairs(
-            tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker
+            tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker, pills=pills
         )
-        val_pairs = pasted_pairs(va, load_pool("val", cfg.icons), spec, n, seed + 1, "pairs val", show_progress, looker)
+        val_pairs = pasted_pairs(
+            va, load_pool("val", cfg.icons), spec, n, seed + 1, "pairs val", show_progress, looker, pills=pills
+        )
         train_set, val_set = concat(train_set, train_pairs), concat(val_set, val_pairs)
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)

@@ -177,6 +177,17 @@ def test_merged_verifiers_average_their_probabilities_and_refuse_what_does_not_f
     assert not (tmp_path / "x.pt").exists()
 
 
+def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
+    from detector.verifier_train import mining_key
+
+    cfg = VerifierTrainConfig(data=("d",), detector="ssd.pt", out="v.pt")
+    key = mining_key(cfg, SPEC, "abc", [], [])
+    assert mining_key(cfg, replace(SPEC, members=4), "abc", [], []) == key  # an ensemble crops as its members do
+    assert mining_key(cfg, replace(SPEC, context=3.0), "abc", [], []) != key
+    assert mining_key(replace(cfg, pill_pairs_per_screen=2, epochs=3), SPEC, "abc", [], []) == key
+    assert mining_key(cfg, SPEC, "abd", [], []) != key
+
+
 def test_candidate_labels_follow_the_ground_truth() -> None:
     truths = [(Box(100, 100, 140, 140), CLOSE), (Box(300, 100, 380, 140), SKIP)]
     assert label_candidate(Detection(Box(102, 101, 141, 139), "close", 0.9), truths, 0.4) == CLOSE
@@ -325,6 +336,34 @@ def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
     found = looked.source == PAIR_CANDIDATE
     assert 0 < found.sum() <= 2 * 3 and set(looked.labels[found]) == {NONE}
     assert np.array_equal(looked.crops[looked.source == PAIR], plain.crops)  # the same pairs, drawn alike
+
+
+def test_pill_pairs_are_a_close_pill_and_its_word_pill_twin_and_the_ssds_candidates_on_it(
+    tiny_dataset: Path, tiny_weights: Path
+) -> None:
+    from detector.data import load_items
+    from detector.synth.assets import load_pool
+    from detector.verifier_train import PILL_CANDIDATE, PILL_PAIR, evaluate_crops, pasted_pairs
+    from detector.zoom import ZoomConfig
+
+    pool = replace(load_pool("train"), glyphs=())  # pills need no icon cache (CI has none)
+    items = load_items([tiny_dataset], "train")[:4]
+    pills = pasted_pairs(items, pool, VerifierSpec(), 0, 0, "pills", show_progress=False, pills=1)
+    # per screen up to one pair, each pill cropped exactly and once jittered: as many word pills as close pills
+    assert len(pills) % 4 == 0 and 0 < len(pills) <= 4 * 4 and set(pills.source) == {PILL_PAIR}
+    assert pills.counts() == {"none": len(pills) // 2, "close": len(pills) // 2, "skip": 0}
+    report = evaluate_crops(VerifierNet(VerifierSpec()), pills)
+    assert 0.0 <= report["word_pill_passed"] <= 1.0 and 0.0 <= report["pill_close_recall"] <= 1.0
+    assert "mute_passed" not in report
+    # with the SSD: its best candidates centred on each word pill, all "none", beside the same pills
+    det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
+    looked = pasted_pairs(
+        items, pool, VerifierSpec(), 0, 0, "pills", show_progress=False, detector=det, per_mute=2, pills=1
+    )
+    found = looked.source == PILL_CANDIDATE
+    assert 0 < found.sum() <= 2 * 4 and set(looked.labels[found]) == {NONE}
+    assert np.array_equal(looked.crops[looked.source == PILL_PAIR], pills.crops)
+    assert evaluate_crops(VerifierNet(VerifierSpec()), looked)["word_pill_candidates"] == found.sum()
 
 
 def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path, capsys) -> None:

@@ -222,6 +222,25 @@ AD_PHRASES_LATIN = (
 )
 SKIP_WORDS = ("スキップ", "Skip", "SKIP", "Skip Ad", "広告をスキップ", "スキップする", "Skip ad", "SKIP AD", "次へ")
 CLOSE_WORDS = ("閉じる", "Close", "CLOSE", "とじる")
+# words on small pills that are neither close nor skip: the close pill's hard negatives
+PILL_OTHER_WORDS = (
+    "詳しくはこちら",
+    "インストール",
+    "今すぐプレイ",
+    "もっと見る",
+    "詳細",
+    "広告",
+    "無料",
+    "開く",
+    "Install",
+    "Open",
+    "Learn more",
+    "GET",
+    "Play",
+    "Ad",
+    "Info",
+    "Sponsored",
+)
 _JA_RE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]")
 
 

@@ -12,6 +12,7 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -293,11 +294,34 @@ def _plate(size: int, color: RGBA, rng: random.Random) -> Image.Image:
     return _shrink(layer, size)
 
 
-def draw_close_pill(rng: random.Random, pool: AssetPool, height: int) -> Sprite:
+def pill_colors(rng: random.Random) -> tuple[RGBA, RGBA]:
+    """(word and icon colour, plate colour) of a pill button: white on a dark translucent plate, dark on a pale one,
+    or white on a saturated colour (the blue or red "✕ 閉じる" pills of web ads)."""
+    r = rng.random()
+    if r < 0.3:
+        return _grey(255), random_color(rng, rng.randint(200, 255))
+    if r < 0.72:
+        return _grey(255), _grey(0, rng.randint(110, 200))
+    return _grey(30), _grey(245, rng.randint(160, 255))
+
+
+def draw_close_pill(
+    rng: random.Random, pool: AssetPool, height: int, colors: tuple[RGBA, RGBA] | None = None
+) -> Sprite:
     """A "✕ 閉じる" / "Close ×" pill; the whole pill is the close target."""
     word = rng.choice(assets.CLOSE_WORDS)
     fpath = pick_font(rng, pool.ja_fonts if not word.isascii() else pool.latin_fonts)
-    return _pill_with_mark(rng, pool, height, word, fpath, "close")
+    fg, plate = colors or pill_colors(rng)
+    return _pill_with_mark(rng, pool, height, word, fpath, "close", fg, plate)
+
+
+def draw_word_pill(rng: random.Random, pool: AssetPool, height: int, colors: tuple[RGBA, RGBA] | None = None) -> Sprite:
+    """A pill like a close pill whose word is anything but close or skip ("詳しくはこちら", "Install ↓", "広告"),
+    with no icon or an icon that is neither: unlabelled, the close pill's hard negative."""
+    word = rng.choice(assets.PILL_OTHER_WORDS)
+    fpath = pick_font(rng, pool.ja_fonts if not word.isascii() else pool.latin_fonts)
+    fg, plate = colors or pill_colors(rng)
+    return _pill_with_mark(rng, pool, height, word, fpath, "none", fg, plate)
 
 
 # ----------------------------------------------------------------------------------------------------------------
@@ -391,23 +415,32 @@ def _pill_with_mark(
     height: int,
     word: str,
     fpath: str,
-    label: str,
+    label: Literal["close", "skip", "none"],
     fg: RGBA | None = None,
     plate: RGBA | None = None,
 ) -> Sprite:
-    fg = fg or (_grey(255) if rng.random() < 0.6 else _grey(30))
-    plate = plate or (_grey(0, rng.randint(110, 200)) if fg[0] > 128 else _grey(245, rng.randint(160, 255)))
+    if fg is None or plate is None:
+        fg, plate = pill_colors(rng)
     f = font(fpath, height * rng.uniform(0.38, 0.55))
     probe = ImageDraw.Draw(Image.new("RGBA", (4, 4)))
     tb = probe.textbbox((0, 0), word, font=f)
     tw, th = tb[2] - tb[0], tb[3] - tb[1]
     icon_h = int(height * rng.uniform(0.4, 0.6))
+    closes = pool.glyphs_by_role.get("close", ())
     if label == "skip":
         icon, src = _skip_icon(rng, pool, icon_h, fg)
-    else:
+    elif label == "close" and closes and rng.random() < 0.5:  # an icon set's x, bare or in its circle or square
+        g = rng.choice(closes)
+        icon, src = _shrink(_glyph_layer(icon_h, g, fg), icon_h), f"glyph_{g.name}"
+    elif label == "close":
         ml, src = _mark_layer(icon_h, fg, rng, pool, 0.8, "proc")
         icon = _shrink(ml, icon_h)
-    with_icon = label == "close" or rng.random() < 0.8
+    else:  # an unlabelled pill: no icon, or an icon-set icon that is neither close nor skip
+        negs = pool.glyphs_by_role.get("negative", ())
+        g = rng.choice(negs) if negs else None
+        icon = _shrink(_glyph_layer(icon_h, g, fg), icon_h) if g else Image.new("RGBA", (icon_h, icon_h))
+        src = f"glyph_{g.name}" if g else "none"
+    with_icon = label == "close" or rng.random() < (0.8 if label == "skip" else 0.5 if src != "none" else 0.0)
     gap = int(height * 0.15)
     padx = int(height * rng.uniform(0.3, 0.6))
     width = padx * 2 + tw + ((gap + icon_h) if with_icon else 0)
@@ -433,6 +466,8 @@ def _pill_with_mark(
     x += tw + gap
     if with_icon and not icon_first:
         img.alpha_composite(icon, (x, (height - icon_h) // 2))
+    if label == "none":
+        return Sprite(img, [])
     return Sprite(img, [LabelledBox(label, (0, 0, width, height), f"pill/{src}")])
 
 
