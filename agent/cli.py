@@ -261,10 +261,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     from agent.config import load_config
     from detector.verifier_train import VerifierTrainConfig, train_verifier
 
-    if args.pair_candidates and not (args.pairs or args.pill_pairs):
+    if args.pair_candidates and not (args.pairs or args.pills):
         print(
             "closebot train-verifier: --pair-candidates looks at the pasted mute buttons and word pills: "
-            "give --pairs N or --pill-pairs N",
+            "give --pairs N or --pills N",
             file=sys.stderr,
         )
         return 2
@@ -283,7 +283,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
         pair_candidates=args.pair_candidates,
-        pill_pairs_per_screen=args.pill_pairs,
+        pills_per_screen=args.pills,
         icons=str(args.icons) if args.icons else None,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
@@ -293,6 +293,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         ("pasted mute buttons passing", "mute_passed", ".4f"),
         ("pasted word pills passing", "word_pill_passed", ".4f"),
         ("pasted close pills found", "pill_close_recall", ".3f"),
+        ("pasted skip pills found", "pill_skip_recall", ".3f"),
     ]
     found = [("mute_candidates", "on pasted mute buttons"), ("word_pill_candidates", "on pasted word pills")]
     print(
@@ -737,10 +738,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also train on the SSD's own close/skip candidates on each pasted mute button or word pill",
     )
     tv.add_argument(
-        "--pill-pairs",
+        "--pills",
         type=int,
         default=0,
-        help="close pills and word pills of one colour pasted per screen (icons from --icons when given)",
+        help="close, skip and word pills of one colour pasted per screen (icons from --icons when given)",
     )
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument(

@@ -24,12 +24,14 @@ boxes on the *x beside the speaker* (23-58 px in a 76-77 px icon), and a crop ar
 the speaker's edge, never what the pasted pair's crop of the whole icon shows. These crops are the verifier's input
 as it will see it on a mute button.
 
-Pill pairs (``pill_pairs_per_screen``): the same for closes drawn as a pill with a word (``✕ 閉じる``, ``Close ⊗``):
-a close pill and a pill of the same colour and height whose word is neither close nor skip (``詳しくはこちら``,
-``Install``), with an icon that is neither or none. The browser-rendered set's most common miss was a close pill on a
-blue or red plate with an icon set's circled x, which the SSD found (up to 0.98) and the shipped verifier, that had
-seen only grey pills with a drawn x, turned down; a coloured pill is no close by its plate, so its twin is a word pill.
-With ``pair_candidates`` the SSD's candidates on the word pills are ``none`` crops too.
+Pills (``pills_per_screen``): the same for buttons drawn as a pill with a word: a close pill (``✕ 閉じる``,
+``Close ⊗``), a skip pill (``スキップ ▶▶``) and a pill whose word is neither (``詳しくはこちら``, ``Install``; an icon
+that is neither, or none), all three of one colour and height: ``close``, ``skip`` and ``none``, so only the word and
+the mark tell them apart. The browser-rendered set's most common miss was a close pill on a blue or red plate with an
+icon set's circled x, which the SSD found (up to 0.98) and the shipped verifier, that had seen only grey pills with a
+drawn x, turned down. A run with close and word pills alone (2026-12-03, v16) made the verifier doubt every pill,
+skips too (README "Measured"); hence the skip pill beside them. With ``pair_candidates`` the SSD's candidates on the
+word pills are ``none`` crops too.
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ log = logging.getLogger(__name__)
 NONE, CLOSE, SKIP = range(3)
 PAIR = 4  # CropSet.source of a pasted plate-matched pair
 PAIR_CANDIDATE = 5  # CropSet.source of an SSD candidate on a pasted mute button
-PILL_PAIR = 6  # CropSet.source of a pasted close pill or its word-pill twin
+PILL = 6  # CropSet.source of a pasted close, skip or word pill
 PILL_CANDIDATE = 7  # CropSet.source of an SSD candidate on a pasted word pill
 
 
@@ -96,7 +98,7 @@ class VerifierTrainConfig:
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
     pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button or word pill (module doc)
-    pill_pairs_per_screen: int = 0  # close pills and word pills of one colour pasted per screen (0: none)
+    pills_per_screen: int = 0  # close, skip and word pills of one colour pasted per screen (0: none)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
 
 
@@ -120,7 +122,7 @@ _NOT_MINING = (
     "val_screens",
     "pairs_per_screen",  # pairs are drawn anew on each run, outside the mined cache
     "pair_candidates",
-    "pill_pairs_per_screen",
+    "pills_per_screen",
     "icons",
 )
 
@@ -256,12 +258,10 @@ def _sprite_box(sprite: Sprite, x: int, y: int) -> Box:
     return Box(x + b[0], y + b[1], x + b[2], y + b[3])
 
 
-def _draw_pairs(
-    rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int, pills: int
-) -> Iterator[tuple[tuple[Sprite, int], tuple[Sprite, int], int]]:
-    """``mutes`` mute/close pairs of one scheme and size, then ``pills`` close/word pills of one colour and height,
-    for a ``w`` x ``h`` screen: ((negative sprite, NONE), (target sprite, CLOSE), source) each, drawn one by one as
-    they are asked for (the placing between draws takes from the same ``rng``)."""
+def _draw_pairs(rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int, pills: int) -> Iterator[tuple]:
+    """``mutes`` mute/close pairs of one scheme and size, then ``pills`` word/close/skip pills of one colour and
+    height, for a ``w`` x ``h`` screen: ((negative sprite, NONE), (sprite, label)..., source) each, drawn one by one
+    as they are asked for (the placing between draws takes from the same ``rng``)."""
     schemes = list(elements.CLOSE_SCHEMES)
     weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
     unit = min(w, h) / 1080
@@ -272,11 +272,10 @@ def _draw_pairs(
         yield (sound, NONE), (close, CLOSE), PAIR
     for _ in range(pills):
         colors, height = elements.pill_colors(rng), max(16, int(rng.uniform(36, 110) * unit))
-        word, close = (
-            elements.draw_word_pill(rng, pool, height, colors),
-            elements.draw_close_pill(rng, pool, height, colors),
-        )
-        yield (word, NONE), (close, CLOSE), PILL_PAIR
+        word = elements.draw_word_pill(rng, pool, height, colors)
+        close = elements.draw_close_pill(rng, pool, height, colors)
+        skip = elements.draw_skip_pill(rng, pool, height, colors)
+        yield (word, NONE), (close, CLOSE), (skip, SKIP), PILL
 
 
 def pasted_pairs(
@@ -293,10 +292,10 @@ def pasted_pairs(
 ) -> CropSet:
     """Plate-matched pairs (module doc): per screen ``per_screen`` times a sound icon (``none``) and a close
     (``close``) of one scheme and size, and ``pills`` times a pill with a word that is neither close nor skip
-    (``none``) and a close pill of one colour and height (source ``PILL_PAIR``), pasted at free spots of a copy of
-    the screen; each cropped exactly and once jittered. With ``detector`` (square tiles), also its ``per_mute`` best
-    close/skip candidates centred on each pasted mute button or word pill (``none``, source ``PAIR_CANDIDATE`` or
-    ``PILL_CANDIDATE``)."""
+    (``none``), a close pill and a skip pill of one colour and height (source ``PILL``), pasted at free spots of a
+    copy of the screen (all of a group or none of it); each cropped exactly and once jittered. With ``detector``
+    (square tiles), also its ``per_mute`` best close/skip candidates centred on each pasted mute button or word pill
+    (``none``, source ``PAIR_CANDIDATE`` or ``PILL_CANDIDATE``)."""
     from PIL import Image
 
     if per_screen and not pool.sound_glyphs:
@@ -314,17 +313,17 @@ def pasted_pairs(
         canvas = Image.fromarray(img).convert("RGBA")
         taken = [g.box for g in item.objects if g.label in ("close", "skip")]
         placed: list[tuple[Box, int, int]] = []
-        for *pair, src in _draw_pairs(rng, pool, w, h, per_screen, pills):
+        for *group, src in _draw_pairs(rng, pool, w, h, per_screen, pills):
             spots = []
-            for sprite, _ in pair:  # both or neither: every pair is one negative and one close
+            for sprite, _ in group:  # all or none: every group is one negative and its targets
                 sw, sh = sprite.image.size
                 spot = _free_spot(rng, w, h, sw, sh, taken + [b for _, b in spots])
                 if spot is None:
                     break
                 spots.append((spot, Box(spot[0], spot[1], spot[0] + sw, spot[1] + sh)))
-            if len(spots) < 2:
+            if len(spots) < len(group):
                 continue
-            for (sprite, label), (spot, square) in zip(pair, spots, strict=True):
+            for (sprite, label), (spot, square) in zip(group, spots, strict=True):
                 canvas.alpha_composite(sprite.image, spot)
                 placed.append((_sprite_box(sprite, *spot), label, src))
                 taken.append(square)
@@ -337,7 +336,7 @@ def pasted_pairs(
                 labels.append(label)
                 source.append(src)
         if detector is not None:
-            for src, cand_src in ((PAIR, PAIR_CANDIDATE), (PILL_PAIR, PILL_CANDIDATE)):
+            for src, cand_src in ((PAIR, PAIR_CANDIDATE), (PILL, PILL_CANDIDATE)):
                 negatives = [box for box, label, s in placed if label == NONE and s == src]
                 for b in mute_candidates(detector, pasted, negatives, per_mute):
                     crops.append(crop_box(pasted, b, spec))
@@ -410,11 +409,13 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
         mute, close = pairs & none_mask, pairs & (y == CLOSE)
         out["mute_passed"] = float((p[mute][:, 1:].max(1).values >= 0.5).float().mean()) if mute.any() else None
         out["pair_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
-    pills = torch.from_numpy(data.source == PILL_PAIR)
-    if pills.any():  # the pasted word pills that pass, and the pasted close pills found
-        word, close = pills & none_mask, pills & (y == CLOSE)
+    pills = torch.from_numpy(data.source == PILL)
+    if pills.any():  # the pasted word pills that pass, and the pasted close and skip pills found
+        word = pills & none_mask
         out["word_pill_passed"] = float((p[word][:, 1:].max(1).values >= 0.5).float().mean()) if word.any() else None
-        out["pill_close_recall"] = float((pred[close] == CLOSE).float().mean()) if close.any() else None
+        for c, name in ((CLOSE, "pill_close_recall"), (SKIP, "pill_skip_recall")):
+            m = pills & (y == c)
+            out[name] = float((pred[m] == c).float().mean()) if m.any() else None
     for src, name in ((PAIR_CANDIDATE, "mute_candidates"), (PILL_CANDIDATE, "word_pill_candidates")):
         found = torch.from_numpy(data.source == src)
         if found.any():  # the SSD's candidates on pasted mute buttons (word pills) that still pass
@@ -458,10 +459,10 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
-    if cfg.pairs_per_screen or cfg.pill_pairs_per_screen:
+    if cfg.pairs_per_screen or cfg.pills_per_screen:
         # with pair_candidates, the SSD on the pasted negatives (not cached: the pairs are drawn anew)
         looker = _miner(cfg) if cfg.pair_candidates else None
-        n, pills, seed = cfg.pairs_per_screen, cfg.pill_pairs_per_screen, cfg.seed
+        n, pills, seed = cfg.pairs_per_screen, cfg.pills_per_screen, cfg.seed
         train_pairs = pasted_pairs(
             tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker, pills=pills
         )

@@ -67,7 +67,7 @@ def test_every_element_kind_draws(tmp_path):
     assert elements.draw_text(rng, "x2 +", pool.latin_fonts[0], 40, (0, 0, 0, 255)).boxes == []
 
 
-def test_a_word_pill_is_its_close_pills_unlabelled_twin():
+def test_a_word_pill_is_the_unlabelled_twin_of_a_close_or_skip_pill():
     import random
 
     import numpy as np
@@ -80,11 +80,13 @@ def test_a_word_pill_is_its_close_pills_unlabelled_twin():
         colors = elements.pill_colors(rng)
         close = elements.draw_close_pill(rng, pool, 48, colors)
         word = elements.draw_word_pill(rng, pool, 48, colors)
-        # the close pill is labelled whole; its twin is not labelled at all
+        skip = elements.draw_skip_pill(rng, pool, 48, colors)
+        # the close and skip pills are labelled whole; their twin is not labelled at all
         assert [(b.label, b.box) for b in close.boxes] == [("close", (0, 0, close.image.width, 48))]
+        assert [(b.label, b.box) for b in skip.boxes] == [("skip", (0, 0, skip.image.width, 48))]
         assert word.boxes == [] and word.image.height == 48
         # one plate: the commonest colour of each (the plate, filled or half-transparent inside an outline)
-        for im in (close.image, word.image):
+        for im in (close.image, word.image, skip.image):
             px = np.asarray(im).reshape(-1, 4)
             rgb, n = np.unique(px[px[:, 3] > 0][:, :3], axis=0, return_counts=True)
             assert tuple(rgb[n.argmax()]) == colors[1][:3]

@@ -184,7 +184,7 @@ def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
     key = mining_key(cfg, SPEC, "abc", [], [])
     assert mining_key(cfg, replace(SPEC, members=4), "abc", [], []) == key  # an ensemble crops as its members do
     assert mining_key(cfg, replace(SPEC, context=3.0), "abc", [], []) != key
-    assert mining_key(replace(cfg, pill_pairs_per_screen=2, epochs=3), SPEC, "abc", [], []) == key
+    assert mining_key(replace(cfg, pills_per_screen=2, epochs=3), SPEC, "abc", [], []) == key
     assert mining_key(cfg, SPEC, "abd", [], []) != key
 
 
@@ -338,22 +338,24 @@ def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
     assert np.array_equal(looked.crops[looked.source == PAIR], plain.crops)  # the same pairs, drawn alike
 
 
-def test_pill_pairs_are_a_close_pill_and_its_word_pill_twin_and_the_ssds_candidates_on_it(
+def test_pills_are_a_close_a_skip_and_a_word_pill_and_the_ssds_candidates_on_the_word_pill(
     tiny_dataset: Path, tiny_weights: Path
 ) -> None:
     from detector.data import load_items
     from detector.synth.assets import load_pool
-    from detector.verifier_train import PILL_CANDIDATE, PILL_PAIR, evaluate_crops, pasted_pairs
+    from detector.verifier_train import PILL, PILL_CANDIDATE, evaluate_crops, pasted_pairs
     from detector.zoom import ZoomConfig
 
     pool = replace(load_pool("train"), glyphs=())  # pills need no icon cache (CI has none)
     items = load_items([tiny_dataset], "train")[:4]
     pills = pasted_pairs(items, pool, VerifierSpec(), 0, 0, "pills", show_progress=False, pills=1)
-    # per screen up to one pair, each pill cropped exactly and once jittered: as many word pills as close pills
-    assert len(pills) % 4 == 0 and 0 < len(pills) <= 4 * 4 and set(pills.source) == {PILL_PAIR}
-    assert pills.counts() == {"none": len(pills) // 2, "close": len(pills) // 2, "skip": 0}
+    # per screen up to one group, each pill cropped exactly and once jittered: a word, a close and a skip pill each
+    assert len(pills) % 6 == 0 and 0 < len(pills) <= 4 * 6 and set(pills.source) == {PILL}
+    third = len(pills) // 3
+    assert pills.counts() == {"none": third, "close": third, "skip": third}
     report = evaluate_crops(VerifierNet(VerifierSpec()), pills)
-    assert 0.0 <= report["word_pill_passed"] <= 1.0 and 0.0 <= report["pill_close_recall"] <= 1.0
+    for key in ("word_pill_passed", "pill_close_recall", "pill_skip_recall"):
+        assert 0.0 <= report[key] <= 1.0
     assert "mute_passed" not in report
     # with the SSD: its best candidates centred on each word pill, all "none", beside the same pills
     det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
@@ -362,7 +364,7 @@ def test_pill_pairs_are_a_close_pill_and_its_word_pill_twin_and_the_ssds_candida
     )
     found = looked.source == PILL_CANDIDATE
     assert 0 < found.sum() <= 2 * 4 and set(looked.labels[found]) == {NONE}
-    assert np.array_equal(looked.crops[looked.source == PILL_PAIR], pills.crops)
+    assert np.array_equal(looked.crops[looked.source == PILL], pills.crops)
     assert evaluate_crops(VerifierNet(VerifierSpec()), looked)["word_pill_candidates"] == found.sum()
 
 

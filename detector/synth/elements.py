@@ -315,6 +315,13 @@ def draw_close_pill(
     return _pill_with_mark(rng, pool, height, word, fpath, "close", fg, plate)
 
 
+def draw_skip_pill(rng: random.Random, pool: AssetPool, height: int, colors: tuple[RGBA, RGBA]) -> Sprite:
+    """A "スキップ ▶▶" / "Skip Ad" pill (often with a ">>"); the whole pill is the skip target."""
+    word = rng.choice(assets.SKIP_WORDS)
+    fonts = pool.ja_fonts if not word.isascii() else pool.latin_fonts
+    return _pill_with_mark(rng, pool, height, word, pick_font(rng, fonts), "skip", *colors)
+
+
 def draw_word_pill(rng: random.Random, pool: AssetPool, height: int, colors: tuple[RGBA, RGBA] | None = None) -> Sprite:
     """A pill like a close pill whose word is anything but close or skip ("詳しくはこちら", "Install ↓", "広告"),
     with no icon or an icon that is neither: unlabelled, the close pill's hard negative."""
@@ -389,10 +396,7 @@ def draw_skip(rng: random.Random, pool: AssetPool, size: int) -> Sprite:
         plate_color = random_color(rng, rng.randint(170, 255))
         icon_color = _grey(255)
     if form == "pill":
-        word = rng.choice(assets.SKIP_WORDS)
-        fonts = pool.ja_fonts if not word.isascii() else pool.latin_fonts
-        sprite = _pill_with_mark(rng, pool, size, word, pick_font(rng, fonts), "skip", icon_color, plate_color)
-        return sprite
+        return draw_skip_pill(rng, pool, size, (icon_color, plate_color))
     pad = max(2, size // 8)
     canvas = Image.new("RGBA", (size + 2 * pad, size + 2 * pad), (0, 0, 0, 0))
     if form == "circle":
