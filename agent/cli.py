@@ -731,7 +731,12 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--pairs", type=int, default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
     )
-    tv.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` (for --pairs)")
+    tv.add_argument(
+        "--icons",
+        type=Path,
+        default=None,
+        help="icon-mask cache from `closebot icons` (needed by --pairs; icon-set marks for --pills)",
+    )
     tv.add_argument(
         "--pair-candidates",
         action="store_true",

@@ -323,10 +323,10 @@ def pasted_pairs(
                 spots.append((spot, Box(spot[0], spot[1], spot[0] + sw, spot[1] + sh)))
             if len(spots) < len(group):
                 continue
-            for (sprite, label), (spot, square) in zip(group, spots, strict=True):
+            for (sprite, label), (spot, area) in zip(group, spots, strict=True):
                 canvas.alpha_composite(sprite.image, spot)
                 placed.append((_sprite_box(sprite, *spot), label, src))
-                taken.append(square)
+                taken.append(area)
         if not placed:
             continue
         pasted = np.asarray(canvas.convert("RGB"))
@@ -335,33 +335,33 @@ def pasted_pairs(
                 crops.append(crop_box(pasted, b, spec))
                 labels.append(label)
                 source.append(src)
-        if detector is not None:
-            for src, cand_src in ((PAIR, PAIR_CANDIDATE), (PILL, PILL_CANDIDATE)):
-                negatives = [box for box, label, s in placed if label == NONE and s == src]
-                for b in mute_candidates(detector, pasted, negatives, per_mute):
+        if detector is not None:  # the SSD's candidates on each pasted negative, by what was pasted
+            negatives = [
+                (box, PAIR_CANDIDATE if src == PAIR else PILL_CANDIDATE) for box, label, src in placed if label == NONE
+            ]
+            found = candidates_on(detector, pasted, [box for box, _ in negatives], per_mute)
+            for (_, cand_src), boxes in zip(negatives, found, strict=True):
+                for b in boxes:
                     crops.append(crop_box(pasted, b, spec))
                     labels.append(NONE)
                     source.append(cand_src)
     if not crops:
-        raise DatasetError("no plate-matched pairs could be placed: no screens, or no free spots on them")
+        raise DatasetError("no pairs or pills could be pasted: no screens, or no free spots on them")
     return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
 
 
-def mute_candidates(detector: Detector, image: np.ndarray, mutes: list[Box], per_mute: int) -> list[Box]:
-    """Boxes of the ``per_mute`` best close/skip candidates the detector proposes with their centre on each of
-    ``mutes`` (pasted mute buttons), looking only at one square of its plan's size around each."""
-    if not mutes:
+def candidates_on(detector: Detector, image: np.ndarray, boxes: list[Box], per_box: int) -> list[list[Box]]:
+    """For each of ``boxes`` (pasted negatives), the boxes of the ``per_box`` best close/skip candidates the detector
+    proposes with their centre on it, looking only at one square of its plan's size around each, in one batch."""
+    if not boxes:
         return []
     h, w = image.shape[:2]
     side = detector.plan(w, h)[0].w
-    tiles = [Tile.square_around(*m.center, side, w, h) for m in mutes]
+    tiles = [Tile.square_around(*b.center, side, w, h) for b in boxes]
     cands = sorted(
         (d for d in detector.detect_in(image, tiles) if d.label in ("close", "skip")), key=lambda d: -d.score
     )
-    out: list[Box] = []
-    for m in mutes:
-        out += [d.box for d in cands if m.contains(*d.box.center)][:per_mute]
-    return out
+    return [[d.box for d in cands if b.contains(*d.box.center)][:per_box] for b in boxes]
 
 
 def concat(a: CropSet, b: CropSet) -> CropSet:

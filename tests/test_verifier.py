@@ -310,24 +310,24 @@ def test_detect_in_the_plans_own_tiles_proposes_what_detect_does(tiny_weights: P
     assert part and all(sq.box.contains(*d.box.center) and sq.box.iou(d.box) > 0 for d in part)
 
 
-def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
+def test_candidates_on_each_pasted_negative_are_the_ssds_best_centred_on_it(
     tiny_dataset: Path, tiny_weights: Path, tmp_path: Path
 ) -> None:
     from detector.data import load_items
     from detector.tiling import Tile
-    from detector.verifier_train import PAIR, PAIR_CANDIDATE, mute_candidates, pasted_pairs
+    from detector.verifier_train import PAIR, PAIR_CANDIDATE, candidates_on, pasted_pairs
     from detector.zoom import ZoomConfig
 
     det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
     img = np.random.default_rng(1).integers(0, 256, (1200, 540, 3), dtype=np.uint8)
     mutes = [Box(40, 60, 100, 120), Box(400, 900, 430, 930)]
-    got = mute_candidates(det, img, mutes, 2)
+    got = candidates_on(det, img, mutes, 2)
     side = det.plan(540, 1200)[0].w
-    for m in mutes:  # per mute: the 2 best close/skip boxes centred on it, in the square around it
+    for m, boxes in zip(mutes, got, strict=True):  # per mute: the 2 best close/skip boxes centred on it
         seen = det.detect_in(img, [Tile.square_around(*m.center, side, 540, 1200)])
         best = sorted((d for d in seen if d.label != "ja_char" and m.contains(*d.box.center)), key=lambda d: -d.score)
-        assert [b for b in got if m.contains(*b.center)] == [d.box for d in best[:2]]
-    assert len(got) == 4 and mute_candidates(det, img, [], 2) == []
+        assert boxes == [d.box for d in best[:2]] and len(boxes) == 2
+    assert candidates_on(det, img, [], 2) == []
     # in the pairs: each screen's mute candidates follow its pairs, all of them "none"
     pool, _ = _pool_with_sound_icon(tmp_path)
     items = load_items([tiny_dataset], "train")[:3]
@@ -339,11 +339,11 @@ def test_mute_candidates_are_the_ssds_best_centred_on_each_pasted_mute_button(
 
 
 def test_pills_are_a_close_a_skip_and_a_word_pill_and_the_ssds_candidates_on_the_word_pill(
-    tiny_dataset: Path, tiny_weights: Path
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path
 ) -> None:
     from detector.data import load_items
     from detector.synth.assets import load_pool
-    from detector.verifier_train import PILL, PILL_CANDIDATE, evaluate_crops, pasted_pairs
+    from detector.verifier_train import PAIR, PAIR_CANDIDATE, PILL, PILL_CANDIDATE, evaluate_crops, pasted_pairs
     from detector.zoom import ZoomConfig
 
     pool = replace(load_pool("train"), glyphs=())  # pills need no icon cache (CI has none)
@@ -366,6 +366,13 @@ def test_pills_are_a_close_a_skip_and_a_word_pill_and_the_ssds_candidates_on_the
     assert 0 < found.sum() <= 2 * 4 and set(looked.labels[found]) == {NONE}
     assert np.array_equal(looked.crops[looked.source == PILL], pills.crops)
     assert evaluate_crops(VerifierNet(VerifierSpec()), looked)["word_pill_candidates"] == found.sum()
+    # mute buttons and pills on the same screens: the SSD's candidates keep apart by what they sit on
+    sound_pool, _ = _pool_with_sound_icon(tmp_path)
+    both = pasted_pairs(
+        items, sound_pool, VerifierSpec(), 1, 0, "both", show_progress=False, detector=det, per_mute=2, pills=1
+    )
+    assert {PAIR, PILL, PAIR_CANDIDATE, PILL_CANDIDATE} <= set(both.source)
+    assert set(both.labels[(both.source == PAIR_CANDIDATE) | (both.source == PILL_CANDIDATE)]) == {NONE}
 
 
 def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path, capsys) -> None:

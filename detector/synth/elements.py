@@ -430,21 +430,22 @@ def _pill_with_mark(
     tb = probe.textbbox((0, 0), word, font=f)
     tw, th = tb[2] - tb[0], tb[3] - tb[1]
     icon_h = int(height * rng.uniform(0.4, 0.6))
-    closes = pool.glyphs_by_role.get("close", ())
+    icon: Image.Image | None
     if label == "skip":
         icon, src = _skip_icon(rng, pool, icon_h, fg)
-    elif label == "close" and closes and rng.random() < 0.5:  # an icon set's x, bare or in its circle or square
-        g = rng.choice(closes)
-        icon, src = _shrink(_glyph_layer(icon_h, g, fg), icon_h), f"glyph_{g.name}"
-    elif label == "close":
-        ml, src = _mark_layer(icon_h, fg, rng, pool, 0.8, "proc")
-        icon = _shrink(ml, icon_h)
-    else:  # an unlabelled pill: no icon, or an icon-set icon that is neither close nor skip
+    elif label == "close":  # half the time an icon set's x (bare, or in its circle or square) when there are any
+        closes = pool.glyphs_by_role.get("close", ())
+        if closes and rng.random() < 0.5:
+            g = rng.choice(closes)
+            icon, src = _shrink(_glyph_layer(icon_h, g, fg), icon_h), f"glyph_{g.name}"
+        else:
+            ml, src = _mark_layer(icon_h, fg, rng, pool, 0.8, "proc")
+            icon = _shrink(ml, icon_h)
+    else:  # an unlabelled pill: half the time an icon set's icon that is neither close nor skip, else none
         negs = pool.glyphs_by_role.get("negative", ())
-        g = rng.choice(negs) if negs else None
-        icon = _shrink(_glyph_layer(icon_h, g, fg), icon_h) if g else Image.new("RGBA", (icon_h, icon_h))
-        src = f"glyph_{g.name}" if g else "none"
-    with_icon = label == "close" or rng.random() < (0.8 if label == "skip" else 0.5 if src != "none" else 0.0)
+        g = rng.choice(negs) if negs and rng.random() < 0.5 else None
+        icon, src = (_shrink(_glyph_layer(icon_h, g, fg), icon_h), f"glyph_{g.name}") if g else (None, "none")
+    with_icon = icon is not None and (label != "skip" or rng.random() < 0.8)
     gap = int(height * 0.15)
     padx = int(height * rng.uniform(0.3, 0.6))
     width = padx * 2 + tw + ((gap + icon_h) if with_icon else 0)
