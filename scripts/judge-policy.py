@@ -74,7 +74,8 @@ def main() -> int:
             sets[root.name] = (items, pickle.loads(path.read_bytes()))
             continue
         if detector is None:
-            detector = Detector.load(weights, cfg.detector.inference, cfg.detector.verifier.load(verifier))
+            second_look = cfg.detector.verifier.load(verifier) if verifier else None  # load(None): the config's
+            detector = Detector.load(weights, cfg.detector.inference, second_look)
         sets[root.name] = (items, detect_all(detector, items))
         path.write_bytes(pickle.dumps(sets[root.name][1]))
     for values in itertools.product(*grid.values()) if grid else [()]:
