@@ -268,6 +268,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    for flag, value, least in (("--squeeze", args.squeeze, 1.0), ("--long-context", args.long_context, 1.0)):
+        if value is not None and not value >= least:
+            print(f"closebot train-verifier: {flag} {value}: must be at least {least}", file=sys.stderr)
+            return 2
     detector = args.detector_weights or Path(load_config(args.config).detector.weights)
     cfg = VerifierTrainConfig(
         data=tuple(str(d) for d in args.data),
@@ -279,6 +283,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         lr=args.lr,
         seed=args.seed,
         init=str(args.init) if args.init else None,
+        squeeze=args.squeeze,
+        long_context=args.long_context,
         harvest_repeat=args.harvest_repeat,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
@@ -726,6 +732,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--detector-weights", type=Path, help="SSD whose candidates are mined (default: detector.weights in the config)"
     )
     tv.add_argument("--init", type=Path, help="start from this verifier (fine-tuning; its network spec is kept)")
+    tv.add_argument(
+        "--squeeze",
+        type=float,
+        help="a long box's crop window may be up to this many times longer than wide (1: square; default: "
+        "the --init file's, else 1)",
+    )
+    tv.add_argument(
+        "--long-context",
+        type=float,
+        help="a long box's window along its length, in lengths (with --squeeze > 1; default: the --init file's, "
+        "else 1.25)",
+    )
     tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
     tv.add_argument(

@@ -41,11 +41,17 @@ class VerifierSpec:
     widths: tuple[int, ...] = (24, 48, 96, 160)
     classes: tuple[str, ...] = field(default=VERIFIER_CLASSES)
     members: int = 1  # networks whose probabilities are averaged (an ensemble: ``merge_verifiers``)
+    # A long box's window (``crop_window``): at most ``squeeze`` times wider than tall (1: always square), and along
+    # its long side ``long_context`` x that side, between ``squeeze`` x the short window and ``context`` x the side.
+    squeeze: float = 1.0
+    long_context: float = 1.25
 
     def to_dict(self) -> dict:
         d = asdict(self)
         if self.members == 1:  # single-network files (and the crop caches keyed on this) stay as they were
             del d["members"]
+        if self.squeeze == 1.0:  # square windows: long_context plays no part; older files and cache keys unchanged
+            del d["squeeze"], d["long_context"]
         return d
 
     @classmethod
@@ -57,6 +63,8 @@ class VerifierSpec:
             widths=tuple(int(w) for w in d["widths"]),
             classes=tuple(d["classes"]),
             members=int(d.get("members", 1)),
+            squeeze=float(d.get("squeeze", 1.0)),
+            long_context=float(d.get("long_context", 1.25)),
         )
 
 
@@ -113,21 +121,41 @@ class _Probabilities(nn.Module):
         return torch.softmax(self.net(crops), dim=1)
 
 
+def crop_window(box: Box, spec: VerifierSpec) -> tuple[float, float]:
+    """(width, height) in screen pixels of the window around ``box`` that the verifier looks at.
+
+    Square boxes (and every box with ``squeeze`` 1) get the square of ``context`` x their longer side. A long box (a
+    pill, a line of text) gets ``context`` x its short side across, and along its length ``long_context`` x that
+    length, but at least ``squeeze`` x the window across and at most ``context`` x the length; then the window across
+    grows until the window is at most ``squeeze`` times longer than wide. Resized to the square input, a 3:1 pill is
+    then 32 px high instead of 11, and the word on it can be read."""
+    long_side, short_side = max(box.width, box.height), min(box.width, box.height)
+    if spec.squeeze <= 1.0:
+        across = along = spec.context * long_side
+    else:
+        across = spec.context * short_side
+        along = min(spec.context * long_side, max(spec.squeeze * across, spec.long_context * long_side))
+        across = max(across, along / spec.squeeze)
+    across, along = max(spec.min_crop_px, across), max(spec.min_crop_px, along)
+    return (along, across) if box.width >= box.height else (across, along)
+
+
 def crop_box(image: np.ndarray, box: Box, spec: VerifierSpec) -> np.ndarray:
-    """The square around ``box`` that the verifier looks at, ``(s, s, 3)`` uint8; grey past the image's edges."""
+    """The window around ``box`` that the verifier looks at (``crop_window``), resized to ``(s, s, 3)`` uint8; grey
+    past the image's edges."""
     s = spec.input_size
     cx, cy = box.center
-    side = max(spec.min_crop_px, spec.context * max(box.width, box.height))
-    x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
-    n = max(1, int(round(side)))
+    win_w, win_h = crop_window(box, spec)
+    x0, y0 = int(round(cx - win_w / 2)), int(round(cy - win_h / 2))
+    nw, nh = max(1, int(round(win_w))), max(1, int(round(win_h)))
     h, w = image.shape[:2]
-    part = image[max(0, y0) : max(0, min(h, y0 + n)), max(0, x0) : max(0, min(w, x0 + n))]
-    if part.shape[:2] != (n, n):  # the square reaches past an edge: pad with grey
-        sq = np.full((n, n, 3), 114, dtype=np.uint8)
+    part = image[max(0, y0) : max(0, min(h, y0 + nh)), max(0, x0) : max(0, min(w, x0 + nw))]
+    if part.shape[:2] != (nh, nw):  # the window reaches past an edge: pad with grey
+        sq = np.full((nh, nw, 3), 114, dtype=np.uint8)
         if part.size:
             sq[max(0, -y0) : max(0, -y0) + part.shape[0], max(0, -x0) : max(0, -x0) + part.shape[1]] = part
         part = sq
-    return cv2.resize(part, (s, s), interpolation=cv2.INTER_AREA if n > s else cv2.INTER_LINEAR)
+    return cv2.resize(part, (s, s), interpolation=cv2.INTER_AREA if min(nw, nh) > s else cv2.INTER_LINEAR)
 
 
 @dataclass(frozen=True)

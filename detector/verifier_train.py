@@ -94,6 +94,8 @@ class VerifierTrainConfig:
     max_per_screen: int = 40  # SSD candidates per screen, best first (the runtime looks at 32)
     spec: VerifierSpec = field(default_factory=VerifierSpec)  # ignored with ``init``: the file's spec is used
     init: str | None = None  # start from this verifier (fine-tuning, e.g. on harvested frames)
+    squeeze: float | None = None  # the crop window's ``VerifierSpec.squeeze`` (None: the spec's or ``init``'s)
+    long_context: float | None = None  # likewise ``VerifierSpec.long_context``
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
@@ -124,6 +126,8 @@ _NOT_MINING = (
     "pair_candidates",
     "pills_per_screen",
     "icons",
+    "squeeze",  # the crops' geometry enters the key through the spec
+    "long_context",
 )
 
 
@@ -429,13 +433,23 @@ def _miner(cfg: VerifierTrainConfig) -> Detector:
     return Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False)))
 
 
+def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
+    """``spec`` with the crop window ``cfg`` asks for. The network does not depend on it, so a verifier can be
+    fine-tuned to a new window (e.g. long boxes squeezed: ``--squeeze 2``) from its old weights."""
+    if cfg.squeeze is not None:
+        spec = replace(spec, squeeze=cfg.squeeze)
+    if cfg.long_context is not None:
+        spec = replace(spec, long_context=cfg.long_context)
+    return spec
+
+
 def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
     """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``."""
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
-    spec = parent.spec if parent else cfg.spec
+    spec = crop_geometry(parent.spec if parent else cfg.spec, cfg)
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
     t0 = time.time()

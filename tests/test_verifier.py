@@ -22,6 +22,7 @@ from detector.verifier import (
     VerifierNet,
     VerifierSpec,
     crop_box,
+    crop_window,
     load_verifier,
     merge_verifiers,
     save_verifier,
@@ -65,6 +66,32 @@ def test_large_boxes_are_shrunk_to_the_input_size() -> None:
     crop = crop_box(_ramp(), Box(30, 30, 62, 62), SPEC)  # 64 px square 14..78 -> 8 px
     assert crop.shape == (8, 8, 3)
     assert 14 <= int(crop[0, 0, 0]) <= 22 and 70 <= int(crop[7, 7, 0]) <= 78
+
+
+def test_long_boxes_get_a_squeezed_window_and_square_ones_keep_theirs() -> None:
+    wide = replace(SPEC, squeeze=2.0, long_context=1.25)
+    assert crop_window(Box(0, 0, 50, 50), wide) == crop_window(Box(0, 0, 50, 50), SPEC) == (100.0, 100.0)
+    assert crop_window(Box(0, 0, 150, 50), SPEC) == (300.0, 300.0)  # square: the pill a strip a sixth high
+    # 3:1: across 2 x 50; along min(2 x 150, max(2 x 100, 1.25 x 150)) = 200; across max(100, 200 / 2)
+    assert crop_window(Box(0, 0, 150, 50), wide) == (200.0, 100.0)
+    # 6:1: along max(200, 1.25 x 300) = 375, so across grows to 375 / 2
+    assert crop_window(Box(0, 0, 300, 50), wide) == (375.0, 187.5)
+    assert crop_window(Box(0, 0, 50, 300), wide) == (187.5, 375.0)  # tall boxes the same way round
+    assert crop_window(Box(0, 0, 2, 1), wide) == (4.0, 4.0)  # min_crop_px both ways
+    # the crop: box 40..56 x 50..54 (4:1) -> window 20 x 10 around (48, 52), i.e. x 38..58, y 47..57, into 8 x 8
+    crop = crop_box(_ramp(), Box(40, 50, 56, 54), wide)
+    assert crop.shape == (8, 8, 3)
+    assert 38 <= int(crop[0, 0, 0]) <= 40 and 56 <= int(crop[7, 7, 0]) <= 58
+    assert 47 <= int(crop[0, 0, 1]) <= 48 and 56 <= int(crop[7, 7, 1]) <= 57
+    square = crop_box(_ramp(), Box(40, 50, 56, 54), SPEC)  # 32 x 32 around it: rows 36..68
+    assert int(square[0, 0, 1]) <= 38 and int(square[7, 7, 1]) >= 66
+
+
+def test_the_window_is_kept_in_the_file_only_when_it_is_not_square() -> None:
+    assert "squeeze" not in SPEC.to_dict() and "long_context" not in SPEC.to_dict()
+    wide = replace(SPEC, squeeze=2.0, long_context=1.5)
+    assert wide.to_dict()["squeeze"] == 2.0 and VerifierSpec.from_dict(wide.to_dict()) == wide
+    assert VerifierSpec.from_dict(SPEC.to_dict()) == SPEC
 
 
 def _verifier(max_candidates: int = 32) -> Verifier:
@@ -184,6 +211,7 @@ def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
     key = mining_key(cfg, SPEC, "abc", [], [])
     assert mining_key(cfg, replace(SPEC, members=4), "abc", [], []) == key  # an ensemble crops as its members do
     assert mining_key(cfg, replace(SPEC, context=3.0), "abc", [], []) != key
+    assert mining_key(cfg, replace(SPEC, squeeze=2.0), "abc", [], []) != key
     assert mining_key(replace(cfg, pills_per_screen=2, epochs=3), SPEC, "abc", [], []) == key
     assert mining_key(cfg, SPEC, "abd", [], []) != key
 
@@ -238,6 +266,13 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     assert v2.spec == load_verifier(tmp_path / "v.pt").spec
     assert v2.manifest["parent"]["sha256"] == sha256_of(tmp_path / "v.pt")
     assert not tuned["mined"] and tuned["cache"] == res["cache"]
+    # a new crop window over the parent's weights: the spec says so, and the crops are mined again for it
+    squeezed = train_verifier(
+        replace(cfg, out=str(tmp_path / "v4.pt"), init=str(tmp_path / "v.pt"), epochs=1, lr=1e-9, squeeze=2.0),
+        show_progress=False,
+    )
+    assert load_verifier(tmp_path / "v4.pt").spec == replace(v2.spec, squeeze=2.0)
+    assert squeezed["mined"] and squeezed["cache"] != res["cache"]
 
     # relabelling a screen (a harvest reviewed by hand) makes another key: mined again, the old cache untouched
     copy = tmp_path / "relabelled"
@@ -381,6 +416,8 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
     out = tmp_path / "v.pt"
     assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--pair-candidates"]) == 2
     assert "--pairs" in capsys.readouterr().err and not out.exists()
+    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--squeeze", "0.5"]) == 2
+    assert "--squeeze 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
 
 
 def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
