@@ -250,10 +250,14 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_verifiers(args: argparse.Namespace) -> int:
-    from detector.verifier import merge_verifiers
+    from detector.verifier import merge_verifiers, window_groups
 
     lv = merge_verifiers(list(args.files), args.out)
-    print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)})")
+    windows = [
+        f"{g.members} {'square' if g.squeeze <= 1.0 else f'squeezed {g.squeeze:g}'}" for g, _ in window_groups(lv.spec)
+    ]
+    through = f", windows: {', '.join(windows)}" if windows else ""
+    print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)}){through}")
     return 0
 
 
@@ -293,6 +297,16 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         icons=str(args.icons) if args.icons else None,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
+    for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window
+        window = f"window squeeze {part['window'][0]} ({part['networks']} network(s)): " if "window" in part else ""
+        print(window + _verifier_summary(part) + f"; verifier {args.out}")
+    if "parts" in res:
+        print(f"{len(res['parts'])} windows trained in {res['seconds']:.0f} s; verifier {args.out}")
+    return 0
+
+
+def _verifier_summary(res: dict) -> str:
+    """One line on a verifier's training run: its best epoch's validation numbers and where its crops came from."""
     best = min(res["history"], key=lambda h: h["loss"])
     rates = [
         ("non-targets passing", "none_passed", ".4f"),
@@ -302,7 +316,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         ("pasted skip pills found", "pill_skip_recall", ".3f"),
     ]
     found = [("mute_candidates", "on pasted mute buttons"), ("word_pill_candidates", "on pasted word pills")]
-    print(
+    return (
         f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
         + "".join(f", {text} {best[key]:{fmt}}" for text, key, fmt in rates if best.get(key) is not None)
@@ -313,9 +327,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         )
         + "; "
         + (f"mined in {res['mine_seconds']:.0f} s" if res["mined"] else f"crops read from {res['cache']}")
-        + f", {res['seconds']:.0f} s in all; verifier {args.out}"
+        + f", {res['seconds']:.0f} s in all"
     )
-    return 0
 
 
 # -------------------------------------------------------------------------------------------------------------- eval

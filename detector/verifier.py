@@ -45,6 +45,13 @@ class VerifierSpec:
     # its long side ``long_context`` x that side, between ``squeeze`` x the short window and ``context`` x the side.
     squeeze: float = 1.0
     long_context: float = 1.25
+    # An ensemble whose members look through different windows (``merge_verifiers`` of a square and a squeezed
+    # verifier): each member's (squeeze, long_context); empty when they all use the window above.
+    windows: tuple[tuple[float, float], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.windows and len(self.windows) != self.members:
+            raise ValueError(f"{len(self.windows)} windows for {self.members} networks")
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -52,7 +59,18 @@ class VerifierSpec:
             del d["members"]
         if self.squeeze == 1.0:  # square windows: long_context plays no part; older files and cache keys unchanged
             del d["squeeze"], d["long_context"]
+        if self.windows:
+            d["windows"] = [list(w) for w in self.windows]
+        else:
+            del d["windows"]
         return d
+
+    def member_spec(self, i: int) -> VerifierSpec:
+        """The spec of network ``i`` alone: its own window when the members' windows differ."""
+        if not self.windows:
+            return replace(self, members=1)
+        squeeze, long_context = self.windows[i]
+        return replace(self, members=1, windows=(), squeeze=squeeze, long_context=long_context)
 
     @classmethod
     def from_dict(cls, d: dict) -> VerifierSpec:
@@ -65,6 +83,7 @@ class VerifierSpec:
             members=int(d.get("members", 1)),
             squeeze=float(d.get("squeeze", 1.0)),
             long_context=float(d.get("long_context", 1.25)),
+            windows=tuple((float(sq), float(lc)) for sq, lc in d.get("windows", ())),
         )
 
 
@@ -82,7 +101,7 @@ class VerifierNet(nn.Module):
         super().__init__()
         self.members: nn.ModuleList | None = None
         if spec.members > 1:
-            self.members = nn.ModuleList(VerifierNet(replace(spec, members=1)) for _ in range(spec.members))
+            self.members = nn.ModuleList(VerifierNet(spec.member_spec(i)) for i in range(spec.members))
             return
         w0, w1, w2, w3 = spec.widths
         self.features = nn.Sequential(
@@ -129,6 +148,8 @@ def crop_window(box: Box, spec: VerifierSpec) -> tuple[float, float]:
     length, but at least ``squeeze`` x the window across and at most ``context`` x the length; then the window across
     grows until the window is at most ``squeeze`` times longer than wide. Resized to the square input, a 3:1 pill is
     then 32 px high instead of 11, and the word on it can be read."""
+    if spec.windows:
+        raise ValueError("an ensemble of several windows has no one window: crop for each member's spec")
     long_side, short_side = max(box.width, box.height), min(box.width, box.height)
     if spec.squeeze <= 1.0:
         across = along = spec.context * long_side
@@ -173,22 +194,29 @@ def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: di
 
 def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
     """One verifier file at ``out`` averaging the probabilities of the verifiers in ``paths``: they must share the
-    crop geometry, the classes and the SSD they were mined on (the one they will run beside). An ensemble's members
-    join one by one, so every network weighs the same (two ensembles of two: the average of the two ensembles)."""
+    network's shape, the classes and the SSD they were mined on (the one they will run beside). An ensemble's members
+    join one by one, so every network weighs the same (two ensembles of two: the average of the two ensembles). Their
+    windows may differ (a square and a squeezed verifier): each network then keeps its own (``VerifierSpec.windows``)
+    and is shown the crop it was trained on, and each window weighs the same, its networks averaged first (four
+    square networks and one squeezed: half and half, not four to one, which did worse; README "Measured")."""
     if len(paths) < 2:
         raise WeightsError("merging verifiers needs at least two files")
     loaded = [load_verifier(p) for p in paths]
     first = loaded[0]
-    single = replace(first.spec, members=1)
+    shape = _shape(first.spec)
     for lv in loaded[1:]:
-        if replace(lv.spec, members=1) != single:
+        if _shape(lv.spec) != shape:
             raise WeightsError(
                 f"{lv.path}: spec {lv.spec.to_dict()} differs from {first.path}'s {first.spec.to_dict()}"
             )
         if lv.manifest.get("detector", {}).get("sha256") != first.manifest.get("detector", {}).get("sha256"):
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
     states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
-    spec = replace(single, members=len(states))
+    windows = tuple(_window(lv.spec.member_spec(i)) for lv, i, _ in states)
+    if len(set(windows)) == 1:  # one window: written as before mixed windows existed
+        spec = replace(first.spec.member_spec(0), members=len(states))
+    else:
+        spec = replace(shape, members=len(states), windows=windows)
     net = VerifierNet(spec)
     for member, (_, _, state) in zip(net.members or [], states, strict=True):
         member.load_state_dict(state, strict=True)
@@ -198,6 +226,16 @@ def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
     ]
     save_verifier(out, net, spec, {"detector": first.manifest.get("detector"), "members": members})
     return load_verifier(out)
+
+
+def _window(spec: VerifierSpec) -> tuple[float, float]:
+    """A single network's window: (squeeze, long_context); every square window is the same one."""
+    return (1.0, 1.25) if spec.squeeze <= 1.0 else (spec.squeeze, spec.long_context)
+
+
+def _shape(spec: VerifierSpec) -> VerifierSpec:
+    """What networks must share to be averaged: all but their number and their windows."""
+    return replace(spec, members=1, windows=(), squeeze=1.0, long_context=1.25)
 
 
 def _member_states(lv: LoadedVerifier) -> list[dict[str, Tensor]]:
@@ -227,7 +265,8 @@ def load_verifier(path: Path | str) -> LoadedVerifier:
 
 class Verifier:
     """Rescoring of close/skip detections; ``max_candidates`` best-scored ones per frame are looked at, the rest are
-    dropped (a frame with more candidates than that is not an ad worth a tap)."""
+    dropped (a frame with more candidates than that is not an ad worth a tap). An ensemble of several windows runs as
+    one part per window (``parts``), each cropping its own window; the windows weigh the same (``merge_verifiers``)."""
 
     def __init__(
         self,
@@ -236,13 +275,16 @@ class Verifier:
         max_candidates: int = 32,
         source: str = "<memory>",
         session: Any = None,
+        parts: list[Verifier] | None = None,
     ) -> None:
         self.net = net.eval()
         self.spec = spec
         self.max_candidates = max_candidates
         self.source = source
         self._session = session  # an ONNX Runtime session over the same network (made by on_runtime)
-        self.runtime = "torch" if session is None else "onnxruntime"
+        self.parts = parts if parts is not None else _window_parts(self.net, spec, max_candidates, source)
+        on_onnx = all(p._session is not None for p in self.parts) if self.parts else session is not None
+        self.runtime = "onnxruntime" if on_onnx else "torch"
 
     def on_runtime(self, runtime: str, threads: int) -> Verifier:
         """This verifier with its network run where the detector's runs: ``onnxruntime`` exports it in memory to an
@@ -250,6 +292,9 @@ class Verifier:
         PyTorch. An export or runtime fault keeps eager PyTorch, as the detector does."""
         if runtime != "onnxruntime":
             return self
+        if self.parts:
+            parts = [p.on_runtime(runtime, threads) for p in self.parts]
+            return Verifier(self.net, self.spec, self.max_candidates, self.source, parts=parts)
         example = torch.zeros((2, self.spec.input_size, self.spec.input_size, 3), dtype=torch.uint8)
         try:
             session = onnx_session(_Probabilities(self.net), example, {"crops": {0: "n"}}, {"probs": {0: "n"}}, threads)
@@ -270,12 +315,23 @@ class Verifier:
 
     @torch.inference_mode()
     def probabilities(self, crops: np.ndarray) -> np.ndarray:
-        """(N, 3) probabilities over ``none, close, skip`` for (N, s, s, 3) uint8 crops."""
+        """(N, 3) probabilities over ``none, close, skip`` for (N, s, s, 3) uint8 crops of this verifier's window
+        (an ensemble of several windows has none: ``box_probabilities``)."""
+        if self.parts:
+            raise ValueError(f"{self.source}: its networks look through different windows; use box_probabilities")
         if len(crops) == 0:
             return np.zeros((0, len(VERIFIER_CLASSES)), dtype=np.float32)
         if self._session is not None:
             return self._session.run(None, {"crops": np.ascontiguousarray(crops)})[0]
         return torch.softmax(self.net(torch.from_numpy(np.ascontiguousarray(crops))), dim=1).numpy()
+
+    def box_probabilities(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
+        """(N, 3) probabilities for ``boxes`` on ``image``, each network shown its own window around each box."""
+        if not boxes:
+            return np.zeros((0, len(VERIFIER_CLASSES)), dtype=np.float32)
+        if self.parts:
+            return sum(p.box_probabilities(image, boxes) for p in self.parts) / len(self.parts)
+        return self.probabilities(np.stack([crop_box(image, b, self.spec) for b in boxes]))
 
     def rescore(self, image: np.ndarray, dets: list[Detection], limit: int | None = None) -> list[Detection]:
         """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label);
@@ -284,9 +340,33 @@ class Verifier:
         kept = targets[: self.max_candidates if limit is None else max(0, limit)]
         if len(targets) > len(kept):
             log.debug("verifier: %d candidates, looked at the best %d", len(targets), len(kept))
-        probs = self.probabilities(np.stack([crop_box(image, d.box, self.spec) for d in kept])) if kept else None
+        probs = self.box_probabilities(image, [d.box for d in kept])
         out = [d for d in dets if d.label not in ("close", "skip")]
         for i, d in enumerate(kept):
             p = float(probs[i, VERIFIER_CLASSES.index(d.label)])
             out.append(replace(d, score=float(np.sqrt(d.score * p))))
         return sorted(out, key=lambda d: -d.score)
+
+
+def window_groups(spec: VerifierSpec) -> list[tuple[VerifierSpec, list[int]]]:
+    """The members of an ensemble of several windows grouped by window, in the order the windows first appear: each
+    group's spec (its members' window, their number) and their indices. Empty for a verifier of one window."""
+    groups: dict[tuple[float, float], list[int]] = {}
+    for i, w in enumerate(spec.windows):
+        groups.setdefault(w, []).append(i)
+    return [(replace(spec.member_spec(idx[0]), members=len(idx)), idx) for idx in groups.values()]
+
+
+def group_net(net: VerifierNet, spec: VerifierSpec, idx: list[int]) -> VerifierNet:
+    """A network made of members ``idx`` of ``net`` (the same modules, not copies), described by ``spec``."""
+    assert net.members is not None
+    if len(idx) == 1:
+        return net.members[idx[0]]
+    sub = VerifierNet(spec)  # a shell of len(idx) networks, replaced by net's
+    sub.members = nn.ModuleList(net.members[i] for i in idx)
+    return sub
+
+
+def _window_parts(net: VerifierNet, spec: VerifierSpec, max_candidates: int, source: str) -> list[Verifier]:
+    """One single-window verifier per window of an ensemble of several."""
+    return [Verifier(group_net(net, gspec, idx), gspec, max_candidates, source) for gspec, idx in window_groups(spec)]

@@ -42,6 +42,7 @@ import logging
 import math
 import os
 import random
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, replace
@@ -61,7 +62,15 @@ from detector.synth.elements import Sprite
 from detector.tiling import Tile
 from detector.train import recipes, repeat_harvested
 from detector.types import Box, Detection
-from detector.verifier import VERIFIER_CLASSES, Verifier, VerifierNet, VerifierSpec, crop_box, save_verifier
+from detector.verifier import (
+    VERIFIER_CLASSES,
+    Verifier,
+    VerifierNet,
+    VerifierSpec,
+    crop_box,
+    load_verifier,
+    save_verifier,
+)
 from detector.voc import VocItem
 from detector.weights import sha256_of
 from detector.zoom import ZoomConfig
@@ -444,12 +453,59 @@ def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
 
 
 def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
-    """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``."""
-    out = Path(cfg.out)
+    """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``.
+
+    Fine-tuning an ensemble of several windows (``--init`` of a merge of a square and a squeezed verifier) trains
+    the networks of each window on crops of that window, one window after the other, and writes them back as one
+    file with the parent's spec; the result then has ``parts``, one result per window."""
+    parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
+    if parent is not None and parent.parts:
+        return _train_windows(cfg, parent, show_progress)
+    spec = crop_geometry(parent.spec if parent else cfg.spec, cfg)
+    return _train(cfg, parent.net if parent else None, spec, Path(cfg.out), show_progress)
+
+
+def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bool) -> dict:
+    """``train_verifier`` for a parent whose networks look through several windows (see there)."""
+    if cfg.squeeze is not None or cfg.long_context is not None:
+        raise TrainingError(
+            f"{cfg.init}: its networks look through windows of their own ({list(parent.spec.windows)}); "
+            "--squeeze and --long-context apply to a verifier of one window"
+        )
+    t0 = time.time()
+    parts, summaries = [], []
+    with tempfile.TemporaryDirectory(prefix="closebot-verifier-") as tmp:
+        for k, part in enumerate(parent.parts):
+            window, n = [part.spec.squeeze, part.spec.long_context], part.spec.members
+            log.info("window %d of %d (squeeze %s): %d network(s)", k + 1, len(parent.parts), window[0], n)
+            part_out = Path(tmp) / f"window{k}.pt"
+            res = _train(cfg, part.net, part.spec, part_out, show_progress)
+            best = load_verifier(part_out)
+            part.net.load_state_dict(best.state_dict)  # its modules are the parent's: the parent now holds the best
+            parts.append({**res, "window": window, "networks": n})
+            keep = ("best_epoch", "val", "history", "crops", "mine_seconds", "train_seconds")
+            summaries.append({"window": window, "networks": n, **{key: best.manifest.get(key) for key in keep}})
+    save_verifier(
+        Path(cfg.out),
+        parent.net,
+        parent.spec,
+        {
+            "detector": best.manifest.get("detector"),  # every window's run mined the same SSD
+            "parent": best.manifest.get("parent"),
+            "data": {"dirs": list(cfg.data), "recipes": recipes([Path(d) for d in cfg.data])},
+            "train": asdict(cfg),
+            "windows": summaries,
+        },
+    )
+    return {"parts": parts, "seconds": time.time() - t0}
+
+
+def _train(
+    cfg: VerifierTrainConfig, init: VerifierNet | None, spec: VerifierSpec, out: Path, show_progress: bool
+) -> dict:
+    """Mine or read the crops of ``spec``'s window, train ``init`` (a new network when None), write the best epoch."""
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
-    parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
-    spec = crop_geometry(parent.spec if parent else cfg.spec, cfg)
     torch.manual_seed(cfg.seed)
     detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
     t0 = time.time()
@@ -487,7 +543,7 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 
-    net = (parent.net if parent else VerifierNet(spec)).to(memory_format=torch.channels_last)
+    net = (init if init is not None else VerifierNet(spec)).to(memory_format=torch.channels_last)
     counts = np.bincount(train_set.labels, minlength=3).astype(np.float64)
     weights = torch.tensor(np.sqrt(counts.sum() / (3 * np.maximum(counts, 1))), dtype=torch.float32)
     opt = torch.optim.AdamW(net.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)

@@ -14,7 +14,7 @@ import pytest
 import torch
 
 from detector.engine import Detector, InferenceConfig
-from detector.errors import WeightsError
+from detector.errors import TrainingError, WeightsError
 from detector.types import Box, Detection
 from detector.verifier import (
     VERIFIER_CLASSES,
@@ -204,6 +204,47 @@ def test_merged_verifiers_average_their_probabilities_and_refuse_what_does_not_f
     assert not (tmp_path / "x.pt").exists()
 
 
+def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_path: Path) -> None:
+    wide = replace(SPEC, squeeze=2.0, long_context=1.5)
+    a, b = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "b.pt", 2)
+    w = _saved(tmp_path, "w.pt", 3, wide)
+    sq = merge_verifiers([a, b], tmp_path / "ab.pt")
+    mixed = merge_verifiers([tmp_path / "ab.pt", w], tmp_path / "abw.pt")
+    assert mixed.spec.members == 3 and mixed.spec.windows == ((1.0, 1.25), (1.0, 1.25), (2.0, 1.5))
+    assert mixed.spec.member_spec(2) == wide and mixed.spec.member_spec(0) == SPEC
+    assert VerifierSpec.from_dict(mixed.spec.to_dict()) == mixed.spec
+    assert "windows" not in sq.spec.to_dict()  # one window: written as before
+    with pytest.raises(ValueError, match="windows"):
+        crop_window(Box(0, 0, 30, 10), mixed.spec)  # no one window to crop
+
+    img = _ramp()
+    boxes = [Box(10, 10, 20, 20), Box(30, 40, 60, 50), Box(80, 20, 86, 44)]  # square, 3:1 wide, 1:4 tall
+    p_sq = Verifier.load(tmp_path / "ab.pt").probabilities(np.stack([crop_box(img, x, SPEC) for x in boxes]))
+    p_w = Verifier.load(w).probabilities(np.stack([crop_box(img, x, wide) for x in boxes]))
+    v = Verifier.load(tmp_path / "abw.pt")
+    assert [(p.spec.members, p.spec.squeeze) for p in v.parts] == [(2, 1.0), (1, 2.0)]
+    # each window weighs the same: the two square networks are averaged first, then with the squeezed one
+    assert np.allclose(v.box_probabilities(img, boxes), (p_sq + p_w) / 2, atol=1e-6)
+    with pytest.raises(ValueError, match="different windows"):
+        v.probabilities(np.stack([crop_box(img, boxes[0], SPEC)]))
+    dets = [Detection(boxes[1], "close", 0.81)]
+    assert v.rescore(img, dets)[0].score == pytest.approx(math.sqrt(0.81 * (p_sq[1, 1] + p_w[1, 1]) / 2), abs=1e-6)
+    onnx = v.on_runtime("onnxruntime", threads=1)
+    assert onnx.runtime == "onnxruntime" and onnx.parts[0].net is v.parts[0].net  # the same networks, exported
+    assert np.allclose(onnx.box_probabilities(img, boxes), v.box_probabilities(img, boxes), atol=1e-5)
+
+    # a file whose windows do not match its networks is refused, naming it
+    bad = tmp_path / "bad.pt"
+    spec = replace(mixed.spec, windows=mixed.spec.windows[:2], members=2)
+    save_verifier(bad, VerifierNet(spec), spec, {})
+    data = torch.load(bad, weights_only=True)
+    data["spec"]["members"] = 3
+    torch.save(data, bad)
+    bad.with_suffix(".json").unlink()
+    with pytest.raises(WeightsError, match="bad.pt: incomplete verifier file .2 windows for 3 networks"):
+        Verifier.load(bad)
+
+
 def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
     from detector.verifier_train import mining_key
 
@@ -273,6 +314,26 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     )
     assert load_verifier(tmp_path / "v4.pt").spec == replace(v2.spec, squeeze=2.0)
     assert squeezed["mined"] and squeezed["cache"] != res["cache"]
+    # an ensemble of both windows fine-tunes each window's network on its own crops (both read from the caches above)
+    # and comes back as one file with the parent's spec; a new window for it is refused
+    merge_verifiers([tmp_path / "v.pt", tmp_path / "v4.pt"], tmp_path / "v5.pt")
+    both = train_verifier(
+        replace(cfg, out=str(tmp_path / "v6.pt"), init=str(tmp_path / "v5.pt"), epochs=1, lr=1e-9), show_progress=False
+    )
+    assert [(p["window"], p["cache"], p["mined"]) for p in both["parts"]] == [
+        ([1.0, 1.25], res["cache"], False),
+        ([2.0, 1.25], squeezed["cache"], False),
+    ]
+    v6 = load_verifier(tmp_path / "v6.pt")
+    assert v6.spec == load_verifier(tmp_path / "v5.pt").spec and len(v6.manifest["windows"]) == 2
+    for (name, a), b in zip(
+        Verifier.load(tmp_path / "v5.pt").net.named_parameters(),
+        Verifier.load(tmp_path / "v6.pt").net.parameters(),
+        strict=True,
+    ):
+        assert torch.allclose(a, b, atol=1e-6), name
+    with pytest.raises(TrainingError, match="windows of their own"):
+        train_verifier(replace(cfg, out=str(tmp_path / "v7.pt"), init=str(tmp_path / "v5.pt"), squeeze=3.0))
 
     # relabelling a screen (a harvest reviewed by hand) makes another key: mined again, the old cache untouched
     copy = tmp_path / "relabelled"
