@@ -204,12 +204,18 @@ def test_merged_verifiers_average_their_probabilities_and_refuse_what_does_not_f
     assert not (tmp_path / "x.pt").exists()
 
 
-def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_path: Path) -> None:
+def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_path: Path, capsys) -> None:
     wide = replace(SPEC, squeeze=2.0, long_context=1.5)
     a, b = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "b.pt", 2)
     w = _saved(tmp_path, "w.pt", 3, wide)
     sq = merge_verifiers([a, b], tmp_path / "ab.pt")
-    mixed = merge_verifiers([tmp_path / "ab.pt", w], tmp_path / "abw.pt")
+    from agent.cli import main
+
+    assert main(["merge-verifiers", str(tmp_path / "ab.pt"), str(w), "--out", str(tmp_path / "abw.pt")]) == 0
+    assert capsys.readouterr().out.endswith(
+        "3 networks averaged (" + f"{tmp_path / 'ab.pt'}, {w}), windows: 2 square, 1 squeezed 2\n"
+    )
+    mixed = load_verifier(tmp_path / "abw.pt")
     assert mixed.spec.members == 3 and mixed.spec.windows == ((1.0, 1.25), (1.0, 1.25), (2.0, 1.5))
     assert mixed.spec.member_spec(2) == wide and mixed.spec.member_spec(0) == SPEC
     assert VerifierSpec.from_dict(mixed.spec.to_dict()) == mixed.spec
@@ -495,3 +501,30 @@ def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
     val = looked["history"][0]
     assert "mute_candidates" not in plain["history"][0] and val["mute_candidates"] > 0
     assert 0.0 <= val["mute_candidates_passed"] <= 1.0
+
+
+def test_the_command_prints_one_line_per_window(tmp_path: Path, monkeypatch, capsys) -> None:
+    import detector.verifier_train as vt
+    from agent.cli import main
+
+    def run(history_loss: float, window: list[float] | None = None, networks: int = 1) -> dict:
+        rec = {"epoch": 1, "loss": history_loss, "recall": {"none": 0.9, "close": 0.8, "skip": 0.7}, "none_passed": 0.1}
+        out = {"history": [rec], "mined": False, "cache": "/c/crops.npz", "mine_seconds": 0.0, "seconds": 5.0}
+        return out | ({"window": window, "networks": networks} if window else {})
+
+    seen = []
+    monkeypatch.setattr(vt, "train_verifier", lambda cfg, show_progress: seen.append(cfg) or result)
+    result = {"parts": [run(0.5, [1.0, 1.25], 4), run(0.25, [2.0, 1.25])], "seconds": 12.0}
+    args = ["train-verifier", "--data", "d", "--detector-weights", "s.pt", "--out", str(tmp_path / "v.pt"), "--quiet"]
+    assert main([*args, "--init", "m.pt"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert seen[0].init == "m.pt" and len(lines) == 3
+    assert lines[0].startswith("window squeeze 1.0 (4 network(s)): best epoch 1: val loss 0.5000, recall none 0.900")
+    assert lines[1].startswith("window squeeze 2.0 (1 network(s)): best epoch 1: val loss 0.2500")
+    assert lines[2] == f"2 windows trained in 12 s; verifier {tmp_path / 'v.pt'}"
+    result = run(0.125)  # one window: the line it always was
+    assert main(args) == 0
+    assert capsys.readouterr().out == (
+        "best epoch 1: val loss 0.1250, recall none 0.900, close 0.800, skip 0.700, non-targets passing 0.1000; "
+        f"crops read from /c/crops.npz, 5 s in all; verifier {tmp_path / 'v.pt'}\n"
+    )
