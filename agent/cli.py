@@ -253,9 +253,7 @@ def cmd_merge_verifiers(args: argparse.Namespace) -> int:
     from detector.verifier import merge_verifiers, window_groups
 
     lv = merge_verifiers(list(args.files), args.out)
-    windows = [
-        f"{g.members} {'square' if g.squeeze <= 1.0 else f'squeezed {g.squeeze:g}'}" for g, _ in window_groups(lv.spec)
-    ]
+    windows = [f"{g.members} {'square' if g.square else f'squeezed {g.squeeze:g}'}" for g, _ in window_groups(lv.spec)]
     through = f", windows: {', '.join(windows)}" if windows else ""
     print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)}){through}")
     return 0

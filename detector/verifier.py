@@ -65,6 +65,16 @@ class VerifierSpec:
             del d["windows"]
         return d
 
+    @property
+    def square(self) -> bool:
+        """Whether every box is looked at through a square window (``crop_window``)."""
+        return self.squeeze <= 1.0
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """A single network's window as (squeeze, long_context); every square window is the same one."""
+        return (1.0, 1.25) if self.square else (self.squeeze, self.long_context)
+
     def member_spec(self, i: int) -> VerifierSpec:
         """The spec of network ``i`` alone: its own window when the members' windows differ."""
         if not self.windows:
@@ -151,7 +161,7 @@ def crop_window(box: Box, spec: VerifierSpec) -> tuple[float, float]:
     if spec.windows:
         raise ValueError("an ensemble of several windows has no one window: crop for each member's spec")
     long_side, short_side = max(box.width, box.height), min(box.width, box.height)
-    if spec.squeeze <= 1.0:
+    if spec.square:
         across = along = spec.context * long_side
     else:
         across = spec.context * short_side
@@ -212,7 +222,7 @@ def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
         if lv.manifest.get("detector", {}).get("sha256") != first.manifest.get("detector", {}).get("sha256"):
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
     states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
-    windows = tuple(_window(lv.spec.member_spec(i)) for lv, i, _ in states)
+    windows = tuple(lv.spec.member_spec(i).window for lv, i, _ in states)
     if len(set(windows)) == 1:  # one window: written as before mixed windows existed
         spec = replace(first.spec.member_spec(0), members=len(states))
     else:
@@ -226,11 +236,6 @@ def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
     ]
     save_verifier(out, net, spec, {"detector": first.manifest.get("detector"), "members": members})
     return load_verifier(out)
-
-
-def _window(spec: VerifierSpec) -> tuple[float, float]:
-    """A single network's window: (squeeze, long_context); every square window is the same one."""
-    return (1.0, 1.25) if spec.squeeze <= 1.0 else (spec.squeeze, spec.long_context)
 
 
 def _shape(spec: VerifierSpec) -> VerifierSpec:
