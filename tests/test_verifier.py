@@ -287,7 +287,7 @@ def _tiny_training(dataset: Path, weights: Path, tmp_path: Path, epochs: int) ->
     )
 
 
-def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path) -> None:
+def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, capsys) -> None:
     cfg = replace(_tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=12), lr=5e-3)
     res = train_verifier(cfg, show_progress=False)
     losses = [h["train_loss"] for h in res["history"]]
@@ -340,6 +340,24 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
         assert torch.allclose(a, b, atol=1e-6), name
     with pytest.raises(TrainingError, match="windows of their own"):
         train_verifier(replace(cfg, out=str(tmp_path / "v7.pt"), init=str(tmp_path / "v5.pt"), squeeze=3.0))
+    # the command: a line per window, then the whole; a verifier of one window keeps its one line
+    from agent.cli import main
+
+    command = ["train-verifier", "--data", str(tiny_dataset), "--detector-weights", str(tiny_weights), "--quiet"]
+    command += ["--epochs", "1", "--lr", "1e-9", "--val-screens", "3", "--cache-dir", str(tmp_path / "cache")]
+    capsys.readouterr()
+    assert main([*command, "--init", str(tmp_path / "v5.pt"), "--out", str(tmp_path / "v8.pt")]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(": best epoch 1: val loss ")[0] for line in lines[:2]] == [
+        "window squeeze 1.0 (1 network(s))",
+        "window squeeze 2.0 (1 network(s))",
+    ]
+    assert all(line.endswith(f"; verifier {tmp_path / 'v8.pt'}") for line in lines) and len(lines) == 3
+    assert lines[2].startswith("2 windows trained in ")
+    assert load_verifier(tmp_path / "v8.pt").spec == load_verifier(tmp_path / "v5.pt").spec
+    assert main([*command, "--init", str(tmp_path / "v.pt"), "--out", str(tmp_path / "v9.pt")]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert line.startswith("best epoch 1: val loss ") and line.endswith(f"; verifier {tmp_path / 'v9.pt'}")
 
     # relabelling a screen (a harvest reviewed by hand) makes another key: mined again, the old cache untouched
     copy = tmp_path / "relabelled"
@@ -501,30 +519,3 @@ def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
     val = looked["history"][0]
     assert "mute_candidates" not in plain["history"][0] and val["mute_candidates"] > 0
     assert 0.0 <= val["mute_candidates_passed"] <= 1.0
-
-
-def test_the_command_prints_one_line_per_window(tmp_path: Path, monkeypatch, capsys) -> None:
-    import detector.verifier_train as vt
-    from agent.cli import main
-
-    def run(history_loss: float, window: list[float] | None = None, networks: int = 1) -> dict:
-        rec = {"epoch": 1, "loss": history_loss, "recall": {"none": 0.9, "close": 0.8, "skip": 0.7}, "none_passed": 0.1}
-        out = {"history": [rec], "mined": False, "cache": "/c/crops.npz", "mine_seconds": 0.0, "seconds": 5.0}
-        return out | ({"window": window, "networks": networks} if window else {})
-
-    seen = []
-    monkeypatch.setattr(vt, "train_verifier", lambda cfg, show_progress: seen.append(cfg) or result)
-    result = {"parts": [run(0.5, [1.0, 1.25], 4), run(0.25, [2.0, 1.25])], "seconds": 12.0}
-    args = ["train-verifier", "--data", "d", "--detector-weights", "s.pt", "--out", str(tmp_path / "v.pt"), "--quiet"]
-    assert main([*args, "--init", "m.pt"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert seen[0].init == "m.pt" and len(lines) == 3
-    assert lines[0].startswith("window squeeze 1.0 (4 network(s)): best epoch 1: val loss 0.5000, recall none 0.900")
-    assert lines[1].startswith("window squeeze 2.0 (1 network(s)): best epoch 1: val loss 0.2500")
-    assert lines[2] == f"2 windows trained in 12 s; verifier {tmp_path / 'v.pt'}"
-    result = run(0.125)  # one window: the line it always was
-    assert main(args) == 0
-    assert capsys.readouterr().out == (
-        "best epoch 1: val loss 0.1250, recall none 0.900, close 0.800, skip 0.700, non-targets passing 0.1000; "
-        f"crops read from /c/crops.npz, 5 s in all; verifier {tmp_path / 'v.pt'}\n"
-    )
