@@ -252,9 +252,12 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_merge_verifiers(args: argparse.Namespace) -> int:
     from detector.verifier import merge_verifiers, window_groups
 
-    lv = merge_verifiers(list(args.files), args.out)
+    if args.long_from and args.long_from < 1.0:
+        raise ConfigError(f"--long-from must be at least 1 (a box's long side / its short side), got {args.long_from}")
+    lv = merge_verifiers(list(args.files), args.out, args.long_from)
     windows = [f"{g.members} {'square' if g.square else f'squeezed {g.squeeze:g}'}" for g, _ in window_groups(lv.spec)]
-    through = f", windows: {', '.join(windows)}" if windows else ""
+    long_only = f" (boxes from {lv.spec.long_from:g}:1)" if lv.spec.long_from else ""
+    through = f", windows: {', '.join(windows)}{long_only}" if windows else ""
     print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)}){through}")
     return 0
 
@@ -793,6 +796,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     mv.add_argument("files", type=Path, nargs="+", help="verifier files (at least two)")
     mv.add_argument("--out", type=Path, required=True, help="ensemble verifier file to write")
+    mv.add_argument(
+        "--long-from",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="squeezed windows only score boxes at least R times longer than wide; the square ones alone score the "
+        "rest (default: every window scores every box)",
+    )
     mv.set_defaults(func=cmd_merge_verifiers)
 
     e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")

@@ -48,10 +48,15 @@ class VerifierSpec:
     # An ensemble whose members look through different windows (``merge_verifiers`` of a square and a squeezed
     # verifier): each member's (squeeze, long_context); empty when they all use the window above.
     windows: tuple[tuple[float, float], ...] = ()
+    # With several windows: only boxes at least ``long_from`` times longer than wide are shown to the squeezed
+    # windows, the others are left to the square ones (0: every box to every window). ``merge_verifiers``.
+    long_from: float = 0.0
 
     def __post_init__(self) -> None:
         if self.windows and len(self.windows) != self.members:
             raise ValueError(f"{len(self.windows)} windows for {self.members} networks")
+        if self.long_from and not any(sq <= 1.0 for sq, _ in self.windows):
+            raise ValueError(f"long_from {self.long_from:g} needs networks of a square window beside squeezed ones")
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -63,6 +68,8 @@ class VerifierSpec:
             d["windows"] = [list(w) for w in self.windows]
         else:
             del d["windows"]
+        if not self.long_from:
+            del d["long_from"]
         return d
 
     @property
@@ -80,7 +87,7 @@ class VerifierSpec:
         if not self.windows:
             return replace(self, members=1)
         squeeze, long_context = self.windows[i]
-        return replace(self, members=1, windows=(), squeeze=squeeze, long_context=long_context)
+        return replace(self, members=1, windows=(), long_from=0.0, squeeze=squeeze, long_context=long_context)
 
     @classmethod
     def from_dict(cls, d: dict) -> VerifierSpec:
@@ -94,6 +101,7 @@ class VerifierSpec:
             squeeze=float(d.get("squeeze", 1.0)),
             long_context=float(d.get("long_context", 1.25)),
             windows=tuple((float(sq), float(lc)) for sq, lc in d.get("windows", ())),
+            long_from=float(d.get("long_from", 0.0)),
         )
 
 
@@ -202,13 +210,15 @@ def save_verifier(path: Path, net: VerifierNet, spec: VerifierSpec, manifest: di
     write_checked(path, FORMAT, spec.to_dict(), net.state_dict(), manifest)
 
 
-def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
+def merge_verifiers(paths: list[Path], out: Path, long_from: float = 0.0) -> LoadedVerifier:
     """One verifier file at ``out`` averaging the probabilities of the verifiers in ``paths``: they must share the
     network's shape, the classes and the SSD they were mined on (the one they will run beside). An ensemble's members
     join one by one, so every network weighs the same (two ensembles of two: the average of the two ensembles). Their
     windows may differ (a square and a squeezed verifier): each network then keeps its own (``VerifierSpec.windows``)
     and is shown the crop it was trained on, and each window weighs the same, its networks averaged first (four
-    square networks and one squeezed: half and half, not four to one, which did worse; README "Measured")."""
+    square networks and one squeezed: half and half, not four to one, which did worse; README "Measured"). With
+    ``long_from`` the squeezed windows only look at boxes at least that many times longer than wide, and the square
+    networks alone score the others."""
     if len(paths) < 2:
         raise WeightsError("merging verifiers needs at least two files")
     loaded = [load_verifier(p) for p in paths]
@@ -223,10 +233,12 @@ def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
     states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
     windows = tuple(lv.spec.member_spec(i).window for lv, i, _ in states)
+    if long_from and (len(set(windows)) == 1 or all(sq > 1.0 for sq, _ in windows)):
+        raise WeightsError(f"long_from {long_from:g} needs files of a square window and files of a squeezed one")
     if len(set(windows)) == 1:  # one window: written as before mixed windows existed
         spec = replace(first.spec.member_spec(0), members=len(states))
     else:
-        spec = replace(shape, members=len(states), windows=windows)
+        spec = replace(shape, members=len(states), windows=windows, long_from=long_from)
     net = VerifierNet(spec)
     for member, (_, _, state) in zip(net.members or [], states, strict=True):
         member.load_state_dict(state, strict=True)
@@ -240,7 +252,7 @@ def merge_verifiers(paths: list[Path], out: Path) -> LoadedVerifier:
 
 def _shape(spec: VerifierSpec) -> VerifierSpec:
     """What networks must share to be averaged: all but their number and their windows."""
-    return replace(spec, members=1, windows=(), squeeze=1.0, long_context=1.25)
+    return replace(spec, members=1, windows=(), long_from=0.0, squeeze=1.0, long_context=1.25)
 
 
 def _member_states(lv: LoadedVerifier) -> list[dict[str, Tensor]]:
@@ -335,8 +347,21 @@ class Verifier:
         if not boxes:
             return np.zeros((0, len(VERIFIER_CLASSES)), dtype=np.float32)
         if self.parts:
-            return sum(p.box_probabilities(image, boxes) for p in self.parts) / len(self.parts)
+            return self._windows_average(image, boxes)
         return self.probabilities(np.stack([crop_box(image, b, self.spec) for b in boxes]))
+
+    def _windows_average(self, image: np.ndarray, boxes: list[Box]) -> np.ndarray:
+        """Each box's probabilities averaged over the windows that look at it: every window, or with ``long_from``
+        the square ones alone for a box shorter than that (its squeezed windows are not asked, nor cropped)."""
+        total = np.zeros((len(boxes), len(VERIFIER_CLASSES)), dtype=np.float32)
+        count = np.zeros((len(boxes), 1), dtype=np.float32)
+        long = np.array([max(b.width, b.height) >= self.spec.long_from * min(b.width, b.height) for b in boxes])
+        for part in self.parts:
+            idx = np.arange(len(boxes)) if part.spec.square else np.flatnonzero(long)
+            if len(idx):
+                total[idx] += part.box_probabilities(image, [boxes[i] for i in idx])
+                count[idx] += 1
+        return total / count
 
     def rescore(self, image: np.ndarray, dets: list[Detection], limit: int | None = None) -> list[Detection]:
         """``dets`` with every close/skip score replaced by sqrt(ssd score x verifier probability of that label);

@@ -251,6 +251,36 @@ def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_
         Verifier.load(bad)
 
 
+def test_with_long_from_squeezed_windows_only_score_long_boxes(tmp_path: Path, capsys) -> None:
+    wide = replace(SPEC, squeeze=2.0, long_context=1.5)
+    a, w = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "w.pt", 3, wide)
+    from agent.cli import main
+
+    assert main(["merge-verifiers", str(a), str(w), "--out", str(tmp_path / "aw.pt"), "--long-from", "1.6"]) == 0
+    assert capsys.readouterr().out.endswith("windows: 1 square, 1 squeezed 2 (boxes from 1.6:1)\n")
+    spec = load_verifier(tmp_path / "aw.pt").spec
+    assert spec.long_from == 1.6 and VerifierSpec.from_dict(spec.to_dict()) == spec
+    assert all(p.spec.long_from == 0.0 for p in Verifier.load(tmp_path / "aw.pt").parts)
+    assert "long_from" not in load_verifier(merge_verifiers([a, w], tmp_path / "all.pt").path).spec.to_dict()
+
+    img = _ramp()
+    boxes = [Box(10, 10, 20, 20), Box(30, 40, 60, 50), Box(80, 20, 86, 29), Box(80, 20, 86, 44)]  # 1, 3, 1.5, 4:1
+    p_a = Verifier.load(a).probabilities(np.stack([crop_box(img, x, SPEC) for x in boxes]))
+    p_w = Verifier.load(w).probabilities(np.stack([crop_box(img, x, wide) for x in boxes]))
+    got = Verifier.load(tmp_path / "aw.pt").box_probabilities(img, boxes)
+    assert np.allclose(got[[0, 2]], p_a[[0, 2]], atol=1e-6)  # shorter than 1.6:1: the square network alone
+    assert np.allclose(got[[1, 3]], (p_a[[1, 3]] + p_w[[1, 3]]) / 2, atol=1e-6)  # long: both windows
+    assert not np.allclose(p_a[0], p_w[0], atol=1e-3)  # (so the two cases above are told apart)
+
+    # a merge of one window, or of squeezed windows only, has no square networks to leave short boxes to
+    with pytest.raises(WeightsError, match="long_from 1.6 needs files of a square window"):
+        merge_verifiers([a, a], tmp_path / "x.pt", long_from=1.6)
+    with pytest.raises(WeightsError, match="long_from 1.6 needs"):
+        merge_verifiers([w, w], tmp_path / "x.pt", long_from=1.6)
+    assert main(["merge-verifiers", str(a), str(w), "--out", str(tmp_path / "x.pt"), "--long-from", "0.5"]) == 2
+    assert "--long-from must be at least 1" in capsys.readouterr().err and not (tmp_path / "x.pt").exists()
+
+
 def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
     from detector.verifier_train import mining_key
 
