@@ -4,6 +4,7 @@ detector it was given."""
 from __future__ import annotations
 
 import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -38,3 +39,17 @@ def test_peak_rss_is_measured_on_a_detect_in_the_benchs_precision(tiny_weights):
     assert bench._peak_rss_of_detect([frame], tiny_weights, None, "none", "fp32") > 50
     with pytest.raises(subprocess.CalledProcessError):
         bench._peak_rss_of_detect([frame], tiny_weights, None, "none", "int8")
+
+
+def test_peak_rss_is_the_commands_own_not_the_callers():
+    """Linux carries a process's peak RSS over from before its exec, so a child started straight from a large process
+    reports that process's size: measured from a caller holding 600 MiB, a Python that allocates 200 MiB is a
+    little over 200, not 600."""
+    ballast = np.ones(600 * 2**20, dtype=np.uint8)  # touched pages: resident
+    grow = "import numpy; x = numpy.ones(200 * 2**20, dtype=numpy.uint8)"
+    rss = bench.peak_rss_mib([sys.executable, "-c", grow])
+    assert 200 < rss < 400, rss
+    assert ballast.sum() == 600 * 2**20
+    with pytest.raises(subprocess.CalledProcessError) as e:
+        bench.peak_rss_mib([sys.executable, "-c", "raise SystemExit(3)"])
+    assert e.value.returncode == 3 and e.value.cmd[-1] == "raise SystemExit(3)"
