@@ -273,7 +273,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    for flag, value, least in (("--squeeze", args.squeeze, 1.0), ("--long-context", args.long_context, 1.0)):
+    checks = (("--squeeze", args.squeeze, 1.0), ("--long-context", args.long_context, 1.0))
+    for flag, value, least in (*checks, ("--long-only", args.long_only or None, 1.0)):
         if value is not None and not value >= least:
             print(f"closebot train-verifier: {flag} {value}: must be at least {least}", file=sys.stderr)
             return 2
@@ -296,6 +297,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         pair_candidates=args.pair_candidates,
         pills_per_screen=args.pills,
         icons=str(args.icons) if args.icons else None,
+        long_only=args.long_only,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window
@@ -757,6 +759,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="a long box's window along its length, in lengths (with --squeeze > 1; default: the --init file's, "
         "else 1.25)",
+    )
+    tv.add_argument(
+        "--long-only",
+        type=float,
+        default=0.0,
+        metavar="R",
+        help="train and validate on the crops of boxes at least R times longer than wide only, as a squeezed "
+        "verifier merged with --long-from R sees them (default: all boxes)",
     )
     tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")

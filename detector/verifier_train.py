@@ -45,7 +45,7 @@ import random
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -111,6 +111,9 @@ class VerifierTrainConfig:
     pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button or word pill (module doc)
     pills_per_screen: int = 0  # close, skip and word pills of one colour pasted per screen (0: none)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
+    # train and validate on the crops of boxes at least this many times longer than wide only (0: all): what a
+    # squeezed window sees in a file merged with ``--long-from`` (``VerifierSpec.long_from``)
+    long_only: float = 0.0
 
 
 def default_cache_dir() -> Path:
@@ -137,7 +140,9 @@ _NOT_MINING = (
     "icons",
     "squeeze",  # the crops' geometry enters the key through the spec
     "long_context",
+    "long_only",  # a choice among the mined crops
 )
+CROP_FORMAT = 2  # 2: crops carry their box's aspect (``CropSet.aspect``); older caches are mined again
 
 
 def _items_fingerprint(items: list[VocItem]) -> list:
@@ -152,6 +157,7 @@ def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str |
     """Hash of everything mining depends on: the detector, the settings and the very screens (with their labels)."""
     mining = {k: v for k, v in asdict(cfg).items() if k not in _NOT_MINING}
     mining["spec"] = replace(spec, members=1).to_dict()  # the crops' geometry: an ensemble's crops are its members'
+    mining["format"] = CROP_FORMAT
     blob = [detector_sha, mining, _items_fingerprint(tr), _items_fingerprint(va)]
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -162,6 +168,7 @@ class CropSet:
     labels: np.ndarray  # (N,) int64 indices into VERIFIER_CLASSES
     source: np.ndarray  # (N,) 0 = SSD candidate, 1 = true button, 2 = text, 3 = random, 4 = pasted pair,
     # 5 = SSD candidate on a pasted mute button
+    aspect: np.ndarray  # (N,) float32: the cropped box's longer side over its shorter one
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -171,13 +178,30 @@ class CropSet:
 
     def save(self, path: Path) -> None:
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, crops=self.crops, labels=self.labels, source=self.source)
+        np.savez(tmp, crops=self.crops, labels=self.labels, source=self.source, aspect=self.aspect)
         tmp.replace(path)
 
     @classmethod
     def load(cls, path: Path) -> CropSet:
         with np.load(path) as z:
-            return cls(z["crops"], z["labels"], z["source"])
+            return cls(z["crops"], z["labels"], z["source"], z["aspect"])
+
+    @classmethod
+    def of(cls, crops: list[np.ndarray], labels: list[int], source: list[int], boxes: list[Box]) -> CropSet:
+        aspect = [max(b.width, b.height) / max(1e-6, min(b.width, b.height)) for b in boxes]
+        return cls(
+            np.stack(crops),
+            np.array(labels, dtype=np.int64),
+            np.array(source, dtype=np.int64),
+            np.array(aspect, dtype=np.float32),
+        )
+
+    def long_only(self, ratio: float) -> CropSet:
+        """The crops of boxes at least ``ratio`` times longer than wide (all of them for 0)."""
+        if not ratio:
+            return self
+        keep = self.aspect >= ratio
+        return CropSet(*(getattr(self, f.name)[keep] for f in fields(self)))
 
 
 def label_candidate(det: Detection, truths: list[tuple[Box, int]], pos_iou: float) -> int | None:
@@ -216,11 +240,13 @@ def mine(
     crops: list[np.ndarray] = []
     labels: list[int] = []
     source: list[int] = []
+    boxes: list[Box] = []
 
     def add(img: np.ndarray, box: Box, label: int, src: int) -> None:
         crops.append(crop_box(img, box, spec))
         labels.append(label)
         source.append(src)
+        boxes.append(box)
 
     for item in tqdm(items, desc=desc, leave=False, disable=not show_progress):
         img = read_image(item.image_path)
@@ -247,7 +273,7 @@ def mine(
                 add(img, b, NONE, 3)
     if not crops:
         raise DatasetError("mining found no crops: no screens or no objects in them")
-    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
+    return CropSet.of(crops, labels, source, boxes)
 
 
 SCHEME_WEIGHTS = {"light_translucent": 3.0}  # the demo's decoy scheme, and the user's most-missed close, weigh more
@@ -320,6 +346,7 @@ def pasted_pairs(
     crops: list[np.ndarray] = []
     labels: list[int] = []
     source: list[int] = []
+    boxes: list[Box] = []
     for item in tqdm(items, desc=desc, leave=False, disable=not show_progress):
         img = read_image(item.image_path)
         h, w = img.shape[:2]
@@ -348,19 +375,21 @@ def pasted_pairs(
                 crops.append(crop_box(pasted, b, spec))
                 labels.append(label)
                 source.append(src)
+                boxes.append(b)
         if detector is not None:  # the SSD's candidates on each pasted negative, by what was pasted
             negatives = [
                 (box, PAIR_CANDIDATE if src == PAIR else PILL_CANDIDATE) for box, label, src in placed if label == NONE
             ]
             found = candidates_on(detector, pasted, [box for box, _ in negatives], per_mute)
-            for (_, cand_src), boxes in zip(negatives, found, strict=True):
-                for b in boxes:
+            for (_, cand_src), cands in zip(negatives, found, strict=True):
+                for b in cands:
                     crops.append(crop_box(pasted, b, spec))
                     labels.append(NONE)
                     source.append(cand_src)
+                    boxes.append(b)
     if not crops:
         raise DatasetError("no pairs or pills could be pasted: no screens, or no free spots on them")
-    return CropSet(np.stack(crops), np.array(labels, dtype=np.int64), np.array(source, dtype=np.int64))
+    return CropSet.of(crops, labels, source, boxes)
 
 
 def candidates_on(detector: Detector, image: np.ndarray, boxes: list[Box], per_box: int) -> list[list[Box]]:
@@ -378,9 +407,7 @@ def candidates_on(detector: Detector, image: np.ndarray, boxes: list[Box], per_b
 
 
 def concat(a: CropSet, b: CropSet) -> CropSet:
-    return CropSet(
-        np.concatenate([a.crops, b.crops]), np.concatenate([a.labels, b.labels]), np.concatenate([a.source, b.source])
-    )
+    return CropSet(*(np.concatenate([getattr(a, f.name), getattr(b, f.name)]) for f in fields(CropSet)))
 
 
 def _batches(n: int, size: int, rng: np.random.Generator | None):
@@ -457,7 +484,8 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
 
     Fine-tuning an ensemble of several windows (``--init`` of a merge of a square and a squeezed verifier) trains
     the networks of each window on crops of that window, one window after the other, and writes them back as one
-    file with the parent's spec; the result then has ``parts``, one result per window."""
+    file with the parent's spec; the result then has ``parts``, one result per window. A squeezed window that only
+    scores long boxes (``VerifierSpec.long_from``) is trained on those only."""
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
     if parent is not None and parent.parts:
         return _train_windows(cfg, parent, show_progress)
@@ -479,7 +507,9 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
             window, n = [part.spec.squeeze, part.spec.long_context], part.spec.members
             log.info("window %d of %d (squeeze %s): %d network(s)", k + 1, len(parent.parts), window[0], n)
             part_out = Path(tmp) / f"window{k}.pt"
-            res = _train(cfg, part.net, part.spec, part_out, show_progress)
+            # a squeezed window only sees long boxes when the file says so: train it on what it will see
+            sees = parent.spec.long_from if not part.spec.square and not cfg.long_only else cfg.long_only
+            res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress)
             best = load_verifier(part_out)
             part.net.load_state_dict(best.state_dict)  # its modules are the parent's: the parent now holds the best
             parts.append({**res, "window": window, "networks": n})
@@ -540,6 +570,9 @@ def _train(
             va, load_pool("val", cfg.icons), spec, n, seed + 1, "pairs val", show_progress, looker, pills=pills
         )
         train_set, val_set = concat(train_set, train_pairs), concat(val_set, val_pairs)
+    train_set, val_set = train_set.long_only(cfg.long_only), val_set.long_only(cfg.long_only)
+    if not len(train_set) or not len(val_set):
+        raise DatasetError(f"no crops of boxes at least {cfg.long_only:g}:1 long to train or validate on")
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 

@@ -417,6 +417,46 @@ def _pool_with_sound_icon(tmp_path: Path):
     return replace(pool, glyphs=(*pool.glyphs, speaker)), replace(pool, glyphs=())
 
 
+def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, capsys):
+    from detector.errors import DatasetError
+    from detector.verifier_train import CropSet
+
+    cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=1)
+    res = train_verifier(cfg, show_progress=False)
+    mined = [CropSet.load(Path(res["cache"])), CropSet.load(Path(res["cache"].replace(".npz", "-val.npz")))]
+    for c in mined:  # each crop keeps its box's aspect; the untrained SSD proposes square and 2:1 boxes
+        assert len(c.aspect) == len(c) and c.aspect.min() >= 1.0
+        assert 0 < (c.aspect >= 1.6).sum() < len(c)
+
+    def crops(path: Path, manifest: dict | None = None) -> list[int]:
+        m = manifest or load_verifier(path).manifest
+        return [sum(m["crops"][split].values()) for split in ("train", "val")]
+
+    long = train_verifier(replace(cfg, out=str(tmp_path / "long.pt"), long_only=1.6), show_progress=False)
+    assert not long["mined"] and long["cache"] == res["cache"]  # a choice among the same cached crops
+    assert crops(tmp_path / "long.pt") == [int((c.aspect >= 1.6).sum()) for c in mined]
+    with pytest.raises(DatasetError, match="no crops of boxes at least 50:1 long"):
+        train_verifier(replace(cfg, out=str(tmp_path / "x.pt"), long_only=50.0), show_progress=False)
+
+    # fine-tuning a file whose squeezed window only scores long boxes trains that window on long boxes only
+    sq = replace(cfg, init=str(tmp_path / "v.pt"), epochs=1, lr=1e-9)
+    squeezed = train_verifier(replace(sq, out=str(tmp_path / "w.pt"), squeeze=2.0), show_progress=False)
+    wide = [CropSet.load(Path(squeezed["cache"])), CropSet.load(Path(squeezed["cache"].replace(".npz", "-val.npz")))]
+    merge_verifiers([tmp_path / "v.pt", tmp_path / "w.pt"], tmp_path / "vw.pt", long_from=1.6)
+    train_verifier(replace(sq, out=str(tmp_path / "vw2.pt"), init=str(tmp_path / "vw.pt")), show_progress=False)
+    square_window, squeezed_window = load_verifier(tmp_path / "vw2.pt").manifest["windows"]
+    assert crops(Path(), square_window) == [len(c) for c in mined]
+    assert crops(Path(), squeezed_window) == [int((c.aspect >= 1.6).sum()) for c in wide]
+
+    from agent.cli import main
+
+    assert (
+        main(["train-verifier", "--data", str(tiny_dataset), "--out", str(tmp_path / "y.pt"), "--long-only", "0.5"])
+        == 2
+    )
+    assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not (tmp_path / "y.pt").exists()
+
+
 def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
     tiny_dataset: Path, tmp_path: Path
 ) -> None:
@@ -503,6 +543,7 @@ def test_pills_are_a_close_a_skip_and_a_word_pill_and_the_ssds_candidates_on_the
     assert len(pills) % 6 == 0 and 0 < len(pills) <= 4 * 6 and set(pills.source) == {PILL}
     third = len(pills) // 3
     assert pills.counts() == {"none": third, "close": third, "skip": third}
+    assert len(pills.aspect) == len(pills) and pills.aspect.min() > 1.5  # pills are long (their aspect is kept)
     report = evaluate_crops(VerifierNet(VerifierSpec()), pills)
     for key in ("word_pill_passed", "pill_close_recall", "pill_skip_recall"):
         assert 0.0 <= report[key] <= 1.0
