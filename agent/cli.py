@@ -302,7 +302,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     res = train_verifier(cfg, show_progress=not args.quiet)
     for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window
         window = f"window squeeze {part['window'][0]} ({part['networks']} network(s)): " if "window" in part else ""
-        print(window + _verifier_summary(part) + f"; verifier {args.out}")
+        done = f"kept as it was ({part['kept']})" if "kept" in part else _verifier_summary(part)
+        print(window + done + f"; verifier {args.out}")
     if "parts" in res:
         print(f"{len(res['parts'])} windows trained in {res['seconds']:.0f} s; verifier {args.out}")
     return 0

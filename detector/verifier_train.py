@@ -116,6 +116,10 @@ class VerifierTrainConfig:
     long_only: float = 0.0
 
 
+class NoCropsLeft(DatasetError):
+    """``long_only`` left no crops to train or validate on."""
+
+
 def default_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/closebot/verifier-crops`` (``~/.cache/...`` without it)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -485,7 +489,8 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     Fine-tuning an ensemble of several windows (``--init`` of a merge of a square and a squeezed verifier) trains
     the networks of each window on crops of that window, one window after the other, and writes them back as one
     file with the parent's spec; the result then has ``parts``, one result per window. A squeezed window that only
-    scores long boxes (``VerifierSpec.long_from``) is trained on those only."""
+    scores long boxes (``VerifierSpec.long_from``) is trained on those only, and kept as it was when there are none
+    (a few harvested screens)."""
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
     if parent is not None and parent.parts:
         return _train_windows(cfg, parent, show_progress)
@@ -509,7 +514,15 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
             part_out = Path(tmp) / f"window{k}.pt"
             # a squeezed window only sees long boxes when the file says so: train it on what it will see
             sees = parent.spec.long_from if not part.spec.square and not cfg.long_only else cfg.long_only
-            res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress)
+            try:
+                res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress)
+            except NoCropsLeft as e:
+                if cfg.long_only:  # asked for on the command line: an error
+                    raise
+                log.warning("window %d: %s; its networks are kept as they were", k + 1, e)
+                parts.append({"window": window, "networks": n, "kept": str(e)})
+                summaries.append({"window": window, "networks": n, "kept": str(e)})
+                continue
             best = load_verifier(part_out)
             part.net.load_state_dict(best.state_dict)  # its modules are the parent's: the parent now holds the best
             parts.append({**res, "window": window, "networks": n})
@@ -572,7 +585,7 @@ def _train(
         train_set, val_set = concat(train_set, train_pairs), concat(val_set, val_pairs)
     train_set, val_set = train_set.long_only(cfg.long_only), val_set.long_only(cfg.long_only)
     if not len(train_set) or not len(val_set):
-        raise DatasetError(f"no crops of boxes at least {cfg.long_only:g}:1 long to train or validate on")
+        raise NoCropsLeft(f"no crops of boxes at least {cfg.long_only:g}:1 long to train or validate on")
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 

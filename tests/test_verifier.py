@@ -447,13 +447,32 @@ def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_we
     square_window, squeezed_window = load_verifier(tmp_path / "vw2.pt").manifest["windows"]
     assert crops(Path(), square_window) == [len(c) for c in mined]
     assert crops(Path(), squeezed_window) == [int((c.aspect >= 1.6).sum()) for c in wide]
+    # with no box that long among them (a few harvested screens), that window is kept as it was, and says so
+    merge_verifiers([tmp_path / "v.pt", tmp_path / "w.pt"], tmp_path / "vw50.pt", long_from=50.0)
+    kept = train_verifier(replace(sq, out=str(tmp_path / "vw3.pt"), init=str(tmp_path / "vw50.pt"), lr=1e-3))
+    assert kept["parts"][1] == {
+        "window": [2.0, 1.25],
+        "networks": 1,
+        "kept": "no crops of boxes at least 50:1 long to train or validate on",
+    }
+    before, after = Verifier.load(tmp_path / "vw50.pt").parts, Verifier.load(tmp_path / "vw3.pt").parts
+    assert all(torch.equal(a, b) for a, b in zip(before[1].net.parameters(), after[1].net.parameters(), strict=True))
+    assert not all(
+        torch.equal(a, b) for a, b in zip(before[0].net.parameters(), after[0].net.parameters(), strict=True)
+    )
+    assert load_verifier(tmp_path / "vw3.pt").manifest["windows"][1]["kept"].startswith("no crops")
 
     from agent.cli import main
 
-    assert (
-        main(["train-verifier", "--data", str(tiny_dataset), "--out", str(tmp_path / "y.pt"), "--long-only", "0.5"])
-        == 2
+    command = ["train-verifier", "--data", str(tiny_dataset), "--detector-weights", str(tiny_weights), "--quiet"]
+    command += ["--epochs", "1", "--val-screens", "3", "--cache-dir", str(tmp_path / "cache")]
+    capsys.readouterr()
+    assert main([*command, "--init", str(tmp_path / "vw50.pt"), "--out", str(tmp_path / "vw4.pt")]) == 0
+    assert capsys.readouterr().out.splitlines()[1] == (
+        "window squeeze 2.0 (1 network(s)): kept as it was (no crops of boxes at least 50:1 long to train or "
+        f"validate on); verifier {tmp_path / 'vw4.pt'}"
     )
+    assert main([*command, "--out", str(tmp_path / "y.pt"), "--long-only", "0.5"]) == 2
     assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not (tmp_path / "y.pt").exists()
 
 
