@@ -34,6 +34,11 @@ class Box:
         return self.width * self.height
 
     @property
+    def aspect(self) -> float:
+        """The longer side over the shorter one: 1 for a square, 3 for a 3:1 pill either way round."""
+        return max(self.width, self.height) / max(1e-6, min(self.width, self.height))
+
+    @property
     def center(self) -> tuple[float, float]:
         return ((self.x1 + self.x2) / 2.0, (self.y1 + self.y2) / 2.0)
 

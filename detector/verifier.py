@@ -233,7 +233,7 @@ def merge_verifiers(paths: list[Path], out: Path, long_from: float = 0.0) -> Loa
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
     states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
     windows = tuple(lv.spec.member_spec(i).window for lv, i, _ in states)
-    if long_from and (len(set(windows)) == 1 or all(sq > 1.0 for sq, _ in windows)):
+    if long_from and {sq <= 1.0 for sq, _ in windows} != {True, False}:
         raise WeightsError(f"long_from {long_from:g} needs files of a square window and files of a squeezed one")
     if len(set(windows)) == 1:  # one window: written as before mixed windows existed
         spec = replace(first.spec.member_spec(0), members=len(states))
@@ -355,7 +355,7 @@ class Verifier:
         the square ones alone for a box shorter than that (its squeezed windows are not asked, nor cropped)."""
         total = np.zeros((len(boxes), len(VERIFIER_CLASSES)), dtype=np.float32)
         count = np.zeros((len(boxes), 1), dtype=np.float32)
-        long = np.array([max(b.width, b.height) >= self.spec.long_from * min(b.width, b.height) for b in boxes])
+        long = np.array([b.aspect >= self.spec.long_from for b in boxes])
         for part in self.parts:
             idx = np.arange(len(boxes)) if part.spec.square else np.flatnonzero(long)
             if len(idx):

@@ -192,12 +192,11 @@ class CropSet:
 
     @classmethod
     def of(cls, crops: list[np.ndarray], labels: list[int], source: list[int], boxes: list[Box]) -> CropSet:
-        aspect = [max(b.width, b.height) / max(1e-6, min(b.width, b.height)) for b in boxes]
         return cls(
             np.stack(crops),
             np.array(labels, dtype=np.int64),
             np.array(source, dtype=np.int64),
-            np.array(aspect, dtype=np.float32),
+            np.array([b.aspect for b in boxes], dtype=np.float32),
         )
 
     def long_only(self, ratio: float) -> CropSet:
@@ -513,7 +512,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
             log.info("window %d of %d (squeeze %s): %d network(s)", k + 1, len(parent.parts), window[0], n)
             part_out = Path(tmp) / f"window{k}.pt"
             # a squeezed window only sees long boxes when the file says so: train it on what it will see
-            sees = parent.spec.long_from if not part.spec.square and not cfg.long_only else cfg.long_only
+            sees = cfg.long_only or (0.0 if part.spec.square else parent.spec.long_from)
             try:
                 res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress)
             except NoCropsLeft as e:

@@ -265,6 +265,7 @@ def test_with_long_from_squeezed_windows_only_score_long_boxes(tmp_path: Path, c
 
     img = _ramp()
     boxes = [Box(10, 10, 20, 20), Box(30, 40, 60, 50), Box(80, 20, 86, 29), Box(80, 20, 86, 44)]  # 1, 3, 1.5, 4:1
+    assert [b.aspect for b in boxes] == [1.0, 3.0, 1.5, 4.0]  # either way round
     p_a = Verifier.load(a).probabilities(np.stack([crop_box(img, x, SPEC) for x in boxes]))
     p_w = Verifier.load(w).probabilities(np.stack([crop_box(img, x, wide) for x in boxes]))
     got = Verifier.load(tmp_path / "aw.pt").box_probabilities(img, boxes)
