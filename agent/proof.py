@@ -114,7 +114,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
         synth = work / "synth"
         if not (synth / "ImageSets" / "Main" / "train.txt").is_file():
             say(f"    generating {opts.synth_n} synthetic screens to keep in the mix")
-            synthesize(synth, opts.synth_n, seed=opts.seed + 101, val_fraction=0.1, workers=1, show_progress=False)
+            synthesize(synth, opts.synth_n, seed=opts.seed + 101, val_fraction=0.1, workers=2, show_progress=False)
     data = (str(synth), str(dataset))
     screens = len(load_items([Path(d) for d in data], "train")) + lrep.accepted * (opts.harvest_repeat - 1)
     per_epoch = max(1, screens // SCREENS_PER_BATCH)

@@ -14,6 +14,7 @@ like the detector's weights.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -115,9 +116,15 @@ class VerifierNet(nn.Module):
     With ``spec.members`` > 1 it is that many such networks, and its logits are the logarithm of their averaged
     probabilities (a softmax of them gives the average back; training on them trains the ensemble)."""
 
-    def __init__(self, spec: VerifierSpec) -> None:
+    def __init__(self, spec: VerifierSpec, members: Sequence[VerifierNet] | None = None) -> None:
+        """``members``: the networks of an ensemble, taken as they are (the same modules, not copies)."""
         super().__init__()
         self.members: nn.ModuleList | None = None
+        if members is not None:
+            if len(members) != spec.members:
+                raise ValueError(f"{len(members)} networks for a spec of {spec.members}")
+            self.members = nn.ModuleList(members)
+            return
         if spec.members > 1:
             self.members = nn.ModuleList(VerifierNet(spec.member_spec(i)) for i in range(spec.members))
             return
@@ -392,9 +399,7 @@ def group_net(net: VerifierNet, spec: VerifierSpec, idx: list[int]) -> VerifierN
     assert net.members is not None
     if len(idx) == 1:
         return net.members[idx[0]]
-    sub = VerifierNet(spec)  # a shell of len(idx) networks, replaced by net's
-    sub.members = nn.ModuleList(net.members[i] for i in idx)
-    return sub
+    return VerifierNet(spec, [net.members[i] for i in idx])
 
 
 def _window_parts(net: VerifierNet, spec: VerifierSpec, max_candidates: int, source: str) -> list[Verifier]:

@@ -482,6 +482,15 @@ def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
     return spec
 
 
+def _lineage(cfg: VerifierTrainConfig) -> dict:
+    """The manifest's ``detector`` (the SSD mined) and ``parent`` (``init``) entries."""
+    det = Path(cfg.detector)
+    return {
+        "detector": {"file": det.name, "sha256": sha256_of(det) if det.is_file() else None},
+        "parent": {"file": str(cfg.init), "sha256": sha256_of(Path(cfg.init))} if cfg.init else None,
+    }
+
+
 def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict:
     """Mine (or read the cache), train, and write the verifier with the best validation loss to ``cfg.out``.
 
@@ -532,8 +541,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
         parent.net,
         parent.spec,
         {
-            "detector": best.manifest.get("detector"),  # every window's run mined the same SSD
-            "parent": best.manifest.get("parent"),
+            **_lineage(cfg),
             "data": {"dirs": list(cfg.data), "recipes": recipes([Path(d) for d in cfg.data])},
             "train": asdict(cfg),
             "windows": summaries,
@@ -549,7 +557,8 @@ def _train(
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     torch.manual_seed(cfg.seed)
-    detector_sha = sha256_of(Path(cfg.detector)) if Path(cfg.detector).is_file() else None
+    lineage = _lineage(cfg)
+    detector_sha = lineage["detector"]["sha256"]
     t0 = time.time()
     require_training_screens(roots)
     tr = repeat_harvested(roots, load_items(roots, "train"), cfg.harvest_repeat)
@@ -571,10 +580,14 @@ def _train(
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
-    if cfg.pairs_per_screen or cfg.pills_per_screen:
+    # the pasted mute/close pairs are square (and so, nearly always, are the SSD's candidates on them): a window of
+    # long boxes only would throw them away after pasting them
+    n, pills, seed = (0 if cfg.long_only else cfg.pairs_per_screen), cfg.pills_per_screen, cfg.seed
+    if cfg.long_only and cfg.pairs_per_screen:
+        log.info("no mute/close pairs pasted: they are square, and boxes from %g:1 only are trained on", cfg.long_only)
+    if n or pills:
         # with pair_candidates, the SSD on the pasted negatives (not cached: the pairs are drawn anew)
         looker = _miner(cfg) if cfg.pair_candidates else None
-        n, pills, seed = cfg.pairs_per_screen, cfg.pills_per_screen, cfg.seed
         train_pairs = pasted_pairs(
             tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker, pills=pills
         )
@@ -628,8 +641,7 @@ def _train(
                 net,
                 spec,
                 {
-                    "detector": {"file": Path(cfg.detector).name, "sha256": detector_sha},
-                    "parent": {"file": str(cfg.init), "sha256": sha256_of(Path(cfg.init))} if cfg.init else None,
+                    **lineage,
                     "data": {"dirs": list(cfg.data), "recipes": recipes(roots)},
                     "train": asdict(cfg),
                     "crops": {"train": train_set.counts(), "val": val_set.counts()},

@@ -204,6 +204,18 @@ def test_merged_verifiers_average_their_probabilities_and_refuse_what_does_not_f
     assert not (tmp_path / "x.pt").exists()
 
 
+def test_an_ensemble_can_be_made_of_given_networks_of_the_right_number() -> None:
+    nets = [VerifierNet(SPEC), VerifierNet(SPEC)]
+    both = VerifierNet(replace(SPEC, members=2), nets)
+    assert list(both.members) == nets
+    crops = torch.from_numpy(np.stack([crop_box(_ramp(), Box(10, 10, 20, 20), SPEC)]))
+    with torch.no_grad():
+        p = torch.stack([torch.softmax(n.eval()(crops), 1) for n in nets]).mean(0)
+        assert torch.allclose(torch.softmax(both.eval()(crops), 1), p, atol=1e-6)
+    with pytest.raises(ValueError, match="2 networks for a spec of 3"):
+        VerifierNet(replace(SPEC, members=3), nets)
+
+
 def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_path: Path, capsys) -> None:
     wide = replace(SPEC, squeeze=2.0, long_context=1.5)
     a, b = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "b.pt", 2)
@@ -229,6 +241,8 @@ def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_
     p_w = Verifier.load(w).probabilities(np.stack([crop_box(img, x, wide) for x in boxes]))
     v = Verifier.load(tmp_path / "abw.pt")
     assert [(p.spec.members, p.spec.squeeze) for p in v.parts] == [(2, 1.0), (1, 2.0)]
+    members = list(v.net.members)  # the parts are the file's networks, not copies
+    assert list(v.parts[0].net.members) == members[:2] and v.parts[1].net is members[2]
     # each window weighs the same: the two square networks are averaged first, then with the squeezed one
     assert np.allclose(v.box_probabilities(img, boxes), (p_sq + p_w) / 2, atol=1e-6)
     with pytest.raises(ValueError, match="different windows"):
@@ -597,7 +611,7 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
 
 
 def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
-    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog
 ) -> None:
     import detector.verifier_train as vt
 
@@ -610,3 +624,12 @@ def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
     val = looked["history"][0]
     assert "mute_candidates" not in plain["history"][0] and val["mute_candidates"] > 0
     assert 0.0 <= val["mute_candidates_passed"] <= 1.0
+    # pairs are square: a run on long boxes only pastes none (nothing of them would be left) and says so
+    monkeypatch.setattr(vt, "pasted_pairs", lambda *a, **k: pytest.fail("pairs pasted for a long-only run"))
+    with caplog.at_level("INFO", logger="detector.verifier_train"):
+        long = train_verifier(replace(cfg, pairs_per_screen=1, long_only=1.6, out=str(tmp_path / "l.pt")), False)
+    assert not long["mined"]
+    said = [r.getMessage() for r in caplog.records]
+    assert "no mute/close pairs pasted: they are square, and boxes from 1.6:1 only are trained on" in said
+    m = load_verifier(tmp_path / "l.pt").manifest
+    assert m["detector"] == {"file": tiny_weights.name, "sha256": sha256_of(tiny_weights)} and m["parent"] is None
