@@ -230,6 +230,9 @@ def _jitter(rng: random.Random, b: Box, amount: float = 0.15) -> Box:
     return Box(cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2)
 
 
+Candidates = dict[str, list[Detection]]  # a screen's close/skip candidates by image path, for one SSD and settings
+
+
 def mine(
     detector: Detector,
     items: list[VocItem],
@@ -238,7 +241,13 @@ def mine(
     seed: int,
     desc: str,
     show_progress: bool = True,
+    seen: Candidates | None = None,
 ) -> CropSet:
+    """The crops of ``spec``'s window around the SSD's candidates on ``items``, their true buttons (exact and
+    jittered), some Japanese characters and random spots (module doc). ``seen`` holds the candidates of screens the
+    SSD has already looked at, with these settings, and takes the new ones: a screen listed twice (a harvested one,
+    ``harvest_repeat``) or mined again for another window is looked at once."""
+    seen = {} if seen is None else seen
     rng = random.Random(seed)
     crops: list[np.ndarray] = []
     labels: list[int] = []
@@ -255,7 +264,10 @@ def mine(
         img = read_image(item.image_path)
         h, w = img.shape[:2]
         truths = [(g.box, CLOSE if g.label == "close" else SKIP) for g in item.objects if g.label in ("close", "skip")]
-        cands = [d for d in detector.detect(img).detections if d.label in ("close", "skip")]
+        cands = seen.get(item.image_path)
+        if cands is None:
+            cands = [d for d in detector.detect(img).detections if d.label in ("close", "skip")]
+            seen[item.image_path] = cands
         for d in sorted(cands, key=lambda d: -d.score)[: cfg.max_per_screen]:
             lab = label_candidate(d, truths, cfg.pos_iou)
             if lab is not None:
@@ -515,6 +527,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
         )
     t0 = time.time()
     parts, summaries = [], []
+    seen: Candidates = {}  # every window is mined on the same SSD's candidates: the SSD looks at each screen once
     with tempfile.TemporaryDirectory(prefix="closebot-verifier-") as tmp:
         for k, part in enumerate(parent.parts):
             window, n = [part.spec.squeeze, part.spec.long_context], part.spec.members
@@ -523,7 +536,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
             # a squeezed window only sees long boxes when the file says so: train it on what it will see
             sees = cfg.long_only or (0.0 if part.spec.square else parent.spec.long_from)
             try:
-                res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress)
+                res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress, seen)
             except NoCropsLeft as e:
                 if cfg.long_only:  # asked for on the command line: an error
                     raise
@@ -551,9 +564,16 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
 
 
 def _train(
-    cfg: VerifierTrainConfig, init: VerifierNet | None, spec: VerifierSpec, out: Path, show_progress: bool
+    cfg: VerifierTrainConfig,
+    init: VerifierNet | None,
+    spec: VerifierSpec,
+    out: Path,
+    show_progress: bool,
+    seen: Candidates | None = None,
 ) -> dict:
-    """Mine or read the crops of ``spec``'s window, train ``init`` (a new network when None), write the best epoch."""
+    """Mine or read the crops of ``spec``'s window, train ``init`` (a new network when None), write the best epoch.
+    ``seen``: the SSD's candidates on screens another window's mining already looked at (``mine``)."""
+    seen = {} if seen is None else seen
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     torch.manual_seed(cfg.seed)
@@ -575,8 +595,8 @@ def _train(
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
         detector = _miner(cfg)
-        train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress)
-        val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
+        train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress, seen)
+        val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress, seen)
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)

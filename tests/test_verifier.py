@@ -633,3 +633,28 @@ def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
     assert "no mute/close pairs pasted: they are square, and boxes from 1.6:1 only are trained on" in said
     m = load_verifier(tmp_path / "l.pt").manifest
     assert m["detector"] == {"file": tiny_weights.name, "sha256": sha256_of(tiny_weights)} and m["parent"] is None
+
+
+def test_mining_looks_at_each_screen_once_across_repeats_and_windows(
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from detector.data import load_items
+    from detector.verifier_train import _miner, mine
+
+    cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=1)
+    det = _miner(cfg)
+    items = load_items([tiny_dataset], "train")[:4]
+    looked = []
+    detect = Detector.detect
+    monkeypatch.setattr(Detector, "detect", lambda self, img, *a, **k: looked.append(1) or detect(self, img, *a, **k))
+    wide = replace(cfg.spec, squeeze=2.0, long_context=1.5)
+    seen: dict = {}
+    first = mine(det, items + items[:2], cfg.spec, cfg, 0, "", False, seen)  # two screens listed twice (harvested)
+    assert len(looked) == 4 and sorted(seen) == sorted(it.image_path for it in items)
+    second = mine(det, items, wide, cfg, 0, "", False, seen)  # another window, the same screens: no new look
+    assert len(looked) == 4
+    # exactly what a mining of its own gives
+    fresh = mine(det, items, wide, cfg, 0, "", False)
+    assert len(looked) == 8
+    assert np.array_equal(second.crops, fresh.crops) and np.array_equal(second.labels, fresh.labels)
+    assert np.array_equal(second.aspect, fresh.aspect) and len(first) > len(second)
