@@ -230,7 +230,7 @@ def _jitter(rng: random.Random, b: Box, amount: float = 0.15) -> Box:
     return Box(cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2)
 
 
-Candidates = dict[str, list[Detection]]  # a screen's close/skip candidates by image path, for one SSD and settings
+Candidates = dict[Path, list[Detection]]  # a screen's close/skip candidates by image path, for one SSD and settings
 
 
 def mine(
