@@ -230,24 +230,44 @@ def _jitter(rng: random.Random, b: Box, amount: float = 0.15) -> Box:
     return Box(cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2)
 
 
-Candidates = dict[Path, list[Detection]]  # a screen's close/skip candidates by image path, for one SSD and settings
+class Miner:
+    """The SSD whose candidates are mined, as the verifier will see them (down to ``mine_min_score``, no closer look),
+    loaded when first needed, and the close/skip candidates it has proposed on each screen so far: a screen listed
+    twice (a harvested one, ``harvest_repeat``) or mined again for another window of one fine-tune is looked at
+    once, and a run whose crops all come from the cache never loads it."""
+
+    def __init__(self, cfg: VerifierTrainConfig) -> None:
+        self.weights, self.min_score = cfg.detector, cfg.mine_min_score
+        self._detector: Detector | None = None
+        self._candidates: dict[Path, list[Detection]] = {}
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            cfg = InferenceConfig(min_score=self.min_score, zoom=ZoomConfig(enabled=False))
+            self._detector = Detector.load(self.weights, cfg)
+        return self._detector
+
+    def candidates(self, item: VocItem, img: np.ndarray) -> list[Detection]:
+        """The close/skip candidates on ``item``'s screen (``img``, already read)."""
+        found = self._candidates.get(item.image_path)
+        if found is None:
+            found = [d for d in self.detector.detect(img).detections if d.label in ("close", "skip")]
+            self._candidates[item.image_path] = found
+        return found
 
 
 def mine(
-    detector: Detector,
+    miner: Miner,
     items: list[VocItem],
     spec: VerifierSpec,
     cfg: VerifierTrainConfig,
     seed: int,
     desc: str,
     show_progress: bool = True,
-    seen: Candidates | None = None,
 ) -> CropSet:
     """The crops of ``spec``'s window around the SSD's candidates on ``items``, their true buttons (exact and
-    jittered), some Japanese characters and random spots (module doc). ``seen`` holds the candidates of screens the
-    SSD has already looked at, with these settings, and takes the new ones: a screen listed twice (a harvested one,
-    ``harvest_repeat``) or mined again for another window is looked at once."""
-    seen = {} if seen is None else seen
+    jittered), some Japanese characters and random spots (module doc)."""
     rng = random.Random(seed)
     crops: list[np.ndarray] = []
     labels: list[int] = []
@@ -264,11 +284,7 @@ def mine(
         img = read_image(item.image_path)
         h, w = img.shape[:2]
         truths = [(g.box, CLOSE if g.label == "close" else SKIP) for g in item.objects if g.label in ("close", "skip")]
-        cands = seen.get(item.image_path)
-        if cands is None:
-            cands = [d for d in detector.detect(img).detections if d.label in ("close", "skip")]
-            seen[item.image_path] = cands
-        for d in sorted(cands, key=lambda d: -d.score)[: cfg.max_per_screen]:
+        for d in sorted(miner.candidates(item, img), key=lambda d: -d.score)[: cfg.max_per_screen]:
             lab = label_candidate(d, truths, cfg.pos_iou)
             if lab is not None:
                 add(img, d.box, lab, 0)
@@ -479,11 +495,6 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
     return out
 
 
-def _miner(cfg: VerifierTrainConfig) -> Detector:
-    """The SSD whose candidates are mined, as the verifier will see them: down to ``mine_min_score``, no closer look."""
-    return Detector.load(cfg.detector, InferenceConfig(min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False)))
-
-
 def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
     """``spec`` with the crop window ``cfg`` asks for. The network does not depend on it, so a verifier can be
     fine-tuned to a new window (e.g. long boxes squeezed: ``--squeeze 2``) from its old weights."""
@@ -527,7 +538,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
         )
     t0 = time.time()
     parts, summaries = [], []
-    seen: Candidates = {}  # every window is mined on the same SSD's candidates: the SSD looks at each screen once
+    miner = Miner(cfg)  # every window is mined on the same SSD's candidates: it looks at each screen once
     with tempfile.TemporaryDirectory(prefix="closebot-verifier-") as tmp:
         for k, part in enumerate(parent.parts):
             window, n = [part.spec.squeeze, part.spec.long_context], part.spec.members
@@ -536,7 +547,7 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
             # a squeezed window only sees long boxes when the file says so: train it on what it will see
             sees = cfg.long_only or (0.0 if part.spec.square else parent.spec.long_from)
             try:
-                res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress, seen)
+                res = _train(replace(cfg, long_only=sees), part.net, part.spec, part_out, show_progress, miner)
             except NoCropsLeft as e:
                 if cfg.long_only:  # asked for on the command line: an error
                     raise
@@ -569,11 +580,11 @@ def _train(
     spec: VerifierSpec,
     out: Path,
     show_progress: bool,
-    seen: Candidates | None = None,
+    miner: Miner | None = None,
 ) -> dict:
     """Mine or read the crops of ``spec``'s window, train ``init`` (a new network when None), write the best epoch.
-    ``seen``: the SSD's candidates on screens another window's mining already looked at (``mine``)."""
-    seen = {} if seen is None else seen
+    ``miner``: the SSD and its candidates, shared by the windows of one fine-tune (``Miner``)."""
+    miner = Miner(cfg) if miner is None else miner
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     torch.manual_seed(cfg.seed)
@@ -594,9 +605,8 @@ def _train(
         log.info("reading mined crops from %s", cache)
         train_set, val_set = CropSet.load(cache), CropSet.load(vcache)
     else:
-        detector = _miner(cfg)
-        train_set = mine(detector, tr, spec, cfg, cfg.seed, "mine train", show_progress, seen)
-        val_set = mine(detector, va, spec, cfg, cfg.seed + 1, "mine val", show_progress, seen)
+        train_set = mine(miner, tr, spec, cfg, cfg.seed, "mine train", show_progress)
+        val_set = mine(miner, va, spec, cfg, cfg.seed + 1, "mine val", show_progress)
         cache_dir.mkdir(parents=True, exist_ok=True)
         train_set.save(cache)
         val_set.save(vcache)
@@ -607,7 +617,7 @@ def _train(
         log.info("no mute/close pairs pasted: they are square, and boxes from %g:1 only are trained on", cfg.long_only)
     if n or pills:
         # with pair_candidates, the SSD on the pasted negatives (not cached: the pairs are drawn anew)
-        looker = _miner(cfg) if cfg.pair_candidates else None
+        looker = miner.detector if cfg.pair_candidates else None
         train_pairs = pasted_pairs(
             tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker, pills=pills
         )

@@ -639,22 +639,23 @@ def test_mining_looks_at_each_screen_once_across_repeats_and_windows(
     tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from detector.data import load_items
-    from detector.verifier_train import _miner, mine
+    from detector.verifier_train import Miner, mine
 
     cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=1)
-    det = _miner(cfg)
     items = load_items([tiny_dataset], "train")[:4]
-    looked = []
-    detect = Detector.detect
+    looked, loaded = [], []
+    detect, load = Detector.detect, Detector.load
     monkeypatch.setattr(Detector, "detect", lambda self, img, *a, **k: looked.append(1) or detect(self, img, *a, **k))
+    monkeypatch.setattr(Detector, "load", lambda *a, **k: loaded.append(1) or load(*a, **k))
     wide = replace(cfg.spec, squeeze=2.0, long_context=1.5)
-    seen: dict = {}
-    first = mine(det, items + items[:2], cfg.spec, cfg, 0, "", False, seen)  # two screens listed twice (harvested)
-    assert len(looked) == 4 and sorted(seen) == sorted(it.image_path for it in items)
-    second = mine(det, items, wide, cfg, 0, "", False, seen)  # another window, the same screens: no new look
-    assert len(looked) == 4
+    miner = Miner(cfg)
+    assert not loaded  # a run whose crops all come from the cache never loads the SSD
+    first = mine(miner, items + items[:2], cfg.spec, cfg, 0, "", False)  # two screens listed twice (harvested)
+    assert len(looked) == 4 and len(loaded) == 1
+    second = mine(miner, items, wide, cfg, 0, "", False)  # another window, the same screens: no new look
+    assert len(looked) == 4 and miner.detector is miner.detector and len(loaded) == 1
     # exactly what a mining of its own gives
-    fresh = mine(det, items, wide, cfg, 0, "", False)
-    assert len(looked) == 8
+    fresh = mine(Miner(cfg), items, wide, cfg, 0, "", False)
+    assert len(looked) == 8 and len(loaded) == 2
     assert np.array_equal(second.crops, fresh.crops) and np.array_equal(second.labels, fresh.labels)
     assert np.array_equal(second.aspect, fresh.aspect) and len(first) > len(second)
