@@ -237,6 +237,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         harvest_repeat=args.harvest_repeat,
         torch_device=args.torch_device,
         precision=args.precision,
+        ignore_iou=args.ignore_iou,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
     best = max(history, key=lambda h: h.score) if history else None
@@ -730,6 +731,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--harvest-repeat", type=int, default=1, help="each harvested item counts N times per epoch (scarce data)"
     )
     t.add_argument("--max-steps-per-epoch", type=int, default=0)
+    t.add_argument(
+        "--ignore-iou",
+        type=float,
+        metavar="IOU",
+        help="anchors overlapping a button by IoU in [IOU, 0.5) are not mined as background (default: they are)",
+    )
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument(
         "--precision",

@@ -20,6 +20,7 @@ from typing import Any
 
 import torch
 from torch import Tensor, nn
+from torchvision.models.detection._utils import Matcher, SSDMatcher
 from torchvision.models.detection.anchor_utils import DefaultBoxGenerator
 from torchvision.models.detection.ssd import SSD
 from torchvision.models.detection.ssdlite import SSDLiteHead
@@ -127,13 +128,32 @@ class TileBackbone(nn.Module):
         return OrderedDict([("0", p8), ("1", c16), ("2", c32)])
 
 
+class BandMatcher(SSDMatcher):
+    """torchvision's SSD matching (an anchor is an object's when their IoU is at least ``high``, and every object
+    gets its best anchor whatever the IoU), except that an anchor whose best IoU is in [``low``, ``high``) and is no
+    object's best is marked ``Matcher.BETWEEN_THRESHOLDS`` (-2): neither an object nor background.
+
+    Why: a thin box (a 3:1 skip or close pill, ~40 model px high) centred half a stride-32 cell from every default
+    box's centre overlaps the two nearest ones equally, ~0.4 each. Plain SSD matching makes one of them the object's
+    and the other *background*, so the network is taught both answers for the same picture and scores such a pill
+    ~0.5 wherever the tile happens to put it there (``scripts/phase-probe.py``: a third of long boxes found or lost by
+    the offset alone). Ignoring the near misses removes the contradiction."""
+
+    def __init__(self, high: float, low: float) -> None:
+        if not 0.0 < low <= high:
+            raise ValueError(f"ignore band needs 0 < low <= high, got low {low} and high {high}")
+        Matcher.__init__(self, high, low, allow_low_quality_matches=False)
+
+
 class ClosebotSSD(SSD):
-    """torchvision's SSD with two changes to its loss, both for never tapping the wrong thing:
+    """torchvision's SSD with three changes to its loss, all for never tapping the wrong thing:
 
     * hard-negative mining takes at least ``min_negatives`` anchors from every tile, also from tiles without any
       object (torchvision's takes 3 per positive, so a tile of pure art or decoys taught nothing);
     * the classification loss weighs classes (``class_weights``, background first): a close or skip anchor counts
-      more than one of the many ja_char anchors.
+      more than one of the many ja_char anchors;
+    * with :meth:`ignore_near_misses`, anchors overlapping an object almost enough to be its are not mined as
+      background (:class:`BandMatcher`).
     """
 
     def __init__(
@@ -146,6 +166,12 @@ class ClosebotSSD(SSD):
         super().__init__(*args, **kwargs)
         self.register_buffer("class_weights", torch.tensor(class_weights, dtype=torch.float32), persistent=False)
         self.min_negatives = min_negatives
+
+    def ignore_near_misses(self, low: float | None) -> None:
+        """Training only: anchors whose best IoU with an object is in [``low``, the matching threshold) are neither
+        object nor background (None: torchvision's matching, every unmatched anchor a background candidate)."""
+        high = self.proposal_matcher.high_threshold
+        self.proposal_matcher = SSDMatcher(high) if low is None else BandMatcher(high, low)
 
     def compute_loss(
         self,
@@ -177,11 +203,12 @@ class ClosebotSSD(SSD):
         ce = ce.view(cls_t.size())
         weighted = ce * self.class_weights[cls_t]
         foreground = cls_t > 0
+        ignored = torch.stack(matched_idxs) == Matcher.BETWEEN_THRESHOLDS  # none unless ignore_near_misses
         num_negative = (self.neg_to_pos_ratio * foreground.sum(1, keepdim=True)).clamp(min=self.min_negatives)
         negative_loss = ce.clone()
-        negative_loss[foreground] = -float("inf")
+        negative_loss[foreground | ignored] = -float("inf")
         _, idx = negative_loss.sort(1, descending=True)
-        background = idx.sort(1)[1] < num_negative
+        background = (idx.sort(1)[1] < num_negative) & ~foreground & ~ignored
         n = max(1, num_foreground)
         return {
             "bbox_regression": bbox.sum() / n,

@@ -69,6 +69,9 @@ class TrainConfig:
     include_unreviewed: bool = False  # harvested datasets: also items nobody has accepted yet
     harvest_repeat: int = 1  # each harvested item appears this many times per epoch (a few misses vs. 1000s of synth)
     precision: str = "fp32"  # bf16: forward and loss under bfloat16 autocast (weights and optimizer stay fp32)
+    # anchors overlapping an object by IoU in [ignore_iou, 0.5) are neither object nor background
+    # (detector.model.BandMatcher); None: torchvision's matching
+    ignore_iou: float | None = None
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -256,6 +259,8 @@ def repeat_harvested(roots: list[Path], items: list, times: int) -> list:
 def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> list[EpochRecord]:
     if cfg.precision not in PRECISIONS:
         raise TrainingError(f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}")
+    if cfg.ignore_iou is not None and not 0.0 < cfg.ignore_iou < 0.5:
+        raise TrainingError(f"ignore_iou must be above 0 and below the matching threshold 0.5, got {cfg.ignore_iou}")
     if cfg.workers < 0 or cfg.load_threads < 1:
         raise TrainingError(f"workers must be >= 0 and load_threads >= 1, got {cfg.workers} and {cfg.load_threads}")
     out = Path(cfg.out)
@@ -274,6 +279,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         parent = {"path": str(cfg.init), "sha256": w.manifest.get("sha256")}
     else:
         model = build_model(spec)
+    model.ignore_near_misses(cfg.ignore_iou)
     device = resolve_device(cfg.torch_device)
     if cfg.precision == "bf16" and device.type == "cpu" and cpu_has_bf16() is False:
         log.warning(

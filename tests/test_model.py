@@ -1,8 +1,9 @@
 import pytest
 import torch
+from torchvision.models.detection._utils import SSDMatcher
 from torchvision.models.detection.ssd import SSD
 
-from detector.model import ModelSpec, anchors_xyxy, build_model, feature_sizes
+from detector.model import BandMatcher, ModelSpec, anchors_xyxy, build_model, feature_sizes
 
 from .conftest import TINY_SPEC
 
@@ -67,6 +68,50 @@ def test_tiles_without_objects_still_teach_background():
     head = ours.head(feats)
     anchors = [anchors_xyxy(ours, TINY_SPEC)] * 2
     assert plain(ours, [EMPTY, EMPTY], head, anchors, matched)["classification"].item() == 0
+
+
+def test_band_matcher_marks_near_misses_neither_object_nor_background():
+    # 2 objects x 4 anchors: anchor 0 is object 0's (0.6 >= 0.5); anchor 2 is object 1's best, so it is object 1's
+    # although 0.4 < 0.5; anchors 1 and 3 overlap an object by 0.45 and 0.36: near misses, -2 (ignored), where
+    # torchvision's matching makes them background (-1); under 0.35 they stay background
+    iou = torch.tensor([[0.6, 0.45, 0.2, 0.36], [0.1, 0.2, 0.4, 0.3]])
+    assert BandMatcher(0.5, 0.35)(iou).tolist() == [0, -2, 1, -2]
+    assert SSDMatcher(0.5)(iou).tolist() == [0, -1, 1, -1]
+    assert BandMatcher(0.5, 0.4)(iou).tolist() == [0, -2, 1, -1]
+    with pytest.raises(ValueError, match="low 0.6 and high 0.5"):
+        BandMatcher(0.5, 0.6)
+
+
+def _loss_with_one_confident_anchor(matched_value: int, spike: float) -> float:
+    """Classification loss of a tiny model's tile with one object, where anchor 7 (far from the object) is marked
+    ``matched_value`` and its skip logit is ``spike``: a confident mistake if that anchor is background."""
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC).train()
+    anchors = anchors_xyxy(model, TINY_SPEC)
+    target = {"boxes": anchors[100:101].clone(), "labels": torch.tensor([2])}
+    matched = torch.full((anchors.shape[0],), -1, dtype=torch.int64)
+    matched[100] = 0
+    matched[7] = matched_value
+    logits = torch.zeros(1, anchors.shape[0], 4)
+    logits[0, 7, 2] = spike
+    head = {"bbox_regression": torch.zeros(1, anchors.shape[0], 4), "cls_logits": logits}
+    return model.compute_loss([target], head, [anchors], [matched])["classification"].item()
+
+
+def test_ignored_anchors_are_never_mined_as_background():
+    # as background, a confident anchor is the hardest negative and raises the loss by ~its logit (x its weight);
+    # ignored (-2, from BandMatcher), it is not in the loss at all, whatever it says
+    assert _loss_with_one_confident_anchor(-1, 20.0) > _loss_with_one_confident_anchor(-1, 0.0) + 15
+    assert _loss_with_one_confident_anchor(-2, 20.0) == _loss_with_one_confident_anchor(-2, 0.0)
+
+
+def test_ignore_near_misses_switches_the_matching_and_back():
+    model = build_model(TINY_SPEC)
+    assert type(model.proposal_matcher) is SSDMatcher
+    model.ignore_near_misses(0.35)
+    assert isinstance(model.proposal_matcher, BandMatcher) and model.proposal_matcher.low_threshold == 0.35
+    model.ignore_near_misses(None)
+    assert type(model.proposal_matcher) is SSDMatcher and model.proposal_matcher.high_threshold == 0.5
 
 
 def test_unknown_block_type():

@@ -62,6 +62,15 @@ def test_an_unknown_precision_is_refused(tmp_path, tiny_dataset):
         train(cfg, show_progress=False)
 
 
+@pytest.mark.parametrize("band", [0.0, 0.5, 0.7])
+def test_an_ignore_band_outside_the_matching_threshold_is_refused(tmp_path, tiny_dataset, band):
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),), out=str(tmp_path / "p.pt"), workers=0, ignore_iou=band, spec=TINY_SPEC.to_dict()
+    )
+    with pytest.raises(TrainingError, match=f"below the matching threshold 0.5, got {band}"):
+        train(cfg, show_progress=False)
+
+
 def test_cpu_bf16_support_is_read_from_the_cpu_flags(tmp_path):
     info = tmp_path / "cpuinfo"
     info.write_text(
