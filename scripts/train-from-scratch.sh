@@ -16,6 +16,8 @@
 #                                                                  ran a training step 10-20x slower than fp32)
 #        SMOKE=1 bash scripts/train-from-scratch.sh OUT   (a few steps of each: checks the chain in minutes, no model)
 #        EPOCHS=10 STEPS=1500 bash scripts/train-from-scratch.sh OUT   (the SSD's schedule: epochs x steps per epoch)
+#        IGNORE_IOU=0.35 bash scripts/train-from-scratch.sh OUT   (the SSD trained with `closebot train --ignore-iou`;
+#                                                                   README "Where a button falls on the network's grid")
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${1:-runs/scratch}"
@@ -25,6 +27,8 @@ else
   epochs="${EPOCHS:-15}" steps="${STEPS:-1000}" eval_screens=200 screens=4000 v_epochs=10 limit=400
 fi
 precision="${PRECISION:-bf16}"
+band=()
+[ -n "${IGNORE_IOU:-}" ] && band=(--ignore-iou "$IGNORE_IOU")
 sets=(data/synth3tr data/synth4tr data/synth5 data/synth7 data/synth8 data/synth10)
 gate=(data/synth3 data/webeval data/synth4 data/synth5 data/synth9)
 for d in "${sets[@]}" "${gate[@]}"; do
@@ -58,7 +62,7 @@ if ! ssd_done; then
   resume=()
   [ -f "$out/closebot-ssd.ckpt" ] && resume=(--resume)
   timed ssd closebot train "${data_args[@]}" --out "$out/closebot-ssd.pt" --epochs "$epochs" \
-    --max-steps-per-epoch "$steps" --eval-screens "$eval_screens" --precision "$precision" --seed 16 "${resume[@]}"
+    --max-steps-per-epoch "$steps" --eval-screens "$eval_screens" --precision "$precision" --seed 16 "${band[@]}" "${resume[@]}"
 fi
 if [ ! -f "$out/closebot-verifier.pt" ]; then
   timed verifier closebot train-verifier "${data_args[@]}" --detector-weights "$out/closebot-ssd.pt" \
