@@ -1,0 +1,63 @@
+"""List the screens a candidate taps wrong that the shipped pair does not, from judge-policy.py's cached detections.
+
+Usage: python scripts/false-tap-diff.py --new-config C [--old-config config.yaml] --data data/synth3 --data ...
+  [--limit 400] [--cache runs/policy]
+Run `python scripts/judge-policy.py` with both configs and the same --data/--limit first: this reads its caches and
+runs no network. Prints one line per screen whose outcome became a false tap or a tap on the wrong button:
+SET IMAGE OLD_KIND -> NEW_KIND new: TAP old: TAP.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import pickle
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from agent.config import load_config  # noqa: E402
+from detector.data import load_items  # noqa: E402
+from detector.evaluate import score  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("judge_policy", Path(__file__).with_name("judge-policy.py"))
+judge = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(judge)
+
+
+def outcomes(config: Path, data: list[Path], limit: int, cache: Path) -> dict[tuple[str, str], dict]:
+    """(set, image) -> the failure record of `closebot eval` (kind and tap) for every screen not tapped right."""
+    cfg = load_config(config)
+    verifier = cfg.detector.verifier_weights()
+    key = judge.detector_key(Path(cfg.detector.weights), verifier and Path(verifier), cfg.detector.inference, limit)
+    out = {}
+    for root in data:
+        items = load_items([root], "val")[:limit]
+        path = cache / f"{root.name}-{judge.cache_key(key, items)}.pkl"
+        if not path.exists():
+            sys.exit(f"false-tap-diff: no cached detections of {config} on {root} ({path}): run judge-policy.py first")
+        report = score(items, pickle.loads(path.read_bytes()), cfg.policy, len(items), with_ap=False)
+        out.update({(root.name, f["image"]): f for f in report.failures})
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--new-config", type=Path, required=True)
+    ap.add_argument("--old-config", type=Path, default=Path("config.yaml"))
+    ap.add_argument("--data", action="append", required=True, type=Path)
+    ap.add_argument("--limit", type=int, default=400)
+    ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
+    args = ap.parse_args()
+    old = outcomes(args.old_config, args.data, args.limit, args.cache)
+    new = outcomes(args.new_config, args.data, args.limit, args.cache)
+    for k in sorted(new):
+        was, now = old.get(k, {}).get("kind", "hit or no tap"), new[k]["kind"]
+        if now in ("false_tap", "wrong_button") and was != now:
+            print(f"{k[0]} {k[1]} {was} -> {now} new: {new[k].get('tap')} old: {old.get(k, {}).get('tap')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
