@@ -34,7 +34,7 @@ def outcomes(config: Path, data: list[Path], limit: int, cache: Path) -> dict[tu
     out = {}
     for root in data:
         items = load_items([root], "val")[:limit]
-        path = cache / f"{root.name}-{judge.cache_key(key, items)}.pkl"
+        path = judge.cache_path(cache, root, key, items)
         if not path.exists():
             sys.exit(f"false-tap-diff: no cached detections of {config} on {root} ({path}): run judge-policy.py first")
         report = score(items, pickle.loads(path.read_bytes()), cfg.policy, len(items), with_ap=False)

@@ -43,6 +43,11 @@ def cache_key(detector: list[str], items: list) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def cache_path(cache: Path, root: Path, detector: list[str], items: list) -> Path:
+    """Where one set's detections by one detector are cached (scripts/false-tap-diff.py reads them too)."""
+    return cache / f"{root.name}-{cache_key(detector, items)}.pkl"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", action="append", required=True, type=Path)
@@ -69,7 +74,7 @@ def main() -> int:
     sets = {}
     for root in args.data:
         items = load_items([root], "val")[: args.limit]
-        path = args.cache / f"{root.name}-{cache_key(key, items)}.pkl"
+        path = cache_path(args.cache, root, key, items)
         if path.exists():
             sets[root.name] = (items, pickle.loads(path.read_bytes()))
             continue

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # ft13: ft12's band (near-miss anchors, IoU 0.35-0.5, left out of the loss) with a gentler fine-tune of the shipped
 # SSD (ft8): lr 2e-4 instead of 5e-4, and only four of the five sets ft8 was trained on (synth3tr/synth4tr stand for
-# synth3/synth4's train splits; synth6 is not rebuilt by data.sh), not ft12's six (no synth8, no synth10). ft12's control said the six-set, lr 5e-4
-# fine-tune itself took the shipped SSD from 17 to 26 false taps on the gate's sets. fp32, not ft12's bf16: this
+# synth3/synth4's train splits; synth6 is not rebuilt by data.sh), not ft12's six (no synth8, no synth10). ft12's
+# control said the six-set, lr 5e-4 fine-tune itself took the shipped SSD from 17 to 26 false taps on the gate's sets. fp32, not ft12's bf16: this
 # machine (AVX2 EPYC of 2026-12-04) has no AVX512-BF16, where a bf16 step took 8-11 s.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."  # written in runs/ft13/; kept in weights/candidates/ft13/
