@@ -377,7 +377,7 @@ def _write_failure_sheet(report: EvalReport, items: list[VocItem], path: Path) -
     if not report.failures:
         print(f"closebot eval: no wrong taps or misses; {path} not written", file=sys.stderr)
         return
-    save_png(failure_sheet(failure_cells(report, items)), path)
+    save_png(failure_sheet(failure_cells(report.failures, items)), path)
     wrong = sum(f["kind"] != "miss" for f in report.failures)
     print(f"closebot eval: {path}: {wrong} wrong taps, {len(report.failures) - wrong} misses", file=sys.stderr)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -291,12 +291,12 @@ def score(
     )
 
 
-def failure_cells(report: EvalReport, items: list[VocItem]) -> Iterator[SheetCell]:
-    """The report's failures (wrong taps first, then misses) as cells of :func:`detector.render.failure_sheet`, each
-    screen read when its cell is drawn; a screen's close boxes come before its skip boxes (with a close on screen the
-    close is the right button)."""
+def failure_cells(failures: Iterable[dict], items: list[VocItem]) -> Iterator[SheetCell]:
+    """Failure records of an :class:`EvalReport` (``report.failures``: wrong taps first, then misses, or any of them)
+    as cells of :func:`detector.render.failure_sheet`, each screen read when its cell is drawn; a screen's close boxes
+    come before its skip boxes (with a close on screen the close is the right button)."""
     by_id = {it.image_id: it for it in items}
-    for f in report.failures:
+    for f in failures:
         item = by_id[f["image"]]
         tap = f["tap"]
         what = "no tap" if tap is None else f"{tap['label']} {tap['score']:.2f}"

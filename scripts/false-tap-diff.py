@@ -1,16 +1,18 @@
 """List the screens a candidate taps wrong that the shipped pair does not, from judge-policy.py's cached detections.
 
 Usage: python scripts/false-tap-diff.py --new-config C [--old-config config.yaml] --data data/synth3 --data ...
-  [--limit 400] [--cache runs/policy]
+  [--limit 400] [--cache runs/policy] [--sheet FILE]
 Run `python scripts/judge-policy.py` with both configs and the same --data/--limit first: this reads its caches and
 runs no network. Prints one line per screen whose outcome became a false tap or a tap on the wrong button:
-SET IMAGE OLD_KIND -> NEW_KIND new: TAP old: TAP.
+SET IMAGE OLD_KIND -> NEW_KIND new: TAP old: TAP. --sheet FILE also draws those screens in one PNG (`closebot eval
+--sheet`'s picture: a crop around each new tap, ringed, with the set's close and skip boxes in green).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import itertools
 import pickle
 import sys
 from pathlib import Path
@@ -19,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
-from detector.evaluate import score  # noqa: E402
+from detector.evaluate import failure_cells, score  # noqa: E402
+from detector.render import failure_sheet, save_png  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", Path(__file__).with_name("judge-policy.py"))
 judge = importlib.util.module_from_spec(_spec)
@@ -49,13 +52,26 @@ def main() -> int:
     ap.add_argument("--data", action="append", required=True, type=Path)
     ap.add_argument("--limit", type=int, default=400)
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
+    ap.add_argument("--sheet", type=Path, help="also write the newly wrong screens as one PNG here")
     args = ap.parse_args()
     old = outcomes(args.old_config, args.data, args.limit, args.cache)
     new = outcomes(args.new_config, args.data, args.limit, args.cache)
+    newly_wrong = []
     for k in sorted(new):
         was, now = old.get(k, {}).get("kind", "hit or no tap"), new[k]["kind"]
         if now in ("false_tap", "wrong_button") and was != now:
             print(f"{k[0]} {k[1]} {was} -> {now} new: {new[k].get('tap')} old: {old.get(k, {}).get('tap')}")
+            newly_wrong.append(k)
+    if args.sheet:
+        if not newly_wrong:
+            print(f"false-tap-diff: no screen newly tapped wrong; {args.sheet} not written", file=sys.stderr)
+            return 0
+        cells = itertools.chain.from_iterable(
+            failure_cells([new[k] for k in newly_wrong if k[0] == root.name], load_items([root], "val")[: args.limit])
+            for root in args.data
+        )
+        save_png(failure_sheet(cells), args.sheet)
+        print(f"false-tap-diff: {args.sheet}: {len(newly_wrong)} screens", file=sys.stderr)
     return 0
 
 

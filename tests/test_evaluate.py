@@ -200,7 +200,7 @@ def test_failure_cells_read_each_screen_and_put_the_close_first(tmp_path):
     items = [VocItem("s0", paths[0], 1080, 2400, (skip, close, text)), VocItem("s1", paths[1], 1080, 2400, ())]
     stray = [Detection(Box(10, 10, 60, 60), "close", 0.95)]  # a tap on s1, which has no target
     report = score(items, [[], stray], PolicyConfig())
-    cells = failure_cells(report, items)
+    cells = failure_cells(report.failures, items)
     assert not isinstance(cells, list)  # a generator: one screen in memory at a time
     wrong, missed = list(cells)
     assert (wrong.caption, wrong.tap, wrong.targets) == ("s1 false_tap: close 0.95", (35, 35), ())
