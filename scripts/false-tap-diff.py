@@ -5,7 +5,7 @@ Usage: python scripts/false-tap-diff.py --new-config C [--old-config config.yaml
 Run `python scripts/judge-policy.py` with both configs and the same --data/--limit first: this reads its caches and
 runs no network. Prints one line per screen whose outcome became a false tap or a tap on the wrong button:
 SET IMAGE OLD_KIND -> NEW_KIND new: TAP old: TAP. --sheet FILE also draws those screens in one PNG (`closebot eval
---sheet`'s picture: a crop around each new tap, ringed, with the set's close and skip boxes in green).
+--sheet`'s picture: a crop around each new tap, ringed, with the screen's close and skip boxes in green).
 """
 
 from __future__ import annotations
