@@ -29,14 +29,13 @@ judge = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(judge)
 
 
-def outcomes(config: Path, data: list[Path], limit: int, cache: Path) -> dict[tuple[str, str], dict]:
+def outcomes(config: Path, sets: dict[Path, list], limit: int, cache: Path) -> dict[tuple[str, str], dict]:
     """(set, image) -> the failure record of `closebot eval` (kind and tap) for every screen not tapped right."""
     cfg = load_config(config)
     verifier = cfg.detector.verifier_weights()
     key = judge.detector_key(Path(cfg.detector.weights), verifier and Path(verifier), cfg.detector.inference, limit)
     out = {}
-    for root in data:
-        items = load_items([root], "val")[:limit]
+    for root, items in sets.items():
         path = judge.cache_path(cache, root, key, items)
         if not path.exists():
             sys.exit(f"false-tap-diff: no cached detections of {config} on {root} ({path}): run judge-policy.py first")
@@ -54,8 +53,9 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
     ap.add_argument("--sheet", type=Path, help="also write the newly wrong screens as one PNG here")
     args = ap.parse_args()
-    old = outcomes(args.old_config, args.data, args.limit, args.cache)
-    new = outcomes(args.new_config, args.data, args.limit, args.cache)
+    sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
+    old = outcomes(args.old_config, sets, args.limit, args.cache)
+    new = outcomes(args.new_config, sets, args.limit, args.cache)
     newly_wrong = []
     for k in sorted(new):
         was, now = old.get(k, {}).get("kind", "hit or no tap"), new[k]["kind"]
@@ -67,8 +67,7 @@ def main() -> int:
             print(f"false-tap-diff: no screen newly tapped wrong; {args.sheet} not written", file=sys.stderr)
             return 0
         cells = itertools.chain.from_iterable(
-            failure_cells([new[k] for k in newly_wrong if k[0] == root.name], load_items([root], "val")[: args.limit])
-            for root in args.data
+            failure_cells([new[k] for k in newly_wrong if k[0] == root.name], items) for root, items in sets.items()
         )
         save_png(failure_sheet(cells), args.sheet)
         print(f"false-tap-diff: {args.sheet}: {len(newly_wrong)} screens", file=sys.stderr)
