@@ -181,6 +181,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         fixed_size=size,
         icons=args.icons,
         close_px=close_px,
+        text_negatives=args.text_negatives,
         show_progress=not args.quiet,
     )
     print(
@@ -692,6 +693,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--close-px",
         help="close button sizes MIN-MAX, px on a 1080-px-wide screen, drawn log-uniform (default: 24-150)",
+    )
+    s.add_argument(
+        "--text-negatives",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also draw 1 to N word pills, text bubbles and words with a '×' on each training-layout screen, "
+        "never labelled close or skip (default 0: none)",
     )
     s.add_argument(
         "--allow-thin-assets",

@@ -163,3 +163,46 @@ def test_synth_refuses_a_bad_close_size_range(tmp_path, capsys):
         assert main(["synth", "--out", str(out), "--n", "1", "--close-px", bad, "--quiet"]) == 1
         assert says in capsys.readouterr().err
         assert not (out / "JPEGImages").exists()
+
+
+def test_text_negatives_draw_text_where_buttons_sit_and_never_a_target():
+    """`--text-negatives`: word pills, text bubbles and "攻撃力×10" words are drawn (the screen changes, their kana
+    and kanji are ja_char) and nothing of them is labelled close or skip."""
+    import random
+
+    import numpy as np
+
+    pool = assets.load_pool("train")
+    changed = 0
+    for i in range(12):
+        c = screen.Canvas(1080, 2400)
+        before = np.asarray(c.img).copy()
+        screen.text_negatives(random.Random(i), pool, c, 3)
+        assert {o.label for o in c.objects} <= {"ja_char"}
+        changed += not np.array_equal(before, np.asarray(c.img))
+    assert changed >= 10  # a draw is skipped only when it would cover a target or not fit
+
+
+def test_text_negatives_leave_the_default_screens_and_held_out_layouts_as_they_were():
+    """Off by default, so sets made before the flag existed are made the same; never on held-out layouts."""
+    import random
+
+    pool = assets.load_pool("train")
+    val_pool = assets.load_pool("val")
+    for i in range(3):
+        plain = screen.compose(random.Random(i), pool, "card", (1080, 2400))
+        again = screen.compose(random.Random(i), pool, "card", (1080, 2400), text_negatives_n=(0, 0))
+        assert plain.objects == again.objects and plain.image.tobytes() == again.image.tobytes()
+        for layout in screen.VAL_LAYOUTS:
+            held = screen.compose(random.Random(i), val_pool, layout, (720, 1600))
+            more = screen.compose(random.Random(i), val_pool, layout, (720, 1600), text_negatives_n=(3, 3))
+            assert held.objects == more.objects and held.image.tobytes() == more.image.tobytes()
+
+
+def test_synth_refuses_a_bad_text_negatives_count(tmp_path, capsys):
+    from agent.cli import main
+
+    out = tmp_path / "s"
+    assert main(["synth", "--out", str(out), "--n", "1", "--text-negatives", "-1", "--quiet"]) == 1
+    assert "text negatives per screen -1" in capsys.readouterr().err
+    assert not (out / "JPEGImages").exists()

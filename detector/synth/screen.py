@@ -228,6 +228,83 @@ def decoys(
             c.place(s, px, py)
 
 
+# Words that carry a "×" and a count, as in item shops and quest rewards ("攻撃力×10", "区切り×"): hard negatives.
+COUNT_WORDS = ("攻撃力", "経験値", "ガチャ", "区切り", "報酬", "ボーナス", "コイン", "ダイヤ", "スタミナ", "チケット")
+
+
+def text_negatives(
+    rng: random.Random, pool: AssetPool, c: Canvas, n: int, card: tuple[int, int, int, int] | None = None
+) -> None:
+    """Text where buttons sit, none of it a target (``closebot synth --text-negatives``): pills with a word that is
+    neither close nor skip in the corners skip pills use, chat-like bubbles of Japanese text (an avatar beside some),
+    and words carrying a "×" and a count. What the fine-tuned SSD ft13 tapped on held-out screens (2026-12-04)."""
+    u = _u(c)
+    for _ in range(n):
+        kind = rng.random()
+        if kind < 0.45:  # a word pill, where skip pills go
+            h = int(rng.uniform(44, 110) * u)
+            if rng.random() < 0.5:
+                s = elements.draw_word_pill(rng, pool, h)
+            else:  # a snippet of real Japanese text on the pill, not only the fixed words
+                line = rng.choice(pool.ja_lines).strip()
+                k = rng.randint(2, 7)
+                i = rng.randint(0, max(0, len(line) - k))
+                word = line[i : i + k] or "詳細"
+                fg, plate = elements.pill_colors(rng)
+                s = elements._pill_with_mark(rng, pool, h, word, pick_font(rng, pool.ja_fonts), "none", fg, plate)
+            sw, sh = s.image.size
+            if sw > c.w * 0.6:
+                continue
+            m = rng.uniform(16, 60) * u
+            spots = [
+                (c.w - sw - m, c.h * rng.uniform(0.03, 0.1)),
+                (c.w - sw - m, c.h * rng.uniform(0.7, 0.92)),
+                (m, c.h * rng.uniform(0.03, 0.1)),
+                (rng.uniform(0, c.w - sw), rng.uniform(0, c.h - sh)),
+            ]
+            if card:
+                spots.append((card[2] - sw - m / 2, card[3] - sh - m / 2))
+            px, py = rng.choice(spots)
+        elif kind < 0.8:  # a bubble of one to three lines of Japanese text
+            size = int(rng.uniform(24, 60) * u)
+            lines = rng.randint(1, 3)
+            bw = int(c.w * rng.uniform(0.3, 0.75))
+            bh = int(size * 1.35 * lines + 30 * u)
+            px = rng.uniform(0, c.w - bw)
+            py = rng.uniform(c.h * 0.05, c.h * 0.95 - bh)
+            if c.occupied((px, py, px + bw, py + bh)):
+                continue
+            bubble = Image.new("RGBA", (bw, bh), (0, 0, 0, 0))
+            fill = rng.choice(((255, 255, 255, 255), pale_color(rng), elements.random_color(rng), (40, 44, 52, 235)))
+            ImageDraw.Draw(bubble).rounded_rectangle(
+                (0, 0, bw - 1, bh - 1), radius=int(rng.uniform(8, 40) * u), fill=fill
+            )
+            c.place(Sprite(bubble), px, py)
+            if rng.random() < 0.4 and px > 110 * u:
+                face = art(rng, pool, int(90 * u), int(90 * u))
+                c.img.alpha_composite(face, (int(px - 100 * u), int(py)))
+            ink = elements._grey(20) if sum(fill[:3]) > 380 else elements._grey(240)
+            text_block(
+                rng,
+                pool,
+                c,
+                (int(px + 20 * u), int(py + 15 * u), int(px + bw - 20 * u), int(py + bh)),
+                size=size,
+                color=ink,
+                lines=lines,
+            )
+            continue
+        else:  # "攻撃力×10": a word, a times sign and a count
+            txt = f"{rng.choice(COUNT_WORDS)}{rng.choice('×x')}{rng.choice(('', '2', '3', '5', '10', '99'))}"
+            color = elements._grey(255) if rng.random() < 0.5 else elements._grey(rng.randint(20, 90))
+            s = elements.draw_text(rng, txt, pick_font(rng, pool.ja_fonts), int(rng.uniform(24, 64) * u), color)
+            px = rng.uniform(0, max(0, c.w - s.image.width))
+            py = rng.uniform(0, max(0, c.h - s.image.height))
+        box = (px, py, px + s.image.width, py + s.image.height)
+        if not c.occupied(box):
+            c.place(s, px, py)
+
+
 def mahjong_tile(rng: random.Random, pool: AssetPool, size: int) -> Sprite:
     """An ivory tile with a character or pattern, as in mahjong games."""
     w, h = int(size * 0.75), size
@@ -891,9 +968,11 @@ def compose(
     layout: str,
     size: tuple[int, int],
     close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
+    text_negatives_n: tuple[int, int] = (0, 0),
 ) -> Screen:
     """One screen of ``layout`` at ``size``, with its labelled objects; close buttons of ``close_px`` (min, max px at
-    1080 px width)."""
+    1080 px width); ``text_negatives_n`` (min, max) :func:`text_negatives` on training layouts (none by default, so
+    the sets made before it existed are made the same)."""
     c = Canvas(*size, close_px=close_px)
     card = LAYOUTS[layout](rng, pool, c)
     if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
@@ -911,6 +990,8 @@ def compose(
         place_close(rng, pool, c, where, card, scheme)
     if want_skip:
         place_skip(rng, pool, c, card)
+    if layout not in VAL_LAYOUTS and text_negatives_n[1] > 0:
+        text_negatives(rng, pool, c, rng.randint(*text_negatives_n), card)
     if layout in AD_LAYOUTS and rng.random() < 0.35:
         mute_button(rng, pool, c, "light_translucent" if pale_bg and rng.random() < 0.5 else None)
     status_bar(rng, pool, c, dark_text=pale_bg)
