@@ -322,10 +322,16 @@ def draw_skip_pill(rng: random.Random, pool: AssetPool, height: int, colors: tup
     return _pill_with_mark(rng, pool, height, word, pick_font(rng, fonts), "skip", *colors)
 
 
-def draw_word_pill(rng: random.Random, pool: AssetPool, height: int, colors: tuple[RGBA, RGBA] | None = None) -> Sprite:
-    """A pill like a close pill whose word is anything but close or skip ("詳しくはこちら", "Install ↓", "広告"),
-    with no icon or an icon that is neither: unlabelled, the close pill's hard negative."""
-    word = rng.choice(assets.PILL_OTHER_WORDS)
+def draw_word_pill(
+    rng: random.Random,
+    pool: AssetPool,
+    height: int,
+    colors: tuple[RGBA, RGBA] | None = None,
+    word: str | None = None,
+) -> Sprite:
+    """A pill like a close pill whose word is anything but close or skip ("詳しくはこちら", "Install ↓", "広告";
+    ``word`` when given), with no icon or an icon that is neither: unlabelled, the close pill's hard negative."""
+    word = word or rng.choice(assets.PILL_OTHER_WORDS)
     fpath = pick_font(rng, pool.ja_fonts if not word.isascii() else pool.latin_fonts)
     fg, plate = colors or pill_colors(rng)
     return _pill_with_mark(rng, pool, height, word, fpath, "none", fg, plate)

@@ -249,9 +249,7 @@ def text_negatives(
                 line = rng.choice(pool.ja_lines).strip()
                 k = rng.randint(2, 7)
                 i = rng.randint(0, max(0, len(line) - k))
-                word = line[i : i + k] or "詳細"
-                fg, plate = elements.pill_colors(rng)
-                s = elements._pill_with_mark(rng, pool, h, word, pick_font(rng, pool.ja_fonts), "none", fg, plate)
+                s = elements.draw_word_pill(rng, pool, h, elements.pill_colors(rng), line[i : i + k] or "詳細")
             sw, sh = s.image.size
             if sw > c.w * 0.6:
                 continue
@@ -280,9 +278,9 @@ def text_negatives(
                 (0, 0, bw - 1, bh - 1), radius=int(rng.uniform(8, 40) * u), fill=fill
             )
             c.place(Sprite(bubble), px, py)
-            if rng.random() < 0.4 and px > 110 * u:
-                face = art(rng, pool, int(90 * u), int(90 * u))
-                c.img.alpha_composite(face, (int(px - 100 * u), int(py)))
+            fx = int(px - 100 * u)
+            if rng.random() < 0.4 and fx > 10 * u and not c.occupied((fx, py, fx + 90 * u, py + 90 * u)):
+                c.img.alpha_composite(art(rng, pool, int(90 * u), int(90 * u)), (fx, int(py)))
             ink = elements._grey(20) if sum(fill[:3]) > 380 else elements._grey(240)
             text_block(
                 rng,
