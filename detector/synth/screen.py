@@ -254,12 +254,8 @@ def text_negatives(
             if sw > c.w * 0.6:
                 continue
             m = rng.uniform(16, 60) * u
-            spots = [
-                (c.w - sw - m, c.h * rng.uniform(0.03, 0.1)),
-                (c.w - sw - m, c.h * rng.uniform(0.7, 0.92)),
-                (m, c.h * rng.uniform(0.03, 0.1)),
-                (rng.uniform(0, c.w - sw), rng.uniform(0, c.h - sh)),
-            ]
+            spots = _skip_spots(rng, c, sw, m, (0.03, 0.1), (0.7, 0.92))
+            spots.append((rng.uniform(0, c.w - sw), rng.uniform(0, c.h - sh)))
             if card:
                 spots.append((card[2] - sw - m / 2, card[3] - sh - m / 2))
             px, py = rng.choice(spots)
@@ -443,6 +439,18 @@ def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | No
             return
 
 
+def _skip_spots(
+    rng: random.Random, c: Canvas, sw: int, m: float, top: tuple[float, float], bottom: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Where skip buttons sit, for a sprite ``sw`` px wide ``m`` px from the edge: top right, bottom right (``top``,
+    ``bottom``: ranges of the screen's height), top left."""
+    return [
+        (c.w - sw - m, c.h * rng.uniform(*top)),
+        (c.w - sw - m, c.h * rng.uniform(*bottom)),
+        (m, c.h * rng.uniform(*top)),
+    ]
+
+
 def place_skip(rng: random.Random, pool: AssetPool, c: Canvas, card: tuple[int, int, int, int] | None) -> None:
     u = _u(c)
     sprite = elements.draw_skip(rng, pool, int(rng.uniform(44, 110) * u))
@@ -450,11 +458,7 @@ def place_skip(rng: random.Random, pool: AssetPool, c: Canvas, card: tuple[int, 
     if sw > c.w * 0.5:
         return
     m = rng.uniform(16, 60) * u
-    spots = [
-        (c.w - sw - m, c.h * rng.uniform(0.04, 0.09)),
-        (c.w - sw - m, c.h * rng.uniform(0.72, 0.9)),
-        (m, c.h * rng.uniform(0.04, 0.09)),
-    ]
+    spots = _skip_spots(rng, c, sw, m, (0.04, 0.09), (0.72, 0.9))
     if card:
         spots.append((card[2] - sw - m / 2, card[3] - sh - m / 2))
     for _ in range(4):
