@@ -206,3 +206,12 @@ def test_synth_refuses_a_bad_text_negatives_count(tmp_path, capsys):
     assert main(["synth", "--out", str(out), "--n", "1", "--text-negatives", "-1", "--quiet"]) == 1
     assert "text negatives per screen -1" in capsys.readouterr().err
     assert not (out / "JPEGImages").exists()
+
+
+def test_a_text_negative_pill_never_names_or_marks_close_or_skip():
+    """Snippets of manpages-ja go on unlabelled pills: one saying スキップ, skip or 閉じる, or carrying ">>" or an x,
+    would be an unlabelled target."""
+    for bad in ("スキップする", "--skip", "を閉じる", ">> file", "-x 指定", "×2", " ", "a"):
+        assert not screen._neutral(bad), bad
+    for good in ("詳しく", "ファイル名", "--help", "オプション"):
+        assert screen._neutral(good), good

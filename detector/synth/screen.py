@@ -232,6 +232,17 @@ def decoys(
 COUNT_WORDS = ("攻撃力", "経験値", "ガチャ", "区切り", "報酬", "ボーナス", "コイン", "ダイヤ", "スタミナ", "チケット")
 
 
+def _neutral(word: str) -> bool:
+    """Whether a snippet is fit for an unlabelled pill: some text, no close or skip word (スキップ, --skip, 閉じる)
+    and no mark a close or skip button carries (">>" of a shell redirection, an x)."""
+    low = word.lower()
+    return (
+        len(word.strip()) >= 2
+        and not any(w.lower() in low for w in assets.SKIP_WORDS + assets.CLOSE_WORDS)
+        and not any(m in low for m in (">>", "»", "≫", "▶", "x", "×", "✕", "✖", "╳"))
+    )
+
+
 def text_negatives(
     rng: random.Random, pool: AssetPool, c: Canvas, n: int, card: tuple[int, int, int, int] | None = None
 ) -> None:
@@ -249,7 +260,8 @@ def text_negatives(
                 line = rng.choice(pool.ja_lines).strip()
                 k = rng.randint(2, 7)
                 i = rng.randint(0, max(0, len(line) - k))
-                s = elements.draw_word_pill(rng, pool, h, elements.pill_colors(rng), line[i : i + k] or "詳細")
+                word = line[i : i + k]
+                s = elements.draw_word_pill(rng, pool, h, elements.pill_colors(rng), word if _neutral(word) else "詳細")
             sw, sh = s.image.size
             if sw > c.w * 0.6:
                 continue
