@@ -39,9 +39,7 @@ def _compose(job: SynthJob) -> screen.Screen:
         layout = rng.choice(screen.layouts_for(job.split))
         size = job.fixed_size or screen.pick_size(rng)
         try:
-            return screen.compose(
-                rng, pool, layout, size, job.close_px, (1, job.text_negatives) if job.text_negatives else (0, 0)
-            )
+            return screen.compose(rng, pool, layout, size, job.close_px, job.text_negatives)
         except (
             OSError,
             ValueError,

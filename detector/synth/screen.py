@@ -982,11 +982,11 @@ def compose(
     layout: str,
     size: tuple[int, int],
     close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
-    text_negatives_n: tuple[int, int] = (0, 0),
+    text_negatives_max: int = 0,
 ) -> Screen:
     """One screen of ``layout`` at ``size``, with its labelled objects; close buttons of ``close_px`` (min, max px at
-    1080 px width); ``text_negatives_n`` (min, max) :func:`text_negatives` on training layouts (none by default, so
-    the sets made before it existed are made the same)."""
+    1080 px width); 1 to ``text_negatives_max`` :func:`text_negatives` on training layouts (0, the default: none, and
+    no random number drawn for them, so the sets made before they existed are made the same)."""
     c = Canvas(*size, close_px=close_px)
     card = LAYOUTS[layout](rng, pool, c)
     if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
@@ -1004,8 +1004,8 @@ def compose(
         place_close(rng, pool, c, where, card, scheme)
     if want_skip:
         place_skip(rng, pool, c, card)
-    if layout not in VAL_LAYOUTS and text_negatives_n[1] > 0:
-        text_negatives(rng, pool, c, rng.randint(*text_negatives_n), card)
+    if layout not in VAL_LAYOUTS and text_negatives_max > 0:
+        text_negatives(rng, pool, c, rng.randint(1, text_negatives_max), card)
     if layout in AD_LAYOUTS and rng.random() < 0.35:
         mute_button(rng, pool, c, "light_translucent" if pale_bg and rng.random() < 0.5 else None)
     status_bar(rng, pool, c, dark_text=pale_bg)
