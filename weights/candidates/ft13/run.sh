@@ -8,9 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."  # written in runs/ft13/; kept in weights/candidates/ft13/
 # ft8 (sha256 448bc8c835e7...): the installed SSD when ft13 was made, or the copy `closebot promote` keeps of it.
-init=weights/closebot-ssd.pt
-[ "$(sha256sum $init | cut -c1-12)" = 448bc8c835e7 ] || init=weights/closebot-ssd.prev-448bc8c8.pt
-[ -f $init ] || { echo "ft13/run.sh: ft8 (sha256 448bc8c835e7...) is neither installed nor kept as $init" >&2; exit 2; }
+source scripts/pinned.sh
+init=$(pinned weights/closebot-ssd.pt 448bc8c835e7 ft8)
 out=runs/ft13; mkdir -p $out
 sets=(--data data/synth3tr --data data/synth4tr --data data/synth5 --data data/synth7)
 s=$(date +%s); echo "ssd started $s" >> $out/times.txt

@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../../.."  # written in runs/ft15/; kept in weights/candidates/ft15/
 # ft8 (sha256 448bc8c835e7...): the installed SSD when ft15 was made, or the copy `closebot promote` keeps of it.
-init=weights/closebot-ssd.pt
-[ "$(sha256sum $init | cut -c1-12)" = 448bc8c835e7 ] || init=weights/closebot-ssd.prev-448bc8c8.pt
-[ -f $init ] || { echo "ft15/run.sh: ft8 (sha256 448bc8c835e7...) is neither installed nor kept as $init" >&2; exit 2; }
+source scripts/pinned.sh
+init=$(pinned weights/closebot-ssd.pt 448bc8c835e7 ft8)
 out=runs/ft15; mkdir -p $out
 [ -d data/synth11 ] || closebot synth --out data/synth11 --n 2400 --val-fraction 0 --seed 41 --icons data/icons \
   --text-negatives 3 --workers 2 --quiet

@@ -5,9 +5,8 @@
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 # v21 (sha256 5b2d6ac6058c...): the installed verifier when v23 was made, or the copy `closebot promote` keeps of it.
-init=weights/closebot-verifier.pt
-[ "$(sha256sum $init | cut -c1-12)" = 5b2d6ac6058c ] || init=weights/closebot-verifier.prev-5b2d6ac6.pt
-[ -f $init ] || { echo "v23/run.sh: v21 (sha256 5b2d6ac6058c...) is neither installed nor kept as $init" >&2; exit 2; }
+source scripts/pinned.sh
+init=$(pinned weights/closebot-verifier.pt 5b2d6ac6058c v21)
 out=runs/v23; mkdir -p $out
 s=$(date +%s)
 closebot train-verifier --data data/synth8 --data data/synth7 --data data/synth5 \

@@ -6,9 +6,8 @@
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 # v21 (sha256 5b2d6ac6058c...): the installed verifier when v24 was made, or the copy `closebot promote` keeps of it.
-init=weights/closebot-verifier.pt
-[ "$(sha256sum $init | cut -c1-12)" = 5b2d6ac6058c ] || init=weights/closebot-verifier.prev-5b2d6ac6.pt
-[ -f $init ] || { echo "v24/run.sh: v21 (sha256 5b2d6ac6058c...) is neither installed nor kept as $init" >&2; exit 2; }
+source scripts/pinned.sh
+init=$(pinned weights/closebot-verifier.pt 5b2d6ac6058c v21)
 [ -f runs/ft14/closebot-ssd.pt ] || { echo "v24/run.sh: no runs/ft14/closebot-ssd.pt: run ft14/run.sh first" >&2; exit 2; }
 out=runs/v24; mkdir -p $out
 s=$(date +%s)
