@@ -252,12 +252,17 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_merge_verifiers(args: argparse.Namespace) -> int:
-    from detector.verifier import merge_verifiers, window_groups
+    from detector.verifier import VerifierSpec, merge_verifiers, window_groups
 
     if args.long_from and args.long_from < 1.0:
         raise ConfigError(f"--long-from must be at least 1 (a box's long side / its short side), got {args.long_from}")
     lv = merge_verifiers(list(args.files), args.out, args.long_from)
-    windows = [f"{g.members} {'square' if g.square else f'squeezed {g.squeeze:g}'}" for g, _ in window_groups(lv.spec)]
+
+    def named(g: VerifierSpec) -> str:
+        wider = "" if g.context == VerifierSpec.context else f" of {g.context:g} box sides"
+        return f"{g.members} {'square' if g.square else f'squeezed {g.squeeze:g}'}{wider}"
+
+    windows = [named(g) for g, _ in window_groups(lv.spec)]
     long_only = f" (boxes from {lv.spec.long_from:g}:1)" if lv.spec.long_from else ""
     through = f", windows: {', '.join(windows)}{long_only}" if windows else ""
     print(f"{args.out}: {lv.spec.members} networks averaged ({', '.join(str(f) for f in args.files)}){through}")
@@ -266,6 +271,7 @@ def cmd_merge_verifiers(args: argparse.Namespace) -> int:
 
 def cmd_train_verifier(args: argparse.Namespace) -> int:
     from agent.config import load_config
+    from detector.verifier import VerifierSpec
     from detector.verifier_train import VerifierTrainConfig, train_verifier
 
     if args.pair_candidates and not (args.pairs or args.pills):
@@ -275,7 +281,11 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    checks = (("--squeeze", args.squeeze, 1.0), ("--long-context", args.long_context, 1.0))
+    checks = (
+        ("--squeeze", args.squeeze, 1.0),
+        ("--long-context", args.long_context, 1.0),
+        ("--context", args.context, 1.0),
+    )
     for flag, value, least in (*checks, ("--long-only", args.long_only or None, 1.0)):
         if value is not None and not value >= least:
             print(f"closebot train-verifier: {flag} {value}: must be at least {least}", file=sys.stderr)
@@ -293,6 +303,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         init=str(args.init) if args.init else None,
         squeeze=args.squeeze,
         long_context=args.long_context,
+        context=args.context,
         harvest_repeat=args.harvest_repeat,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
@@ -303,7 +314,11 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window
-        window = f"window squeeze {part['window'][0]} ({part['networks']} network(s)): " if "window" in part else ""
+        window = ""
+        if "window" in part:
+            squeeze, _, context = part["window"]
+            wider = "" if context == VerifierSpec.context else f" context {context:g}"
+            window = f"window squeeze {squeeze}{wider} ({part['networks']} network(s)): "
         done = f"kept as it was ({part['kept']})" if "kept" in part else _verifier_summary(part)
         print(window + done + f"; verifier {args.out}")
     if "parts" in res:
@@ -776,6 +791,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         help="a long box's window along its length, in lengths (with --squeeze > 1; default: the --init file's, "
         "else 1.25)",
+    )
+    tv.add_argument(
+        "--context",
+        type=float,
+        help="the square window's side, in the box's longer sides (default: the --init file's, else 2); a wider "
+        "look shows what lies beside the mark (the speaker beside a mute button's x, the digits after a price's x)",
     )
     tv.add_argument(
         "--long-only",

@@ -47,8 +47,10 @@ class VerifierSpec:
     squeeze: float = 1.0
     long_context: float = 1.25
     # An ensemble whose members look through different windows (``merge_verifiers`` of a square and a squeezed
-    # verifier): each member's (squeeze, long_context); empty when they all use the window above.
-    windows: tuple[tuple[float, float], ...] = ()
+    # verifier, or of two square ones of another context): each member's (squeeze, long_context, context); empty
+    # when they all use the window above. Files written before the context was part of it hold (squeeze,
+    # long_context) pairs: their context is the spec's.
+    windows: tuple[tuple[float, float, float], ...] = ()
     # With several windows: only boxes at least ``long_from`` times longer than wide are shown to the squeezed
     # windows, the others are left to the square ones (0: every box to every window). ``merge_verifiers``.
     long_from: float = 0.0
@@ -56,7 +58,7 @@ class VerifierSpec:
     def __post_init__(self) -> None:
         if self.windows and len(self.windows) != self.members:
             raise ValueError(f"{len(self.windows)} windows for {self.members} networks")
-        if self.long_from and not any(sq <= 1.0 for sq, _ in self.windows):
+        if self.long_from and not any(w[0] <= 1.0 for w in self.windows):
             raise ValueError(f"long_from {self.long_from:g} needs networks of a square window beside squeezed ones")
 
     def to_dict(self) -> dict:
@@ -79,16 +81,18 @@ class VerifierSpec:
         return self.squeeze <= 1.0
 
     @property
-    def window(self) -> tuple[float, float]:
-        """A single network's window as (squeeze, long_context); every square window is the same one."""
-        return (1.0, 1.25) if self.square else (self.squeeze, self.long_context)
+    def window(self) -> tuple[float, float, float]:
+        """A single network's window as (squeeze, long_context, context); square windows differ by context only."""
+        return (1.0, 1.25, self.context) if self.square else (self.squeeze, self.long_context, self.context)
 
     def member_spec(self, i: int) -> VerifierSpec:
         """The spec of network ``i`` alone: its own window when the members' windows differ."""
         if not self.windows:
             return replace(self, members=1)
-        squeeze, long_context = self.windows[i]
-        return replace(self, members=1, windows=(), long_from=0.0, squeeze=squeeze, long_context=long_context)
+        squeeze, long_context, context = self.windows[i]
+        return replace(
+            self, members=1, windows=(), long_from=0.0, squeeze=squeeze, long_context=long_context, context=context
+        )
 
     @classmethod
     def from_dict(cls, d: dict) -> VerifierSpec:
@@ -101,7 +105,9 @@ class VerifierSpec:
             members=int(d.get("members", 1)),
             squeeze=float(d.get("squeeze", 1.0)),
             long_context=float(d.get("long_context", 1.25)),
-            windows=tuple((float(sq), float(lc)) for sq, lc in d.get("windows", ())),
+            windows=tuple(
+                (float(w[0]), float(w[1]), float(w[2] if len(w) > 2 else d["context"])) for w in d.get("windows", ())
+            ),
             long_from=float(d.get("long_from", 0.0)),
         )
 
@@ -240,7 +246,7 @@ def merge_verifiers(paths: list[Path], out: Path, long_from: float = 0.0) -> Loa
             raise WeightsError(f"{lv.path}: mined on another SSD than {first.path} (manifest 'detector')")
     states = [(lv, i, state) for lv in loaded for i, state in enumerate(_member_states(lv))]
     windows = tuple(lv.spec.member_spec(i).window for lv, i, _ in states)
-    if long_from and {sq <= 1.0 for sq, _ in windows} != {True, False}:
+    if long_from and {w[0] <= 1.0 for w in windows} != {True, False}:
         raise WeightsError(f"long_from {long_from:g} needs files of a square window and files of a squeezed one")
     if len(set(windows)) == 1:  # one window: written as before mixed windows existed
         spec = replace(first.spec.member_spec(0), members=len(states))
@@ -259,7 +265,7 @@ def merge_verifiers(paths: list[Path], out: Path, long_from: float = 0.0) -> Loa
 
 def _shape(spec: VerifierSpec) -> VerifierSpec:
     """What networks must share to be averaged: all but their number and their windows."""
-    return replace(spec, members=1, windows=(), long_from=0.0, squeeze=1.0, long_context=1.25)
+    return replace(spec, members=1, windows=(), long_from=0.0, squeeze=1.0, long_context=1.25, context=2.0)
 
 
 def _member_states(lv: LoadedVerifier) -> list[dict[str, Tensor]]:

@@ -105,6 +105,7 @@ class VerifierTrainConfig:
     init: str | None = None  # start from this verifier (fine-tuning, e.g. on harvested frames)
     squeeze: float | None = None  # the crop window's ``VerifierSpec.squeeze`` (None: the spec's or ``init``'s)
     long_context: float | None = None  # likewise ``VerifierSpec.long_context``
+    context: float | None = None  # likewise ``VerifierSpec.context`` (the square window, in box sides)
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
@@ -144,6 +145,7 @@ _NOT_MINING = (
     "icons",
     "squeeze",  # the crops' geometry enters the key through the spec
     "long_context",
+    "context",
     "long_only",  # a choice among the mined crops
 )
 CROP_FORMAT = 2  # 2: crops carry their box's aspect (``CropSet.aspect``); older caches are mined again
@@ -502,6 +504,8 @@ def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
         spec = replace(spec, squeeze=cfg.squeeze)
     if cfg.long_context is not None:
         spec = replace(spec, long_context=cfg.long_context)
+    if cfg.context is not None:
+        spec = replace(spec, context=cfg.context)
     return spec
 
 
@@ -531,17 +535,17 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
 
 def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bool) -> dict:
     """``train_verifier`` for a parent whose networks look through several windows (see there)."""
-    if cfg.squeeze is not None or cfg.long_context is not None:
+    if cfg.squeeze is not None or cfg.long_context is not None or cfg.context is not None:
         raise TrainingError(
             f"{cfg.init}: its networks look through windows of their own ({list(parent.spec.windows)}); "
-            "--squeeze and --long-context apply to a verifier of one window"
+            "--squeeze, --long-context and --context apply to a verifier of one window"
         )
     t0 = time.time()
     parts, summaries = [], []
     miner = Miner(cfg)  # every window is mined on the same SSD's candidates: it looks at each screen once
     with tempfile.TemporaryDirectory(prefix="closebot-verifier-") as tmp:
         for k, part in enumerate(parent.parts):
-            window, n = [part.spec.squeeze, part.spec.long_context], part.spec.members
+            window, n = list(part.spec.window), part.spec.members
             log.info("window %d of %d (squeeze %s): %d network(s)", k + 1, len(parent.parts), window[0], n)
             part_out = Path(tmp) / f"window{k}.pt"
             # a squeezed window only sees long boxes when the file says so: train it on what it will see

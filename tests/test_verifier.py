@@ -228,7 +228,7 @@ def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_
         "3 networks averaged (" + f"{tmp_path / 'ab.pt'}, {w}), windows: 2 square, 1 squeezed 2\n"
     )
     mixed = load_verifier(tmp_path / "abw.pt")
-    assert mixed.spec.members == 3 and mixed.spec.windows == ((1.0, 1.25), (1.0, 1.25), (2.0, 1.5))
+    assert mixed.spec.members == 3 and mixed.spec.windows == ((1.0, 1.25, 2.0), (1.0, 1.25, 2.0), (2.0, 1.5, 2.0))
     assert mixed.spec.member_spec(2) == wide and mixed.spec.member_spec(0) == SPEC
     assert VerifierSpec.from_dict(mixed.spec.to_dict()) == mixed.spec
     assert "windows" not in sq.spec.to_dict()  # one window: written as before
@@ -263,6 +263,38 @@ def test_verifiers_of_different_windows_merge_and_each_network_sees_its_own(tmp_
     bad.with_suffix(".json").unlink()
     with pytest.raises(WeightsError, match="bad.pt: incomplete verifier file .2 windows for 3 networks"):
         Verifier.load(bad)
+
+
+def test_a_wider_square_window_is_a_window_of_its_own(tmp_path: Path, capsys) -> None:
+    # a square network of another context (``train-verifier --context 4``) beside a square and a squeezed one: three
+    # windows, weighing the same; with long_from the short boxes go to both square windows, the long ones to all three
+    wider, squeezed = replace(SPEC, context=4.0), replace(SPEC, squeeze=2.0, long_context=1.5)
+    a, c, w = _saved(tmp_path, "a.pt", 1), _saved(tmp_path, "c.pt", 2, wider), _saved(tmp_path, "w.pt", 3, squeezed)
+    from agent.cli import main
+
+    out = tmp_path / "acw.pt"
+    assert main(["merge-verifiers", str(a), str(c), str(w), "--out", str(out), "--long-from", "1.6"]) == 0
+    assert capsys.readouterr().out.endswith(
+        "windows: 1 square, 1 square of 4 box sides, 1 squeezed 2 (boxes from 1.6:1)\n"
+    )
+    spec = load_verifier(out).spec
+    assert spec.windows == ((1.0, 1.25, 2.0), (1.0, 1.25, 4.0), (2.0, 1.5, 2.0))
+    assert spec.member_spec(1) == wider and spec.member_spec(2) == squeezed
+    img = _ramp()
+    boxes = [Box(10, 10, 20, 20), Box(30, 40, 60, 50)]  # square, 3:1
+    assert crop_window(boxes[0], wider) == (40.0, 40.0)  # 4 x its side
+    p_a, p_c, p_w = (
+        Verifier.load(f).probabilities(np.stack([crop_box(img, x, s) for x in boxes]))
+        for f, s in ((a, SPEC), (c, wider), (w, squeezed))
+    )
+    assert not np.allclose(p_a[0], p_c[0], atol=1e-3)
+    got = Verifier.load(out).box_probabilities(img, boxes)
+    assert np.allclose(got[0], (p_a[0] + p_c[0]) / 2, atol=1e-6)
+    assert np.allclose(got[1], (p_a[1] + p_c[1] + p_w[1]) / 3, atol=1e-6)
+
+    # files written before the context was part of a window hold (squeeze, long_context) pairs: the spec's context
+    old = spec.to_dict() | {"context": 2.0, "windows": [[1.0, 1.25], [2.0, 1.5]], "members": 2}
+    assert VerifierSpec.from_dict(old).windows == ((1.0, 1.25, 2.0), (2.0, 1.5, 2.0))
 
 
 def test_with_long_from_squeezed_windows_only_score_long_boxes(tmp_path: Path, capsys) -> None:
@@ -365,6 +397,12 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     )
     assert load_verifier(tmp_path / "v4.pt").spec == replace(v2.spec, squeeze=2.0)
     assert squeezed["mined"] and squeezed["cache"] != res["cache"]
+    wider = train_verifier(
+        replace(cfg, out=str(tmp_path / "v3.pt"), init=str(tmp_path / "v.pt"), epochs=1, lr=1e-9, context=4.0),
+        show_progress=False,
+    )
+    assert load_verifier(tmp_path / "v3.pt").spec == replace(v2.spec, context=4.0)
+    assert wider["mined"] and wider["cache"] not in (res["cache"], squeezed["cache"])
     # an ensemble of both windows fine-tunes each window's network on its own crops (both read from the caches above)
     # and comes back as one file with the parent's spec; a new window for it is refused
     merge_verifiers([tmp_path / "v.pt", tmp_path / "v4.pt"], tmp_path / "v5.pt")
@@ -372,8 +410,8 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
         replace(cfg, out=str(tmp_path / "v6.pt"), init=str(tmp_path / "v5.pt"), epochs=1, lr=1e-9), show_progress=False
     )
     assert [(p["window"], p["cache"], p["mined"]) for p in both["parts"]] == [
-        ([1.0, 1.25], res["cache"], False),
-        ([2.0, 1.25], squeezed["cache"], False),
+        ([1.0, 1.25, 2.0], res["cache"], False),
+        ([2.0, 1.25, 2.0], squeezed["cache"], False),
     ]
     v6 = load_verifier(tmp_path / "v6.pt")
     assert v6.spec == load_verifier(tmp_path / "v5.pt").spec and len(v6.manifest["windows"]) == 2
@@ -385,6 +423,8 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
         assert torch.allclose(a, b, atol=1e-6), name
     with pytest.raises(TrainingError, match="windows of their own"):
         train_verifier(replace(cfg, out=str(tmp_path / "v7.pt"), init=str(tmp_path / "v5.pt"), squeeze=3.0))
+    with pytest.raises(TrainingError, match="windows of their own"):
+        train_verifier(replace(cfg, out=str(tmp_path / "v7.pt"), init=str(tmp_path / "v5.pt"), context=3.0))
     # the command: a line per window, then the whole; a verifier of one window keeps its one line
     from agent.cli import main
 
@@ -466,7 +506,7 @@ def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_we
     merge_verifiers([tmp_path / "v.pt", tmp_path / "w.pt"], tmp_path / "vw50.pt", long_from=50.0)
     kept = train_verifier(replace(sq, out=str(tmp_path / "vw3.pt"), init=str(tmp_path / "vw50.pt"), lr=1e-3))
     assert kept["parts"][1] == {
-        "window": [2.0, 1.25],
+        "window": [2.0, 1.25, 2.0],
         "networks": 1,
         "kept": "no crops of boxes at least 50:1 long to train or validate on",
     }
@@ -608,6 +648,8 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
     assert "--pairs" in capsys.readouterr().err and not out.exists()
     assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--squeeze", "0.5"]) == 2
     assert "--squeeze 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
+    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--context", "0.5"]) == 2
+    assert "--context 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
 
 
 def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
