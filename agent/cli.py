@@ -795,7 +795,8 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--context",
         type=float,
-        help="the square window's side, in the box's longer sides (default: the --init file's, else 2); a wider "
+        help="the square window's side, in the box's longer sides (with --squeeze also a long box's window across, "
+        "in its short sides; default: the --init file's, else 2); a wider "
         "look shows what lies beside the mark (the speaker beside a mute button's x, the digits after a price's x)",
     )
     tv.add_argument(
