@@ -8,7 +8,8 @@
 #      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
-#      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads.
+#      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads; and
+#      synth11 (training screens with text where buttons sit: candidates ft14, ft15, v25w).
 # Usage: bash scripts/data.sh [eval|train|packages]   (default eval; packages: steps 1-2 only, no sets)
 # A set's folder is kept when its recipe.json has the seed and val screens asked for and at least as many screens
 # (a full synth5 serves eval). Sets are made by the current generator, which changes over time: a set rebuilt here is
@@ -60,6 +61,8 @@ if [ "$what" = train ]; then
   # (until 2026-12-02 these were 2000 and 1500: the sets of scratch13-scratch17)
   synth data/synth3tr 6300 0 3
   synth data/synth4tr 2700 0 11
+  # text where buttons sit, never labelled close or skip (candidates ft14, ft15, v25w; since 2026-12-04)
+  synth data/synth11 2400 0 41 --icons data/icons --text-negatives 3
 else
   # val screen i is drawn from (seed, "val", i) alone, so --val-fraction 1 with n = the full set's val count writes
   # the same val screens as the full set (--n 4000 --seed 5) would

@@ -10,8 +10,7 @@ cd "$(dirname "$0")/../../.."  # written in runs/ft14/; kept in weights/candidat
 init=runs/ft13/closebot-ssd.pt
 [ -f $init ] || { echo "ft14/run.sh: no $init: run weights/candidates/ft13/run.sh first" >&2; exit 2; }
 out=runs/ft14; mkdir -p $out
-[ -d data/synth11 ] || closebot synth --out data/synth11 --n 2400 --val-fraction 0 --seed 41 --icons data/icons \
-  --text-negatives 3 --workers 2 --quiet
+[ -d data/synth11 ] || bash scripts/data.sh train  # synth11 and the other training sets
 sets=(--data data/synth11 --data data/synth3tr --data data/synth5 --data data/synth7)
 s=$(date +%s); echo "ssd started $s init $(sha256sum $init | cut -c1-12)" >> $out/times.txt
 closebot train --init $init --lr 1e-4 "${sets[@]}" --out $out/closebot-ssd.pt --ignore-iou 0.35 \

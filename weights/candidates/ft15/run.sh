@@ -8,8 +8,7 @@ cd "$(dirname "$0")/../../.."  # written in runs/ft15/; kept in weights/candidat
 source scripts/pinned.sh
 init=$(pinned weights/closebot-ssd.pt 448bc8c835e7 ft8)
 out=runs/ft15; mkdir -p $out
-[ -d data/synth11 ] || closebot synth --out data/synth11 --n 2400 --val-fraction 0 --seed 41 --icons data/icons \
-  --text-negatives 3 --workers 2 --quiet
+[ -d data/synth11 ] || bash scripts/data.sh train  # synth11 and the other training sets
 sets=(--data data/synth11 --data data/synth3tr --data data/synth5 --data data/synth7)
 s=$(date +%s); echo "ssd started $s" >> $out/times.txt
 closebot train --init $init --lr 2e-4 "${sets[@]}" --out $out/closebot-ssd.pt --ignore-iou 0.35 \

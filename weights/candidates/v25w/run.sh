@@ -13,8 +13,7 @@ name=$([ "$ctx" = 4 ] && echo v25w || echo "v25c$ctx")
 source scripts/pinned.sh
 ssd=$(pinned weights/closebot-ssd.pt 448bc8c835e7 ft8)
 init=$(pinned weights/closebot-verifier.pt 7f901178561a v12)
-[ -d data/synth11 ] || closebot synth --out data/synth11 --n 2400 --val-fraction 0 --seed 41 --icons data/icons \
-  --text-negatives 3 --workers 2 --quiet
+[ -d data/synth11 ] || bash scripts/data.sh train  # synth11 and the other training sets
 out=runs/$name; mkdir -p $out
 s=$(date +%s)
 closebot train-verifier --data data/synth11 --data data/synth8 --data data/synth7 --data data/synth5 \
