@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import itertools
-import pickle
 import sys
 from pathlib import Path
 
@@ -31,15 +30,10 @@ _spec.loader.exec_module(judge)
 
 def outcomes(config: Path, sets: dict[Path, list], limit: int, cache: Path) -> dict[tuple[str, str], dict]:
     """(set, image) -> the failure record of `closebot eval` (kind and tap) for every screen not tapped right."""
-    cfg = load_config(config)
-    verifier = cfg.detector.verifier_weights()
-    key = judge.detector_key(Path(cfg.detector.weights), verifier and Path(verifier), cfg.detector.inference, limit)
+    policy = load_config(config).policy
     out = {}
-    for root, items in sets.items():
-        path = judge.cache_path(cache, root, key, items)
-        if not path.exists():
-            sys.exit(f"false-tap-diff: no cached detections of {config} on {root} ({path}): run judge-policy.py first")
-        report = score(items, pickle.loads(path.read_bytes()), cfg.policy, len(items), with_ap=False)
+    for root, dets in judge.cached_detections(config, sets, limit, cache).items():
+        report = score(sets[root], dets, policy, len(sets[root]), with_ap=False)
         out.update({(root.name, f["image"]): f for f in report.failures})
     return out
 

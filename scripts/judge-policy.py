@@ -48,6 +48,22 @@ def cache_path(cache: Path, root: Path, detector: list[str], items: list) -> Pat
     return cache / f"{root.name}-{cache_key(detector, items)}.pkl"
 
 
+def cached_detections(config: Path | None, sets: dict[Path, list], limit: int, cache: Path) -> dict[Path, list]:
+    """Each set's detections by ``config``'s SSD and verifier as a run of this script cached them (``sets``: each
+    root's first ``limit`` val screens); exits naming the missing file. scripts/false-tap-diff.py and the probes in
+    weights/candidates/v25w/ read them so."""
+    cfg = load_config(config)
+    verifier = cfg.detector.verifier_weights()
+    key = detector_key(Path(cfg.detector.weights), verifier and Path(verifier), cfg.detector.inference, limit)
+    out = {}
+    for root, items in sets.items():
+        path = cache_path(cache, root, key, items)
+        if not path.exists():
+            sys.exit(f"no cached detections of {config} on {root} ({path}): run scripts/judge-policy.py first")
+        out[root] = pickle.loads(path.read_bytes())
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", action="append", required=True, type=Path)

@@ -44,22 +44,19 @@ COMBINE = {
 }
 
 
-def probabilities(cfg, other: Verifier) -> list:
-    ver = cfg.detector.verifier_weights()
-    own = Verifier.load(ver)
-    key = jp.detector_key(Path(cfg.detector.weights), Path(ver), cfg.detector.inference, 400)
+def probabilities(config: Path, other: Verifier) -> list:
+    own = Verifier.load(load_config(config).detector.verifier_weights())
+    sets = {Path("data") / name: load_items([Path("data") / name], "val")[:400] for name in SETS}
     data = []
-    for name in SETS:
-        items = load_items([Path("data") / name], "val")[:400]
-        dets = pickle.loads(jp.cache_path(Path("runs/policy"), Path(name), key, items).read_bytes())
-        for it, d in zip(items, dets, strict=True):
+    for root, dets in jp.cached_detections(config, sets, 400, Path("runs/policy")).items():
+        for it, d in zip(sets[root], dets, strict=True):
             idx = [i for i, x in enumerate(d) if x.label in ("close", "skip") and x.score >= 0.3]
             p = q = np.zeros((0, 3))
             if idx:
                 img = cv2.cvtColor(cv2.imread(str(it.image_path)), cv2.COLOR_BGR2RGB)
                 boxes = [d[i].box for i in idx]
                 p, q = own.box_probabilities(img, boxes), other.box_probabilities(img, boxes)
-            data.append((name, it, d, idx, p, q))
+            data.append((root.name, it, d, idx, p, q))
     return data
 
 
@@ -70,7 +67,7 @@ def main() -> None:
     if cache and cache.exists():
         data = pickle.loads(cache.read_bytes())
     else:
-        data = probabilities(cfg, Verifier.load(other))
+        data = probabilities(config, Verifier.load(other))
         if cache:
             cache.write_bytes(pickle.dumps(data))
     short_only = float(os.environ.get("SHORT", "0"))  # combine on boxes under this aspect only (0: all)

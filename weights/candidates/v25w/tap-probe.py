@@ -3,7 +3,6 @@ many hits and how many wrong taps (false taps, taps on the wrong button) it scor
 wrong tap's probability. Usage (repository root): python weights/candidates/v25w/tap-probe.py CONFIG OTHER_VERIFIER"""
 
 import importlib.util
-import pickle
 import sys
 from pathlib import Path
 
@@ -19,14 +18,13 @@ from detector.verifier import VERIFIER_CLASSES, Verifier  # noqa: E402
 spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
 jp = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(jp)
+SETS = ("synth3", "webeval", "synth4", "synth5", "synth9")
 config, wide = Path(sys.argv[1]), Verifier.load(sys.argv[2])
 cfg = load_config(config)
-ver = cfg.detector.verifier_weights()
-key = jp.detector_key(Path(cfg.detector.weights), ver and Path(ver), cfg.detector.inference, 400)
+sets = {Path("data") / name: load_items([Path("data") / name], "val")[:400] for name in SETS}
 rows = []
-for root in ["synth3", "webeval", "synth4", "synth5", "synth9"]:
-    items = load_items([Path("data") / root], "val")[:400]
-    dets = pickle.loads(jp.cache_path(Path("runs/policy"), Path("data") / root, key, items).read_bytes())
+for root, dets in jp.cached_detections(config, sets, 400, Path("runs/policy")).items():
+    items = sets[root]
     for it, d in zip(items, dets, strict=True):
         o = judge(it, d, cfg.policy)
         if o.tap is None:
@@ -34,7 +32,7 @@ for root in ["synth3", "webeval", "synth4", "synth5", "synth9"]:
         img = cv2.cvtColor(cv2.imread(str(it.image_path)), cv2.COLOR_BGR2RGB)
         p = wide.box_probabilities(img, [o.tap.box])[0]
         rows.append(
-            (root, it.image_id, o.kind, o.tap.label, o.tap.score, float(p[VERIFIER_CLASSES.index(o.tap.label)]))
+            (root.name, it.image_id, o.kind, o.tap.label, o.tap.score, float(p[VERIFIER_CLASSES.index(o.tap.label)]))
         )
 good = [r for r in rows if r[2] == "hit"]
 bad = [r for r in rows if r[2] != "hit"]
