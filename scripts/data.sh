@@ -9,7 +9,8 @@
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
 #      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads; and
-#      synth11 (training screens with text where buttons sit: candidates ft14, ft15, v25w).
+#      synth11 (training screens with text where buttons sit: candidates ft14, ft15, v25w), and web1 and web2
+#      (browser-rendered training screens, scripts/webtrain.py: candidate ft16).
 # Usage: bash scripts/data.sh [eval|train|packages]   (default eval; packages: steps 1-2 only, no sets)
 # A set's folder is kept when its recipe.json has the seed and val screens asked for and at least as many screens
 # (a full synth5 serves eval). Sets are made by the current generator, which changes over time: a set rebuilt here is
@@ -63,6 +64,20 @@ if [ "$what" = train ]; then
   synth data/synth4tr 2700 0 11
   # text where buttons sit, never labelled close or skip (candidates ft14, ft15, v25w; since 2026-12-04)
   synth data/synth11 2400 0 41 --icons data/icons --text-negatives 3
+  # browser-rendered training screens (candidate ft16; since 2026-12-05): headless chromium through playwright, the
+  # Iconify packages of scripts/icons.sh (kept in /tmp, so installed again on a fresh /tmp); meta.jsonl is written
+  # last, so a set without it was cut short and is made again
+  python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
+  if [ ! -d /tmp/closebot-iconify/node_modules/@iconify-json ]; then
+    mkdir -p /tmp/closebot-iconify && cp scripts/iconify/package.json /tmp/closebot-iconify/package.json
+    npm install --prefix /tmp/closebot-iconify --no-audit --no-fund --silent
+  fi
+  for s in 1 2; do
+    [ -f data/web$s/meta.jsonl ] && { echo "data: data/web$s exists, kept"; continue; }
+    rm -rf data/web$s
+    echo "data: python3 scripts/webtrain.py --out data/web$s --n 1200 --seed 10$s"
+    python3 scripts/webtrain.py --out data/web$s --n 1200 --seed 10$s 2>/dev/null
+  done
 else
   # val screen i is drawn from (seed, "val", i) alone, so --val-fraction 1 with n = the full set's val count writes
   # the same val screens as the full set (--n 4000 --seed 5) would

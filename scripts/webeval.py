@@ -13,18 +13,14 @@ ICONS_DIR. Usage: ``python scripts/webeval.py --icons DIR/node_modules --out dat
 from __future__ import annotations
 
 import argparse
-import html
-import json
 import random
-import re
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from detector.synth import assets  # noqa: E402
-from detector.types import Box, GroundTruth  # noqa: E402
-from detector.voc import write_annotation  # noqa: E402
+from detector.synth.browser import WebScreen, inline_svg, ja_spans, render  # noqa: E402
 
 CLOSE_ICONS = {
     "bootstrap": [
@@ -97,18 +93,7 @@ LATIN_FONTS = ["Roboto", "Lato", "Open Sans", "DejaVu Sans", "Liberation Sans", 
 
 
 def svg(icons: Path, rel: str, px: float, color: str) -> str:
-    text = (icons / rel).read_text()
-    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
-    text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
-    text = (
-        text.replace(
-            "<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}" fill="currentColor"', 1
-        )
-        if "fill=" not in text.split(">")[0]
-        else text.replace("<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}"', 1)
-    )
-    text = text.replace('stroke="#000"', 'stroke="currentColor"').replace('fill="#000"', 'fill="currentColor"')
-    return text
+    return inline_svg((icons / rel).read_text(), px, color)
 
 
 def ja_text(rng: random.Random, lines: list[str], n: int) -> str:
@@ -118,11 +103,7 @@ def ja_text(rng: random.Random, lines: list[str], n: int) -> str:
         if rng.random() < 0.3:
             p = rng.randint(0, len(t))
             t = t[:p] + rng.choice(assets.X_LIKE_INLINE) + t[p:]
-        out.append(
-            "".join(
-                f'<span class="ja">{html.escape(c)}</span>' if assets.is_japanese(c) else html.escape(c) for c in t[:40]
-            )
-        )
+        out.append(ja_spans(t[:40]))
     return "<br>".join(out)
 
 
@@ -315,24 +296,6 @@ def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, 
     return layout, doc
 
 
-BOXES_JS = """() => {
-  const out = [];
-  for (const el of document.querySelectorAll('[data-label]')) {
-    const svg = el.querySelector('svg');
-    if (el.dataset.ink && svg) {  // a bare icon: its box is the drawn mark, not the icon's padded viewBox
-      const bb = svg.getBBox(), m = svg.getScreenCTM();
-      out.push([el.dataset.label, m.a * bb.x + m.e, m.d * bb.y + m.f, m.a * (bb.x + bb.width) + m.e, m.d * (bb.y + bb.height) + m.f]);
-    } else {
-      const r = el.getBoundingClientRect(); out.push([el.dataset.label, r.left, r.top, r.right, r.bottom]);
-    }
-  }
-  for (const el of document.querySelectorAll('span.ja')) {
-    const r = el.getBoundingClientRect(); if (r.width > 0) out.push(['ja_char', r.left, r.top, r.right, r.bottom]);
-  }
-  return out;
-}"""
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--icons", type=Path, required=True, help="node_modules folder with the icon packages")
@@ -341,54 +304,20 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
 
     pool = assets.load_pool("val")
     thin = assets.thin_assets([pool])
     if thin:
         sys.exit(f"webeval: {'; '.join(thin)}: install the data packages with `bash scripts/data.sh` (root)")
-    for sub in ("JPEGImages", "Annotations", "ImageSets/Main", "html"):
-        (args.out / sub).mkdir(parents=True, exist_ok=True)
-    ids, metas = [], []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=args.chromium,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--allow-file-access-from-files",
-            ],
-        )
-        ctx = browser.new_context(viewport={"width": 360, "height": 800}, device_scale_factor=3)
-        pg = ctx.new_page()
+
+    def screens():
         for i in range(args.n):
             rng = random.Random(f"web:{args.seed}:{i}")
             layout, doc = page(rng, args.icons, pool)
-            image_id = f"web_{args.seed}_{i:04d}"
-            html_path = args.out / "html" / f"{image_id}.html"
-            html_path.write_text(doc)
-            pg.goto(f"file://{html_path.resolve()}")
-            pg.evaluate("document.fonts.ready.then(() => true)")
-            png = args.out / "JPEGImages" / f"{image_id}.png"
-            pg.screenshot(path=str(png))
-            boxes = pg.evaluate(BOXES_JS)
-            objs = []
-            for label, x1, y1, x2, y2 in boxes:
-                b = Box(max(0, x1 * 3), max(0, y1 * 3), min(1080, x2 * 3), min(2400, y2 * 3))
-                if b.width >= 3 and b.height >= 3:
-                    objs.append(GroundTruth(b, label, "web"))
-            write_annotation(args.out / "Annotations" / f"{image_id}.xml", png.name, 1080, 2400, objs)
-            ids.append(image_id)
-            metas.append({"id": image_id, "layout": layout, "labels": sorted({o.label for o in objs})})
-        browser.close()
-    (args.out / "ImageSets" / "Main" / "val.txt").write_text("".join(i + "\n" for i in ids))
-    (args.out / "ImageSets" / "Main" / "train.txt").write_text("")
-    (args.out / "meta.jsonl").write_text("".join(json.dumps(m) + "\n" for m in metas))
-    print(f"wrote {len(ids)} browser-rendered screens to {args.out}")
+            yield WebScreen(f"web_{args.seed}_{i:04d}", layout, doc)
+
+    metas = render(screens(), args.out, total=args.n, chromium=args.chromium)
+    print(f"wrote {len(metas)} browser-rendered screens to {args.out}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,141 @@
+"""Ad screens written as HTML/CSS and rendered by headless Chromium into a Pascal VOC data set.
+
+Shared by ``scripts/webeval.py`` (the browser-rendered evaluation set, icon sets training never sees) and
+``scripts/webtrain.py`` (browser-rendered training screens: other layouts, the training icon sets and fonts). A
+page marks its targets with ``data-label="close"|"skip"`` (``data-ink`` on a bare icon, whose box is then the
+drawn mark rather than the icon's padded viewBox) and every Japanese character with ``<span class="ja">``; boxes
+are read from the DOM after layout, so the labels are exactly what Chromium drew.
+
+Needs Debian ``chromium`` and the ``playwright`` package (a driver for /usr/bin/chromium only: nothing is
+downloaded).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from detector.synth.assets import is_japanese
+from detector.types import Box, GroundTruth
+from detector.voc import write_annotation
+
+CSS_W, CSS_H, SCALE = 360, 800, 3  # a 1080x2400 phone: 360x800 CSS px at device scale 3
+
+BOXES_JS = """() => {
+  const out = [];
+  for (const el of document.querySelectorAll('[data-label]')) {
+    const svg = el.querySelector('svg');
+    if (el.dataset.ink && svg) {  // a bare icon: its box is the drawn mark, not the icon's padded viewBox
+      const bb = svg.getBBox(), m = svg.getScreenCTM();
+      out.push([el.dataset.label, m.a * bb.x + m.e, m.d * bb.y + m.f,
+                m.a * (bb.x + bb.width) + m.e, m.d * (bb.y + bb.height) + m.f]);
+    } else {
+      const r = el.getBoundingClientRect(); out.push([el.dataset.label, r.left, r.top, r.right, r.bottom]);
+    }
+  }
+  for (const el of document.querySelectorAll('span.ja')) {
+    const r = el.getBoundingClientRect(); if (r.width > 0) out.push(['ja_char', r.left, r.top, r.right, r.bottom]);
+  }
+  return out;
+}"""
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--allow-file-access-from-files",
+]
+
+
+def inline_svg(text: str, px: float, color: str) -> str:
+    """An SVG file's text as an inline ``<svg>`` of ``px`` CSS px drawn in ``color`` (black fills and strokes and
+    ``currentColor`` take it)."""
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.S)
+    text = re.sub(r'\s(width|height)="[^"]*"', "", text, count=2)
+    text = (
+        text.replace(
+            "<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}" fill="currentColor"', 1
+        )
+        if "fill=" not in text.split(">")[0]
+        else text.replace("<svg", f'<svg style="width:{px}px;height:{px}px;display:block;color:{color}"', 1)
+    )
+    return text.replace('stroke="#000"', 'stroke="currentColor"').replace('fill="#000"', 'fill="currentColor"')
+
+
+def ja_spans(text: str) -> str:
+    """``text`` as HTML with every Japanese character in its own ``<span class="ja">`` (a ja_char box)."""
+    return "".join(f'<span class="ja">{html.escape(c)}</span>' if is_japanese(c) else html.escape(c) for c in text)
+
+
+@dataclass(frozen=True)
+class WebScreen:
+    """One page to render: its id (the file stem), the layout it was drawn from, and the HTML."""
+
+    image_id: str
+    layout: str
+    html: str
+    split: str = "val"
+
+
+def render(
+    screens: Iterable[WebScreen],
+    out: Path,
+    *,
+    total: int | None = None,
+    chromium: str = "/usr/bin/chromium",
+    jpeg_quality: int | None = None,
+    show_progress: bool = True,
+) -> list[dict]:
+    """Render ``screens`` into the VOC set ``out`` (JPEGImages/, Annotations/, ImageSets/Main/{train,val}.txt, the
+    pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows."""
+    from playwright.sync_api import sync_playwright
+    from tqdm import tqdm
+
+    for sub in ("JPEGImages", "Annotations", "ImageSets/Main", "html"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    metas: list[dict] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        ctx = browser.new_context(viewport={"width": CSS_W, "height": CSS_H}, device_scale_factor=SCALE)
+        pg = ctx.new_page()
+        for screen in tqdm(screens, total=total, desc="screens", disable=not show_progress):
+            html_path = out / "html" / f"{screen.image_id}.html"
+            html_path.write_text(screen.html)
+            pg.goto(f"file://{html_path.resolve()}")
+            pg.evaluate("document.fonts.ready.then(() => true)")
+            suffix = ".png" if jpeg_quality is None else ".jpg"
+            image = out / "JPEGImages" / f"{screen.image_id}{suffix}"
+            if jpeg_quality is None:
+                pg.screenshot(path=str(image))
+            else:
+                pg.screenshot(path=str(image), type="jpeg", quality=jpeg_quality)
+            objs = []
+            w, h = CSS_W * SCALE, CSS_H * SCALE
+            for label, x1, y1, x2, y2 in pg.evaluate(BOXES_JS):
+                b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
+                if b.width >= 3 and b.height >= 3:
+                    objs.append(GroundTruth(b, label, "web"))
+            write_annotation(out / "Annotations" / f"{screen.image_id}.xml", image.name, w, h, objs)
+            metas.append(
+                {
+                    "id": screen.image_id,
+                    "layout": screen.layout,
+                    "split": screen.split,
+                    "labels": sorted({o.label for o in objs}),
+                }
+            )
+        browser.close()
+    for split in ("train", "val"):
+        ids = [m["id"] for m in metas if m["split"] == split]
+        (out / "ImageSets" / "Main" / f"{split}.txt").write_text("".join(i + "\n" for i in ids))
+    (out / "meta.jsonl").write_text(
+        "".join(json.dumps({k: v for k, v in m.items() if k != "split"}) + "\n" for m in metas)
+    )
+    return metas

@@ -1,0 +1,162 @@
+"""scripts/webtrain.py: browser-rendered training pages draw only the training split's icons, in layouts of their
+own, label every close and skip they draw, and are the same for the same seed. (Rendering them needs Chromium and
+playwright, which the tests do not install: these check the pages, the part that decides what the model learns.)"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from detector.synth import assets
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+webtrain = _load("webtrain")
+webeval = _load("webeval")
+
+# one icon per role; the val set's icons carry a marker that must never reach a training page
+_ICONS = {
+    "trainset": {
+        "x": '<path d="M1 1L15 15M15 1L1 15" stroke="currentColor" data-set="trainset"/>',
+        "close-circle": '<circle cx="8" cy="8" r="7" data-set="trainset"/>',
+        "fast-forward": '<path d="M1 1L8 8L1 15z" data-set="trainset"/>',
+        "star": '<path d="M8 1L10 6L15 6L11 9L12 15L8 11L4 15L5 9L1 6L6 6z" data-set="trainset"/>',
+        "volume-off": '<path d="M1 5h4l4-4v14l-4-4H1z" data-set="trainset"/>',
+    },
+    "valset": {
+        "x": '<path d="M2 2L14 14" data-set="valset"/>',
+        "fast-forward": '<path d="M2 2L9 9L2 16z" data-set="valset"/>',
+        "star": '<path d="M8 2L9 7z" data-set="valset"/>',
+    },
+}
+_ROLES = {
+    "x": ("close", "bare"),
+    "close-circle": ("close", "circle"),
+    "fast-forward": ("skip", "bare"),
+    "star": ("negative", "bare"),
+    "volume-off": ("negative", "bare"),
+}
+
+
+@pytest.fixture
+def icons(tmp_path: Path):
+    npm, cache = tmp_path / "node_modules", tmp_path / "icons"
+    entries = []
+    for prefix, icons in _ICONS.items():
+        split = "train" if prefix == "trainset" else "val"
+        d = npm / "@iconify-json" / prefix
+        d.mkdir(parents=True)
+        (d / "icons.json").write_text(
+            json.dumps(
+                {
+                    "prefix": prefix,
+                    "width": 16,
+                    "height": 16,
+                    "icons": {name: {"body": body} for name, body in icons.items()},
+                }
+            )
+        )
+        for name in icons:
+            role, kind = _ROLES[name]
+            entries.append(
+                {
+                    "set": prefix,
+                    "name": name,
+                    "role": role,
+                    "kind": kind,
+                    "split": split,
+                    "path": f"{prefix}/{role}/{name}.png",
+                }
+            )
+    for e in entries:  # the cache lists an icon only when its mask exists
+        (cache / e["path"]).parent.mkdir(parents=True, exist_ok=True)
+        (cache / e["path"]).write_bytes(b"")
+    (cache / "index.json").write_text(
+        json.dumps({"sets": {"trainset": "train", "valset": "val"}, "mask_px": 128, "icons": entries})
+    )
+    return webtrain.Icons(npm, cache)
+
+
+@pytest.fixture
+def pool(tmp_path: Path) -> assets.AssetPool:
+    art = tmp_path / "art.png"
+    art.write_bytes(b"")  # only its path reaches the page
+    return assets.AssetPool(
+        "train",
+        ("/fonts/ja-a.ttf", "/fonts/ja-b.otf", "/fonts/ja-c.ttf"),
+        ("/fonts/latin-a.ttf", "/fonts/latin-b.ttf"),
+        (),
+        (),
+        (str(art),),
+        ("日本語の文です", "もう一つの行"),
+    )
+
+
+def _pages(icons, pool, n: int, seed: int = 1) -> list[tuple[str, str]]:
+    return [webtrain.page(random.Random(f"t:{seed}:{i}"), icons, pool) for i in range(n)]
+
+
+def test_pages_draw_only_the_training_split_icons_and_fonts(icons, pool) -> None:
+    pages = _pages(icons, pool, 300)
+    html = "".join(doc for _, doc in pages)
+    assert html.count('data-set="trainset"') > 100
+    assert html.count('data-set="valset"') == 0  # (a count: pytest's diff of a 2-MB string would take minutes)
+    fonts = set(re.findall(r"src:url\('file://([^']*)'\)", html))
+    assert fonts == set(pool.ja_fonts) | set(pool.latin_fonts)
+
+
+def test_layouts_are_not_the_browser_evaluation_sets(icons, pool) -> None:
+    src = (ROOT / "scripts" / "webeval.py").read_text()
+    eval_layouts = set(re.search(r"layout = rng.choice\(\[([^\]]*)\]\)", src).group(1).replace('"', "").split(", "))
+    assert eval_layouts == {"interstitial", "fullart", "whitecard", "textlist", "video"}
+    assert not eval_layouts & set(webtrain.LAYOUTS)
+    assert {layout for layout, _ in _pages(icons, pool, 200)} == set(webtrain.LAYOUTS)
+
+
+def test_ad_screens_label_their_buttons_and_no_ad_screens_have_none(icons, pool) -> None:
+    pages = _pages(icons, pool, 400, seed=2)
+    counts = {"close": 0, "skip": 0}
+    for layout, doc in pages:
+        closes, skips = doc.count('data-label="close"'), doc.count('data-label="skip"')
+        assert closes <= 1 and skips <= 1
+        if layout in webtrain.NO_AD_LAYOUTS:
+            assert closes == skips == 0, layout
+        counts["close"] += closes
+        counts["skip"] += skips
+    ads = sum(layout not in webtrain.NO_AD_LAYOUTS for layout, _ in pages)
+    assert 0.7 * ads < counts["close"] < 0.85 * ads  # 78% of ad screens draw a close
+    assert 0.2 * ads < counts["skip"] < 0.36 * ads  # 28% a skip
+    # the label sits on the outer element: a plate, ring or pill holds the mark inside its own box
+    assert any(re.search(r'data-label="close" style="display:inline-flex[^"]*border-radius:50%', d) for _, d in pages)
+    assert any('data-label="close" data-ink="1"' in d for _, d in pages)  # a bare icon: its ink is its box
+
+
+def test_words_on_buttons_are_not_japanese_text_boxes(icons, pool) -> None:
+    """A close or skip pill's word (閉じる, スキップ) is part of the button: no ja_char box inside a target."""
+    for _, doc in _pages(icons, pool, 300, seed=3):
+        for m in re.finditer(r'data-label="(close|skip)"', doc):
+            # the button's own markup runs to its closing tag; spans of class ja would be ja_char boxes
+            depth, i = 0, doc.rfind("<div", 0, m.start())
+            for tag in re.finditer(r"<(/?)div\b", doc[i:]):
+                depth += -1 if tag.group(1) else 1
+                if depth == 0:
+                    assert doc[i : i + tag.end()].count('class="ja"') == 0
+                    break
+
+
+def test_the_same_seed_gives_the_same_pages(icons, pool) -> None:
+    assert _pages(icons, pool, 20, seed=5) == _pages(icons, pool, 20, seed=5)
+    assert _pages(icons, pool, 20, seed=5) != _pages(icons, pool, 20, seed=6)
