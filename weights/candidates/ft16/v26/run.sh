@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # v26: the shipped verifier v21 (4 square networks + 1 squeezed, merged) fine-tuned with browser-rendered screens:
-# the SSD's candidates on data/web1 and data/web2 (scripts/webtrain.py; each listed twice, about 30% of the 4000
-# screens mined) beside v24's sets (synth11, synth8, synth7, synth5), so its crops show marks, plates and text as
-# Chromium draws them. v24's recipe otherwise (mute/close pairs, word pills, the SSD's candidates on them, lr 3e-4,
-# 3 epochs), seed 26. SSD=ft8 (default: the shipped SSD) or SSD=ft16 (runs/ft16, ft16/run.sh first) picks whose
-# candidates it learns; the output is runs/v26 or runs/v26-ft16.
+# the SSD's candidates on data/web1 and data/web2 (scripts/webtrain.py; each listed twice, about 30% of the 3000
+# screens mined) beside v24's sets (synth11, synth8, synth7, synth5; 3000 screens instead of v24's 4000, to fit the
+# session), so its crops show marks, plates and text as Chromium draws them. v24's recipe otherwise (mute/close
+# pairs, word pills, the SSD's candidates on them, lr 3e-4, 3 epochs), seed 26. SSD=ft8 (default: the shipped SSD)
+# or SSD=ft16 (runs/ft16, ft16/run.sh first) picks whose candidates it learns; the output is runs/v26 or
+# runs/v26-ft16.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 source scripts/pinned.sh
@@ -22,6 +23,6 @@ s=$(date +%s)
 closebot train-verifier --data data/web1 --data data/web2 --data data/web1 --data data/web2 \
   --data data/synth11 --data data/synth8 --data data/synth7 --data data/synth5 \
   --detector-weights "$ssd" --init $init \
-  --screens 4000 --pairs 1 --pills 1 --pair-candidates --icons data/icons \
+  --screens 3000 --pairs 1 --pills 1 --pair-candidates --icons data/icons \
   --epochs 3 --lr 3e-4 --seed 26 --out $out/closebot-verifier.pt > $out/log 2>&1
 echo "v26 ($ssd_name) $(( $(date +%s) - s ))" >> $out/times.txt
