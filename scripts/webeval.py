@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from detector.synth import assets  # noqa: E402
-from detector.synth.browser import WebScreen, inline_svg, ja_spans, render  # noqa: E402
+from detector.synth.browser import WebScreen, inline_svg, ja_spans, page_html, render  # noqa: E402
 
 CLOSE_ICONS = {
     "bootstrap": [
@@ -288,12 +288,7 @@ def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, 
         f"{svg(icons, 'bootstrap-icons/icons/wifi.svg', 12, 'currentColor')}"
         f"{svg(icons, 'bootstrap-icons/icons/battery-full.svg', 14, 'currentColor')}</span></div>"
     )
-    doc = (
-        f'<!doctype html><html><head><meta charset="utf-8"><style>html,body{{margin:0;width:360px;height:800px;'
-        f"overflow:hidden}}body{{position:relative;background:{bg}}}.ja{{display:inline}}</style></head>"
-        f"<body>{''.join(body)}{status}</body></html>"
-    )
-    return layout, doc
+    return layout, page_html("".join(body) + status, bg)
 
 
 def main() -> None:

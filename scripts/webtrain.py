@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from detector.synth import assets  # noqa: E402
-from detector.synth.browser import WebScreen, ja_spans, render  # noqa: E402
+from detector.synth.browser import WebScreen, ja_spans, page_html, render  # noqa: E402
 from detector.synth.icons import is_muted, is_sound, load_icons  # noqa: E402
 
 LAYOUTS = ("reward", "sheet", "endcard", "playable", "banner", "videobar", "feed", "hud")
@@ -263,6 +263,14 @@ def skip_button(pg: Page) -> str:
     )
 
 
+def _disc(side: float, radius: str, plate: str, color: str, font: str, extra: str, content: str) -> str:
+    """A ``side``-px plate with ``content`` centred on it (a circled kanji, a plus sign)."""
+    return (
+        f'<div style="display:flex;align-items:center;justify-content:center;width:{side:.0f}px;height:{side:.0f}px;'
+        f'border-radius:{radius};background:{plate};color:{color};font:{font};{extra}">{content}</div>'
+    )
+
+
 def negatives(pg: Page, n: int) -> list[str]:
     """Hard negatives placed anywhere, the corners included: never labelled close or skip."""
     rng, out = pg.rng, []
@@ -296,19 +304,14 @@ def negatives(pg: Page, n: int) -> list[str]:
             plate, mark, extra = _scheme(pg)
             s = rng.uniform(10, 34)
             ch = rng.choice(assets.X_LIKE_JA)
-            el = (
-                f'<div style="display:flex;align-items:center;justify-content:center;width:{s:.0f}px;height:{s:.0f}px;'
-                f"border-radius:{rng.choice(['50%', '4px'])};background:{plate};color:{mark};"
-                f'font:{rng.choice([400, 700])} {s * 0.7:.0f}px {pg.ja_font()};{extra}">{ja_spans(ch)}</div>'
+            radius = rng.choice(["50%", "4px"])
+            el = _disc(
+                s, radius, plate, mark, f"{rng.choice([400, 700])} {s * 0.7:.0f}px {pg.ja_font()}", extra, ja_spans(ch)
             )
         elif kind == "plus":
             plate, mark, extra = _scheme(pg)
             s = rng.uniform(10, 34)
-            el = (
-                f'<div style="display:flex;align-items:center;justify-content:center;width:{s:.0f}px;height:{s:.0f}px;'
-                f"border-radius:50%;background:{plate};color:{mark};font:700 {s * 0.8:.0f}px {pg.latin_font()};"
-                f'{extra}">{rng.choice("+＋✚")}</div>'
-            )
+            el = _disc(s, "50%", plate, mark, f"700 {s * 0.8:.0f}px {pg.latin_font()}", extra, rng.choice("+＋✚"))
         elif kind == "pill":  # a pill like a close or skip pill with any other word
             plate, mark, extra = _scheme(pg)
             h = rng.uniform(16, 34)
@@ -491,12 +494,7 @@ def page(rng: random.Random, icons: Icons, pool: assets.AssetPool) -> tuple[str,
         f'justify-content:space-between;align-items:center;font:500 12px {pg.latin_font()};color:{fg}">'
         f"<span>{rng.randint(0, 23)}:{rng.randint(0, 59):02d}</span><span>{rng.randint(5, 100)}%</span></div>"
     )
-    doc = (
-        f'<!doctype html><html><head><meta charset="utf-8"><style>{pg.font_faces()}html,body{{margin:0;width:360px;'
-        f"height:800px;overflow:hidden}}body{{position:relative;background:{bg}}}.ja{{display:inline}}</style></head>"
-        f"<body>{''.join(body)}{status}</body></html>"
-    )
-    return layout, doc
+    return layout, page_html("".join(body) + status, bg, pg.font_faces())
 
 
 def main() -> None:

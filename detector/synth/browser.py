@@ -74,6 +74,15 @@ def ja_spans(text: str) -> str:
     return "".join(f'<span class="ja">{html.escape(c)}</span>' if is_japanese(c) else html.escape(c) for c in text)
 
 
+def page_html(body: str, background: str, css: str = "") -> str:
+    """A whole phone page: ``body`` on ``background`` at 360x800 CSS px, ``css`` (font faces...) before the rest."""
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><style>{css}html,body{{margin:0;width:{CSS_W}px;'
+        f"height:{CSS_H}px;overflow:hidden}}body{{position:relative;background:{background}}}.ja{{display:inline}}"
+        f"</style></head><body>{body}</body></html>"
+    )
+
+
 @dataclass(frozen=True)
 class WebScreen:
     """One page to render: its id (the file stem), the layout it was drawn from, and the HTML."""
