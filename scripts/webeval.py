@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from detector.synth import assets  # noqa: E402
-from detector.synth.browser import WebScreen, inline_svg, ja_spans, page_html, render  # noqa: E402
+from detector.synth.browser import WebScreen, inline_svg, ja_text, page_html, render  # noqa: E402
 
 CLOSE_ICONS = {
     "bootstrap": [
@@ -94,17 +94,6 @@ LATIN_FONTS = ["Roboto", "Lato", "Open Sans", "DejaVu Sans", "Liberation Sans", 
 
 def svg(icons: Path, rel: str, px: float, color: str) -> str:
     return inline_svg((icons / rel).read_text(), px, color)
-
-
-def ja_text(rng: random.Random, lines: list[str], n: int) -> str:
-    out = []
-    for _ in range(n):
-        t = rng.choice(lines) if rng.random() < 0.6 else rng.choice(assets.AD_PHRASES_JA)
-        if rng.random() < 0.3:
-            p = rng.randint(0, len(t))
-            t = t[:p] + rng.choice(assets.X_LIKE_INLINE) + t[p:]
-        out.append(ja_spans(t[:40]))
-    return "<br>".join(out)
 
 
 def close_button(rng: random.Random, icons: Path, pale: bool) -> str:

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import functools
 import html
-import json
 import math
 import random
 import sys
@@ -32,9 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from detector.errors import DatasetError  # noqa: E402
 from detector.synth import assets  # noqa: E402
-from detector.synth.browser import WebScreen, ja_spans, page_html, render  # noqa: E402
-from detector.synth.icons import is_muted, is_sound, load_icons  # noqa: E402
+from detector.synth.browser import WebScreen, ja_spans, ja_text, page_html, render  # noqa: E402
+from detector.synth.icons import IconEntry, icons_json, is_muted, is_sound, load_icons  # noqa: E402
 
 LAYOUTS = ("reward", "sheet", "endcard", "playable", "banner", "videobar", "feed", "hud")
 NO_AD_LAYOUTS = ("feed", "hud")
@@ -62,12 +62,9 @@ class Icons:
 
     @functools.lru_cache(maxsize=64)  # noqa: B019 - one Icons per run
     def _set(self, prefix: str) -> dict:
-        path = self.npm_dir / "@iconify-json" / prefix / "icons.json"
-        if not path.is_file():
-            sys.exit(f"webtrain: {path} missing: run `bash scripts/icons.sh` (it installs the Iconify packages)")
-        return json.loads(path.read_text())
+        return icons_json(self.npm_dir, prefix)
 
-    def svg(self, entry, px: float, color: str) -> str:
+    def svg(self, entry: IconEntry, px: float, color: str) -> str:
         data = self._set(entry.set)
         icon = data["icons"][entry.name]
         w, h = icon.get("width", data.get("width", 16)), icon.get("height", data.get("height", 16))
@@ -103,14 +100,7 @@ class Page:
         return f"url('file://{self.rng.choice(self.pool.art)}') center/cover"
 
     def text(self, n: int, limit: int = 30) -> str:
-        rng, out = self.rng, []
-        for _ in range(n):
-            t = rng.choice(self.pool.ja_lines) if rng.random() < 0.6 else rng.choice(assets.AD_PHRASES_JA)
-            if rng.random() < 0.3:
-                p = rng.randint(0, len(t))
-                t = t[:p] + rng.choice(assets.X_LIKE_INLINE) + t[p:]
-            out.append(ja_spans(t[:limit]))
-        return "<br>".join(out)
+        return ja_text(self.rng, self.pool.ja_lines, n, limit)
 
     def colour(self, light: bool | None = None) -> str:
         light = self.rng.random() < 0.5 if light is None else light
@@ -521,7 +511,10 @@ def main() -> None:
             split = "val" if rng.random() < args.val_fraction else "train"
             yield WebScreen(f"webtrain_{args.seed}_{i:05d}", layout, doc, split)
 
-    metas = render(screens(), args.out, total=args.n, chromium=args.chromium, jpeg_quality=args.jpeg_quality)
+    try:
+        metas = render(screens(), args.out, total=args.n, chromium=args.chromium, jpeg_quality=args.jpeg_quality)
+    except DatasetError as e:  # an Iconify package missing (icons_json names it)
+        sys.exit(f"webtrain: {e}")
     print(f"wrote {len(metas)} browser-rendered training screens to {args.out}")
 
 

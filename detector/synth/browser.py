@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import html
 import json
+import random
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
-from detector.synth.assets import is_japanese
+from detector.synth.assets import AD_PHRASES_JA, X_LIKE_INLINE, is_japanese
 from detector.types import Box, GroundTruth
 from detector.voc import write_annotation
 
@@ -74,6 +76,19 @@ def ja_spans(text: str) -> str:
     return "".join(f'<span class="ja">{html.escape(c)}</span>' if is_japanese(c) else html.escape(c) for c in text)
 
 
+def ja_text(rng: random.Random, lines: Sequence[str], n: int, limit: int = 40) -> str:
+    """``n`` lines of Japanese text as ja spans, joined by <br>: a line of ``lines`` (6 in 10) or an ad phrase, cut to
+    ``limit`` characters, with an x-like character slipped in 3 times in 10."""
+    out = []
+    for _ in range(n):
+        t = rng.choice(lines) if rng.random() < 0.6 else rng.choice(AD_PHRASES_JA)
+        if rng.random() < 0.3:
+            p = rng.randint(0, len(t))
+            t = t[:p] + rng.choice(X_LIKE_INLINE) + t[p:]
+        out.append(ja_spans(t[:limit]))
+    return "<br>".join(out)
+
+
 def page_html(body: str, background: str, css: str = "") -> str:
     """A whole phone page: ``body`` on ``background`` at 360x800 CSS px, ``css`` (font faces...) before the rest."""
     return (
@@ -90,7 +105,7 @@ class WebScreen:
     image_id: str
     layout: str
     html: str
-    split: str = "val"
+    split: Literal["train", "val"] = "val"
 
 
 def render(
@@ -110,6 +125,9 @@ def render(
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main", "html"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     metas: list[dict] = []
+    ids: dict[str, list[str]] = {"train": [], "val": []}
+    suffix = ".png" if jpeg_quality is None else ".jpg"
+    w, h = CSS_W * SCALE, CSS_H * SCALE
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         ctx = browser.new_context(viewport={"width": CSS_W, "height": CSS_H}, device_scale_factor=SCALE)
@@ -119,32 +137,21 @@ def render(
             html_path.write_text(screen.html)
             pg.goto(f"file://{html_path.resolve()}")
             pg.evaluate("document.fonts.ready.then(() => true)")
-            suffix = ".png" if jpeg_quality is None else ".jpg"
             image = out / "JPEGImages" / f"{screen.image_id}{suffix}"
             if jpeg_quality is None:
                 pg.screenshot(path=str(image))
             else:
                 pg.screenshot(path=str(image), type="jpeg", quality=jpeg_quality)
             objs = []
-            w, h = CSS_W * SCALE, CSS_H * SCALE
             for label, x1, y1, x2, y2 in pg.evaluate(BOXES_JS):
                 b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
                 if b.width >= 3 and b.height >= 3:
                     objs.append(GroundTruth(b, label, "web"))
             write_annotation(out / "Annotations" / f"{screen.image_id}.xml", image.name, w, h, objs)
-            metas.append(
-                {
-                    "id": screen.image_id,
-                    "layout": screen.layout,
-                    "split": screen.split,
-                    "labels": sorted({o.label for o in objs}),
-                }
-            )
+            ids[screen.split].append(screen.image_id)
+            metas.append({"id": screen.image_id, "layout": screen.layout, "labels": sorted({o.label for o in objs})})
         browser.close()
-    for split in ("train", "val"):
-        ids = [m["id"] for m in metas if m["split"] == split]
-        (out / "ImageSets" / "Main" / f"{split}.txt").write_text("".join(i + "\n" for i in ids))
-    (out / "meta.jsonl").write_text(
-        "".join(json.dumps({k: v for k, v in m.items() if k != "split"}) + "\n" for m in metas)
-    )
+    for split, listed in ids.items():
+        (out / "ImageSets" / "Main" / f"{split}.txt").write_text("".join(i + "\n" for i in listed))
+    (out / "meta.jsonl").write_text("".join(json.dumps(m) + "\n" for m in metas))
     return metas

@@ -219,7 +219,9 @@ def _svg(body: str, width: float, height: float, size: int) -> str:
     )
 
 
-def _icons_json(npm_dir: Path, prefix: str) -> dict:
+def icons_json(npm_dir: Path, prefix: str) -> dict:
+    """The Iconify JSON of set ``prefix`` in ``npm_dir`` (a node_modules folder); DatasetError naming the npm
+    package when it is missing."""
     path = npm_dir / "@iconify-json" / prefix / "icons.json"
     if not path.is_file():
         raise DatasetError(f"{path}: missing; install it with `npm install @iconify-json/{prefix}` in {npm_dir.parent}")
@@ -248,7 +250,7 @@ def build_icon_cache(
     entries: list[IconEntry] = []
     jobs: list[tuple[str, str, str, str, IconSplit, dict, float, float]] = []
     for prefix, split in sorted(sets.items()):
-        data = _icons_json(npm_dir, prefix)
+        data = icons_json(npm_dir, prefix)
         w0, h0 = data.get("width", 16), data.get("height", 16)
         picked: dict[str, list[tuple[str, str]]] = {"close": [], "skip": [], "negative": []}
         sound_only: list[tuple[str, str]] = []  # sound icons the name rules leave out (an x, "off", "slash")
