@@ -48,18 +48,27 @@ def cache_path(cache: Path, root: Path, detector: list[str], items: list) -> Pat
     return cache / f"{root.name}-{cache_key(detector, items)}.pkl"
 
 
-def cached_detections(config: Path | None, sets: dict[Path, list], limit: int, cache: Path) -> dict[Path, list]:
-    """Each set's detections by ``config``'s SSD and verifier as a run of this script cached them (``sets``: each
-    root's first ``limit`` val screens); exits naming the missing file. scripts/false-tap-diff.py and the probes in
+def cached_detections(
+    config: Path | None, sets: dict[Path, list], limit: int, cache: Path, verifier: str | None = None
+) -> dict[Path, list]:
+    """Each set's detections by ``config``'s SSD and verifier (or ``verifier``: a file, or "none" for the network
+    alone) as a run of this script cached them (``sets``: each root's first ``limit`` val screens); exits naming the
+    missing file and the command that writes it. scripts/false-tap-diff.py, scripts/miss-stages.py and the probes in
     weights/candidates/v25w/ read them so."""
     cfg = load_config(config)
-    verifier = cfg.detector.verifier_weights()
-    key = detector_key(Path(cfg.detector.weights), verifier and Path(verifier), cfg.detector.inference, limit)
+    second = cfg.detector.verifier_weights() if verifier is None else verifier
+    second = None if second in (None, "none") else Path(second)
+    key = detector_key(Path(cfg.detector.weights), second, cfg.detector.inference, limit)
     out = {}
     for root, items in sets.items():
         path = cache_path(cache, root, key, items)
         if not path.exists():
-            sys.exit(f"no cached detections of {config} on {root} ({path}): run scripts/judge-policy.py first")
+            flag = "" if verifier is None else f" --verifier {verifier}"
+            sys.exit(
+                f"no cached detections of {config or 'config.yaml'}{flag} on {root} ({path}): run "
+                f"`python3 scripts/judge-policy.py --data {root}{flag}"
+                f"{f' --config {config}' if config else ''} --limit {limit}` first"
+            )
         out[root] = pickle.loads(path.read_bytes())
     return out
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Reproduces the numbers in README "Measured" for the shipped model (needs data/synth3 from `closebot synth
-# --out data/synth3 --n 7000 --seed 3` and, for the browser-rendered set, data/webeval from scripts/webeval.py).
+# --out data/synth3 --n 7000 --seed 3`; the other sets, when present, from `bash scripts/data.sh eval`: synth4, synth5,
+# synth9 and the browser-rendered webeval and webeval8 from scripts/webeval.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 W=${WEIGHTS:-weights/closebot-ssd.pt}
@@ -16,6 +17,9 @@ if [ -d data/synth9 ]; then  # closebot synth --out data/synth9 --n 400 --val-fr
 fi
 if [ -d data/webeval ]; then
   closebot eval --data data/webeval --weights "$W" --sweep --quiet --report weights/eval-web.json | tee /tmp/eval-web.txt
+fi
+if [ -d data/webeval8 ]; then  # bash scripts/data.sh eval: 300 more screens of scripts/webeval.py, seed 8
+  closebot eval --data data/webeval8 --weights "$W" --sweep --quiet --report weights/eval-web8.json | tee /tmp/eval-web8.txt
 fi
 closebot bench --weights "$W" --json > weights/bench.json
 python3 -c "import json; print(json.load(open('weights/bench.json'))['table'])"
