@@ -152,7 +152,9 @@ def session(graph: bytes, threads: int):
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
-    # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture.
+    # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture, and with
+    # the SSD's and the verifier's sessions both spinning a whole frame took 145-157 ms against 88-89 ms (README
+    # "Measured", weights/candidates/spin/).
     opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     return ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
 
