@@ -48,6 +48,12 @@ def cache_path(cache: Path, root: Path, detector: list[str], items: list) -> Pat
     return cache / f"{root.name}-{cache_key(detector, items)}.pkl"
 
 
+def verifier_path(cfg, choice: str | None) -> Path | None:
+    """The verifier file a run judges with: ``choice`` (a file, or "none" for the network alone), else the config's."""
+    path = cfg.detector.verifier_weights() if choice is None else choice
+    return None if path in (None, "none") else Path(path)
+
+
 def cached_detections(
     config: Path | None, sets: dict[Path, list], limit: int, cache: Path, verifier: str | None = None
 ) -> dict[Path, list]:
@@ -56,9 +62,7 @@ def cached_detections(
     missing file and the command that writes it. scripts/false-tap-diff.py, scripts/miss-stages.py and the probes in
     weights/candidates/v25w/ read them so."""
     cfg = load_config(config)
-    second = cfg.detector.verifier_weights() if verifier is None else verifier
-    second = None if second in (None, "none") else Path(second)
-    key = detector_key(Path(cfg.detector.weights), second, cfg.detector.inference, limit)
+    key = detector_key(Path(cfg.detector.weights), verifier_path(cfg, verifier), cfg.detector.inference, limit)
     out = {}
     for root, items in sets.items():
         path = cache_path(cache, root, key, items)
@@ -90,8 +94,7 @@ def main() -> int:
         if key not in fields or not values:
             ap.error(f"--set {s!r}: expected KEY=V1,V2 with KEY one of {', '.join(sorted(fields))}")
         grid[key] = [float(v) for v in values.split(",")]
-    verifier = cfg.detector.verifier_weights() if args.verifier is None else args.verifier
-    verifier = None if verifier in (None, "none") else Path(verifier)
+    verifier = verifier_path(cfg, args.verifier)
     weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
     key = detector_key(weights, verifier, cfg.detector.inference, args.limit)  # the files hashed once, not per set
