@@ -144,8 +144,9 @@ def export_onnx(
     return buf.getvalue()
 
 
-def session(graph: bytes, threads: int):
-    """An ONNX Runtime CPU session over ``graph`` with ``threads`` intra-op threads."""
+def session(graph: bytes, threads: int, spin: bool = False):
+    """An ONNX Runtime CPU session over ``graph`` with ``threads`` intra-op threads, idle ones sleeping unless
+    ``spin`` (weights/candidates/spin/ times both)."""
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
@@ -155,7 +156,7 @@ def session(graph: bytes, threads: int):
     # Idle worker threads sleep instead of spinning: the daemon shares 2 cores with adb and the capture, and with
     # the SSD's and the verifier's sessions both spinning a whole frame took 145-157 ms against 88-89 ms (README
     # "Measured", weights/candidates/spin/).
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
     return ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
 
 
