@@ -301,7 +301,11 @@ def main() -> None:
             yield WebScreen(f"web_{args.seed}_{i:04d}", layout, doc)
 
     metas = render(screens(), args.out, total=args.n, chromium=args.chromium)
-    print(f"wrote {len(metas)} browser-rendered screens to {args.out}")
+    undrawn = sum(len(m.get("undrawn", ())) for m in metas)
+    print(
+        f"wrote {len(metas)} browser-rendered screens to {args.out} "
+        f"({undrawn} labelled elements drew nothing: left out)"
+    )
 
 
 if __name__ == "__main__":

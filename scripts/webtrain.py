@@ -515,7 +515,11 @@ def main() -> None:
         metas = render(screens(), args.out, total=args.n, chromium=args.chromium, jpeg_quality=args.jpeg_quality)
     except DatasetError as e:  # an Iconify package missing (icons_json names it)
         sys.exit(f"webtrain: {e}")
-    print(f"wrote {len(metas)} browser-rendered training screens to {args.out}")
+    undrawn = sum(len(m.get("undrawn", ())) for m in metas)
+    print(
+        f"wrote {len(metas)} browser-rendered training screens to {args.out} "
+        f"({undrawn} labelled elements drew nothing: left out)"
+    )
 
 
 if __name__ == "__main__":

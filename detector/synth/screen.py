@@ -18,6 +18,8 @@ from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 from detector.synth import assets, elements
 from detector.synth.assets import AssetPool
 from detector.synth.elements import LabelledBox, Sprite, pick_font
+from detector.synth.visibility import drawn
+from detector.types import Box
 
 TRAIN_LAYOUTS = ("card", "fullscreen", "endcard_white", "text_wall", "game_ui", "video", "feed", "store")
 VAL_LAYOUTS = ("dialog", "split", "chat")
@@ -1011,7 +1013,10 @@ def compose(
     status_bar(rng, pool, c, dark_text=pale_bg)
     img = c.img.convert("RGB")
     img = degrade(rng, img)
-    labels = {o.label for o in c.objects}
+    pixels = np.asarray(img)  # a label only where something shows (detector.synth.visibility): drawn over, or
+    shown = [drawn(pixels, Box(*o.box)) for o in c.objects]  # white on a white card, it is left out
+    objects = [o for o, seen in zip(c.objects, shown, strict=True) if seen]
+    labels = {o.label for o in objects}
     meta = {
         "layout": layout,
         "width": size[0],
@@ -1021,7 +1026,9 @@ def compose(
         "has_skip": "skip" in labels,
         "has_ja": "ja_char" in labels,
     }
-    return Screen(img, c.objects, meta)
+    if len(objects) < len(c.objects):
+        meta["undrawn"] = sorted(o.label for o, seen in zip(c.objects, shown, strict=True) if not seen)
+    return Screen(img, objects, meta)
 
 
 def _is_pale(img: Image.Image) -> bool:

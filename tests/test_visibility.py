@@ -1,0 +1,46 @@
+"""detector.synth.visibility.drawn: a label is kept only where the rendered screenshot shows something in its box (a
+white mark on a transparent sprite over a white page drew nothing and was labelled: README "Measured")."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detector.synth.visibility import UNDRAWN_RANGE, drawn
+from detector.types import Box
+
+
+def _page() -> np.ndarray:
+    gray = np.full((100, 200), 255, np.uint8)
+    gray[10:30, 10:30] = 255 - 5  # the faintest plate drawn on purpose: 5 grey levels under the page
+    gray[50:60, 150:160] = 0  # a black mark
+    return gray
+
+
+def test_a_uniform_box_shows_nothing_and_a_faint_one_something() -> None:
+    gray = _page()
+    assert not drawn(gray, Box(40, 40, 140, 90))  # white on white
+    assert drawn(gray, Box(5, 5, 35, 35))  # the faint plate and the page around it
+    assert not drawn(gray, Box(12, 12, 28, 28))  # inside the plate: one grey only
+    assert drawn(gray, Box(140, 40, 170, 70))
+
+
+def test_the_range_is_a_strict_bound_and_fractional_boxes_take_every_pixel_they_touch() -> None:
+    gray = np.full((20, 20), 100, np.uint8)
+    gray[5, 5] = 100 + UNDRAWN_RANGE
+    assert not drawn(gray, Box(0, 0, 20, 20))  # JPEG's +-1 noise on a flat page is not a mark
+    gray[5, 5] = 100 + UNDRAWN_RANGE + 1
+    assert drawn(gray, Box(0, 0, 20, 20))
+    assert drawn(gray, Box(5.9, 5.9, 6.1, 6.1))  # touches pixel (5, 5) and its neighbours at 100
+    assert not drawn(gray, Box(6, 6, 20, 20))  # x2/y2 exclusive: pixel 5 is outside
+    assert not drawn(gray, Box(25, 25, 40, 40))  # outside the image
+    assert not drawn(gray, Box(3, 3, 3, 10))  # no width
+
+
+def test_colour_counts_where_grey_does_not() -> None:
+    page = np.zeros((40, 40, 3), np.uint8)
+    page[:] = (40, 160, 100)  # a green page (BGR)
+    page[10:20, 10:20] = (128, 128, 128)  # a grey x of about the green's lightness
+    gray = page.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32)
+    assert np.ptp(np.round(gray)) <= UNDRAWN_RANGE  # one grey ...
+    assert drawn(page, Box(5, 5, 25, 25))  # ... and plain to see
+    assert not drawn(page, Box(22, 22, 40, 40))
