@@ -4,8 +4,9 @@ white mark on a transparent sprite over a white page drew nothing and was labell
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
-from detector.synth.visibility import UNDRAWN_RANGE, drawn
+from detector.synth.visibility import UNDRAWN_RANGE, drawn, drawn_over
 from detector.types import Box
 
 
@@ -44,3 +45,21 @@ def test_colour_counts_where_grey_does_not() -> None:
     assert np.ptp(np.round(gray)) <= UNDRAWN_RANGE  # one grey ...
     assert drawn(page, Box(5, 5, 25, 25))  # ... and plain to see
     assert not drawn(page, Box(22, 22, 40, 40))
+
+
+def test_drawn_over_asks_whether_the_element_changed_the_screen() -> None:
+    """A white ring with a white x on a white card, its box reaching past the card's corner onto a dark page
+    (webeval8's web_8_0086): the box shows something, but not the close; the same screen with the element hidden
+    tells them apart."""
+    without = np.full((60, 60, 3), 255, np.uint8)
+    without[:, 30:] = 20  # the dark page beyond the card's edge, inside the close's box
+    assert drawn(without, Box(10, 10, 50, 50))  # the one-colour test is fooled
+    assert not drawn_over(without.copy(), without, Box(10, 10, 50, 50))  # white x on white: nothing changed
+    faint = without.copy()
+    faint[20:40, 12:28] -= UNDRAWN_RANGE + 1  # a faint plate on the card
+    assert drawn_over(faint, without, Box(10, 10, 50, 50))
+    assert not drawn_over(faint, without, Box(29, 10, 50, 50))  # a box beside the change
+    faint[20:40, 12:28] = 255 - UNDRAWN_RANGE
+    assert not drawn_over(faint, without, Box(10, 10, 50, 50))  # within the range: JPEG/AA noise, not a mark
+    with pytest.raises(ValueError, match="different sizes"):
+        drawn_over(faint, without[:30], Box(0, 0, 10, 10))

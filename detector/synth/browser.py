@@ -9,9 +9,10 @@ are read from the DOM after layout, so the labels are exactly what Chromium drew
 Needs Debian ``chromium`` and the ``playwright`` package (a driver for /usr/bin/chromium only: nothing is
 downloaded).
 
-A label is kept only where Chromium drew something in its box (:func:`detector.synth.visibility.drawn`): a white
-mark or white text on a page whose background picture is a sprite with transparent parts lies white on white, and
-was labelled although no pixel of it shows (10 of webeval8's 246 targets until 2026-12-05; README "Measured").
+A label is kept only where its element changed the screen (:func:`detector.synth.visibility.drawn_over`, against
+the page shot again with it hidden): a white mark or white text on a page whose background picture is a sprite with
+transparent parts lies white on white, and was labelled although no pixel of it shows (webeval8's until 2026-12-05;
+README "Training data").
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from pathlib import Path
 from typing import Literal
 
 import cv2
+import numpy as np
 
 from detector.synth.assets import AD_PHRASES_JA, X_LIKE_INLINE, is_japanese
-from detector.synth.visibility import drawn
+from detector.synth.visibility import drawn_over
 from detector.types import Box, GroundTruth
 from detector.voc import write_annotation
 
@@ -50,6 +52,12 @@ BOXES_JS = """() => {
     const r = el.getBoundingClientRect(); if (r.width > 0) out.push(['ja_char', r.left, r.top, r.right, r.bottom]);
   }
   return out;
+}"""
+
+# the selectors of target and of Japanese text elements, hidden in turn to see what each drew (drawn_over)
+TARGETS, JA = "[data-label]", "span.ja"
+SET_VISIBILITY_JS = """([selector, value]) => {
+  for (const el of document.querySelectorAll(selector)) el.style.visibility = value;
 }"""
 
 CHROMIUM_ARGS = [
@@ -126,7 +134,8 @@ def render(
 ) -> list[dict]:
     """Render ``screens`` into the VOC set ``out`` (JPEGImages/, Annotations/, ImageSets/Main/{train,val}.txt, the
     pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows: id,
-    layout, the labels drawn, and under ``undrawn`` those of labelled elements that show nothing (:func:`drawn`),
+    layout, the labels drawn, and under ``undrawn`` those of labelled elements that changed no pixel of the screen
+    (the screen is shot again with the targets hidden, and with the Japanese text hidden: :func:`drawn_over`),
     left out of the annotation."""
     from playwright.sync_api import sync_playwright
     from tqdm import tqdm
@@ -147,16 +156,23 @@ def render(
             pg.goto(f"file://{html_path.resolve()}")
             pg.evaluate("document.fonts.ready.then(() => true)")
             image = out / "JPEGImages" / f"{screen.image_id}{suffix}"
+            png = pg.screenshot()
             if jpeg_quality is None:
-                pg.screenshot(path=str(image))
+                image.write_bytes(png)
             else:
                 pg.screenshot(path=str(image), type="jpeg", quality=jpeg_quality)
-            pixels = cv2.imread(str(image))
+            found = pg.evaluate(BOXES_JS)
+            shown, without = _decode(png), {}
+            for selector in (TARGETS, JA):  # the screen with that kind of element hidden (layout unchanged)
+                pg.evaluate(SET_VISIBILITY_JS, [selector, "hidden"])
+                without[selector] = _decode(pg.screenshot())
+                pg.evaluate(SET_VISIBILITY_JS, [selector, ""])
             objs, undrawn = [], []
-            for label, x1, y1, x2, y2 in pg.evaluate(BOXES_JS):
+            for label, x1, y1, x2, y2 in found:
                 b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
                 if b.width >= 3 and b.height >= 3:
-                    (objs if drawn(pixels, b) else undrawn).append(GroundTruth(b, label, "web"))
+                    hidden = without[JA if label == "ja_char" else TARGETS]
+                    (objs if drawn_over(shown, hidden, b) else undrawn).append(GroundTruth(b, label, "web"))
             write_annotation(out / "Annotations" / f"{screen.image_id}.xml", image.name, w, h, objs)
             ids[screen.split].append(screen.image_id)
             meta = {"id": screen.image_id, "layout": screen.layout, "labels": sorted({o.label for o in objs})}
@@ -168,3 +184,7 @@ def render(
         (out / "ImageSets" / "Main" / f"{split}.txt").write_text("".join(i + "\n" for i in listed))
     (out / "meta.jsonl").write_text("".join(json.dumps(m) + "\n" for m in metas))
     return metas
+
+
+def _decode(png: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
