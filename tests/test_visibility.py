@@ -1,5 +1,6 @@
-"""detector.synth.visibility.drawn: a label is kept only where the rendered screenshot shows something in its box (a
-white mark on a transparent sprite over a white page drew nothing and was labelled: README "Measured")."""
+"""detector.synth.visibility: a label is kept only where its element shows, its box not all one colour (``drawn``,
+closebot synth) or changed against the screen without it (``drawn_over``, the browser sets). A white mark on a
+transparent sprite over a white page drew nothing and was labelled: README "Training data"."""
 
 from __future__ import annotations
 

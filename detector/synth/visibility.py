@@ -3,7 +3,7 @@ browser-rendered sets of :mod:`detector.synth.browser`) keep a label only where 
 
 A label on something no one can see teaches the network that a blank patch is a close (and scores a detector for
 missing what no one could see): the browser sets labelled white marks on white pages where a background sprite was
-transparent (10 of webeval8's 246 targets until 2026-12-05), ``closebot synth`` a white skip on a white card (1 of
+transparent (11 of webeval8's 246 targets until 2026-12-05), ``closebot synth`` a white skip on a white card (1 of
 synth5's 2919 targets) and glyphs a font lacks.
 
 Two tests. :func:`drawn`: the box is not all one colour (what ``closebot synth`` can check on its finished picture).
