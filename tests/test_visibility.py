@@ -64,3 +64,12 @@ def test_drawn_over_asks_whether_the_element_changed_the_screen() -> None:
     assert not drawn_over(faint, without, Box(10, 10, 50, 50))  # within the range: JPEG/AA noise, not a mark
     with pytest.raises(ValueError, match="different sizes"):
         drawn_over(faint, without[:30], Box(0, 0, 10, 10))
+
+
+def test_the_hidden_shot_covers_the_labelled_boxes_in_whole_css_pixels_inside_the_page() -> None:
+    from detector.synth.browser import _clip
+
+    assert _clip([[10.2, 20.7, 30.1, 40.0], [5, 25, 12, 26]]) == {"x": 5, "y": 20, "width": 26, "height": 20}
+    assert _clip([[350.5, 790, 400, 900]]) == {"x": 350, "y": 790, "width": 10, "height": 10}  # cut at the page
+    assert _clip([[-4, -3, 2.5, 1.5]]) == {"x": 0, "y": 0, "width": 3, "height": 2}
+    assert _clip([[500, 900, 600, 1000]]) == {"x": 359, "y": 799, "width": 1, "height": 1}  # never empty

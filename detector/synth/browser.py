@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import random
 import re
 from collections.abc import Iterable, Sequence
@@ -135,8 +136,8 @@ def render(
     """Render ``screens`` into the VOC set ``out`` (JPEGImages/, Annotations/, ImageSets/Main/{train,val}.txt, the
     pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows: id,
     layout, the labels drawn, and under ``undrawn`` those of labelled elements that changed no pixel of the screen
-    (the screen is shot again with the targets hidden, and with the Japanese text hidden: :func:`drawn_over`),
-    left out of the annotation."""
+    (the screen is shot again where the targets are with them hidden, and where the Japanese text is with it hidden:
+    :func:`drawn_over`), left out of the annotation."""
     from playwright.sync_api import sync_playwright
     from tqdm import tqdm
 
@@ -164,9 +165,15 @@ def render(
             found = pg.evaluate(BOXES_JS)
             shown, without = _decode(png), {}
             for selector in (TARGETS, JA):  # the screen with that kind of element hidden (layout unchanged)
-                pg.evaluate(SET_VISIBILITY_JS, [selector, "hidden"])
-                without[selector] = _decode(pg.screenshot())
-                pg.evaluate(SET_VISIBILITY_JS, [selector, ""])
+                boxes = [f[1:] for f in found if (f[0] == "ja_char") == (selector == JA)]
+                if boxes:  # shot where those elements are only, pasted into the screen as shown
+                    clip = _clip(boxes)
+                    pg.evaluate(SET_VISIBILITY_JS, [selector, "hidden"])
+                    part = _decode(pg.screenshot(clip=clip))
+                    pg.evaluate(SET_VISIBILITY_JS, [selector, ""])
+                    x, y = clip["x"] * SCALE, clip["y"] * SCALE
+                    without[selector] = shown.copy()
+                    without[selector][y : y + part.shape[0], x : x + part.shape[1]] = part
             objs, undrawn = [], []
             for label, x1, y1, x2, y2 in found:
                 b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
@@ -188,3 +195,11 @@ def render(
 
 def _decode(png: bytes) -> np.ndarray:
     return cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+
+
+def _clip(boxes: list[list[float]]) -> dict[str, int]:
+    """The whole CSS pixels around ``boxes`` ([x1, y1, x2, y2] in CSS px) inside the page, as a screenshot clip."""
+    x1 = min(CSS_W - 1, max(0, math.floor(min(b[0] for b in boxes))))
+    y1 = min(CSS_H - 1, max(0, math.floor(min(b[1] for b in boxes))))
+    x2, y2 = min(CSS_W, math.ceil(max(b[2] for b in boxes))), min(CSS_H, math.ceil(max(b[3] for b in boxes)))
+    return {"x": x1, "y": y1, "width": max(1, x2 - x1), "height": max(1, y2 - y1)}
