@@ -40,10 +40,10 @@ def test_the_range_is_a_strict_bound_and_fractional_boxes_take_every_pixel_they_
 
 def test_colour_counts_where_grey_does_not() -> None:
     page = np.zeros((40, 40, 3), np.uint8)
-    page[:] = (40, 160, 100)  # a green page (BGR)
-    page[10:20, 10:20] = (128, 128, 128)  # a grey x of about the green's lightness
-    gray = page.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32)
-    assert np.ptp(np.round(gray)) <= UNDRAWN_RANGE  # one grey ...
+    page[:] = (99, 110, 175)  # a brick-red page (BGR) ...
+    page[10:20, 10:20] = (128, 128, 128)  # ... and a grey x of its lightness and of its channels' mean
+    luma = page.astype(np.float32) @ np.array([0.114, 0.587, 0.299], np.float32)
+    assert np.ptp(np.round(luma)) <= UNDRAWN_RANGE and np.ptp(page.mean(axis=2)) <= UNDRAWN_RANGE  # one grey ...
     assert drawn(page, Box(5, 5, 25, 25))  # ... and plain to see
     assert not drawn(page, Box(22, 22, 40, 40))
 
