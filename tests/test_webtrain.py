@@ -1,6 +1,6 @@
 """scripts/webtrain.py: browser-rendered training pages draw only the training split's icons, in layouts of their
-own, label every close and skip they draw, and are the same for the same seed. (Rendering them needs Chromium and
-playwright, which the tests do not install: these check the pages, the part that decides what the model learns.)"""
+own, label every close and skip they draw, and are the same for the same seed. (These check the pages, the part that
+decides what the model learns; tests/test_browser_render.py renders pages in Chromium.)"""
 
 from __future__ import annotations
 
