@@ -6,7 +6,8 @@
 # Otherwise ft15 exactly (its control: the same sets, band --ignore-iou 0.35, lr 2e-4, one epoch of 1000 steps, fp32,
 # seed 15), so the difference between ft15 and ft16 is the browser's screens.
 # OUT=runs/ft18: the same recipe on web1/web2 rendered again on 2026-12-05 without the labels of elements that drew
-# nothing (detector.synth.visibility: 21 closes, 9 skips and 501 ja_chars of the two sets left out): ft18.
+# nothing. ft18 saw the first version of that rule (one colour in the box: 21 closes, 9 skips, 501 ja_chars left out);
+# web1/web2 made now follow the second (element hidden: 28, 10, 1133), so a rerun trains on slightly fewer labels.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 source scripts/pinned.sh
