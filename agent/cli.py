@@ -155,7 +155,7 @@ def _int_pair(value: str, sep: str, flag: str, shape: str) -> tuple[int, int]:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from detector.synth.generate import synthesize
-    from detector.synth.screen import DEFAULT_CLOSE_PX
+    from detector.synth.screen import DEFAULT_CLOSE_PILLS, DEFAULT_CLOSE_PX
 
     size = _int_pair(args.size, "x", "--size", "WIDTHxHEIGHT, e.g. 1080x2400") if args.size else None
     close_px = (
@@ -182,6 +182,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         icons=args.icons,
         close_px=close_px,
         text_negatives=args.text_negatives,
+        close_pills=DEFAULT_CLOSE_PILLS if args.close_pills is None else args.close_pills,
         show_progress=not args.quiet,
     )
     print(
@@ -716,6 +717,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also draw 1 to N word pills, text bubbles and words with a '×' on each training-layout screen, "
         "never labelled close or skip (default 0: none)",
+    )
+    s.add_argument(
+        "--close-pills",
+        type=float,
+        metavar="F",
+        help="share of close buttons drawn as a pill with a word, e.g. '✕ 閉じる' (default 0.08, every set before "
+        "2026-12-05)",
     )
     s.add_argument(
         "--allow-thin-assets",

@@ -165,6 +165,36 @@ def test_synth_refuses_a_bad_close_size_range(tmp_path, capsys):
         assert not (out / "JPEGImages").exists()
 
 
+def test_close_pills_set_the_share_of_closes_drawn_as_pills():
+    """`--close-pills`: 0 draws no close pill, 1 nothing else, and the default draws what every older set holds."""
+    import random
+
+    pool = assets.load_pool("train")
+
+    def closes(share: float | None) -> list[str]:
+        kw = {} if share is None else {"close_pills": share}
+        styles = []
+        for i in range(30):
+            scr = screen.compose(random.Random(i), pool, "card", (1080, 2400), **kw)
+            styles += [o.style for o in scr.objects if o.label == "close"]
+        return styles
+
+    none, every = closes(0.0), closes(1.0)
+    assert len(none) >= 15 and len(every) >= 15
+    assert not any(s.startswith("pill/") for s in none)
+    assert all(s.startswith("pill/") for s in every)
+    assert closes(None) == closes(screen.DEFAULT_CLOSE_PILLS)
+
+
+def test_synth_refuses_a_bad_close_pills_share(tmp_path, capsys):
+    from agent.cli import main
+
+    out = tmp_path / "s"
+    assert main(["synth", "--out", str(out), "--n", "1", "--close-pills", "1.5", "--quiet"]) == 1
+    assert "close pills 1.5" in capsys.readouterr().err
+    assert not (out / "JPEGImages").exists()
+
+
 def test_text_negatives_draw_text_where_buttons_sit_and_never_a_target():
     """`--text-negatives`: word pills, text bubbles and "攻撃力×10" words are drawn (the screen changes, their kana
     and kanji are ja_char) and nothing of them is labelled close or skip."""

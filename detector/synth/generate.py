@@ -30,6 +30,7 @@ class SynthJob:
     icons: str | None = None  # icon-mask cache built by ``closebot icons`` (None: icon fonts only)
     close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX  # close button size range, px at 1080 px width
     text_negatives: int = 0  # up to this many screen.text_negatives per training-layout screen (0: none)
+    close_pills: float = screen.DEFAULT_CLOSE_PILLS  # share of close buttons drawn as pills with a word
 
 
 def _compose(job: SynthJob) -> screen.Screen:
@@ -39,7 +40,7 @@ def _compose(job: SynthJob) -> screen.Screen:
         layout = rng.choice(screen.layouts_for(job.split))
         size = job.fixed_size or screen.pick_size(rng)
         try:
-            return screen.compose(rng, pool, layout, size, job.close_px, job.text_negatives)
+            return screen.compose(rng, pool, layout, size, job.close_px, job.text_negatives, job.close_pills)
         except (
             OSError,
             ValueError,
@@ -73,26 +74,32 @@ def synthesize(
     icons: Path | None = None,
     close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX,
     text_negatives: int = 0,
+    close_pills: float = screen.DEFAULT_CLOSE_PILLS,
     show_progress: bool = True,
 ) -> dict:
     """Write ``n`` screens: ``ImageSets/Main/train.txt`` from training assets and layouts, ``val.txt``
     (``val_fraction`` of n) from held-out ones; ``icons`` adds the icon sets rendered by ``closebot icons`` (each set
     belongs to one split); ``close_px`` is the (min, max) close button size in px at 1080 px width;
     ``text_negatives`` > 0 adds 1 to that many word pills, text bubbles and "×" words to each training-layout screen
-    (:func:`screen.text_negatives`). Returns the recipe that is also written to ``recipe.json``."""
+    (:func:`screen.text_negatives`); ``close_pills`` is the share of close buttons drawn as pills with a word
+    ("✕ 閉じる"). Returns the recipe that is also written to ``recipe.json``."""
     icon_root = str(icons) if icons is not None else None
     lo, hi = close_px
     if not 8 <= lo <= hi <= 400:
         raise DatasetError(f"close button sizes {lo}-{hi} px: expected 8 <= MIN <= MAX <= 400")
     if not 0 <= text_negatives <= 20:
         raise DatasetError(f"text negatives per screen {text_negatives}: expected 0 to 20")
+    if not 0 <= close_pills <= 1:
+        raise DatasetError(f"close pills {close_pills}: expected a share from 0 to 1")
     if icons is not None and not (icons / "index.json").is_file():
         raise DatasetError(f"{icons}: no index.json; build the icon cache first with `closebot icons --out {icons}`")
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     n_val = int(round(n * val_fraction))
     jobs = [
-        SynthJob(out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root, (lo, hi), text_negatives)
+        SynthJob(
+            out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root, (lo, hi), text_negatives, close_pills
+        )
         for i in range(n)
     ]
     metas: list[dict] = []
@@ -117,6 +124,7 @@ def synthesize(
         "n_val": n_val,
         "close_px": [lo, hi],
         "text_negatives": text_negatives,
+        "close_pills": close_pills,
         "train_layouts": list(screen.TRAIN_LAYOUTS),
         "val_layouts": list(screen.VAL_LAYOUTS),
         "held_out_fonts": list(assets.JA_VAL_FONTS + assets.LATIN_VAL_FONTS),
