@@ -166,33 +166,44 @@ def test_synth_refuses_a_bad_close_size_range(tmp_path, capsys):
 
 
 def test_close_pills_set_the_share_of_closes_drawn_as_pills():
-    """`--close-pills`: 0 draws no close pill, 1 nothing else, and the default draws what every older set holds."""
+    """`--close-pills`: 0 draws no close pill, 1 nothing else; the default stays the 8% every older set was drawn
+    with (another value would draw those sets differently)."""
     import random
 
     pool = assets.load_pool("train")
 
-    def closes(share: float | None) -> list[str]:
-        kw = {} if share is None else {"close_pills": share}
-        styles = []
-        for i in range(30):
-            scr = screen.compose(random.Random(i), pool, "card", (1080, 2400), **kw)
-            styles += [o.style for o in scr.objects if o.label == "close"]
-        return styles
+    def styles(share: float) -> list[str]:
+        out = []
+        for i in range(24):
+            c = screen.Canvas(1080, 2400, close_pills=share)
+            screen.place_close(random.Random(i), pool, c, "screen_tr", None)
+            out += [o.style for o in c.objects if o.label == "close"]
+        return out
 
-    none, every = closes(0.0), closes(1.0)
-    assert len(none) >= 15 and len(every) >= 15
+    none, every = styles(0.0), styles(1.0)
+    assert len(none) == len(every) == 24
     assert not any(s.startswith("pill/") for s in none)
     assert all(s.startswith("pill/") for s in every)
-    assert closes(None) == closes(screen.DEFAULT_CLOSE_PILLS)
+    assert screen.Canvas(10, 10).close_pills == screen.DEFAULT_CLOSE_PILLS == 0.08
 
 
-def test_synth_refuses_a_bad_close_pills_share(tmp_path, capsys):
+def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
+    """`closebot synth --close-pills 1`: every close written is a pill, and recipe.json says so; 1.5 is refused."""
     from agent.cli import main
+    from detector.voc import read_annotation
 
     out = tmp_path / "s"
-    assert main(["synth", "--out", str(out), "--n", "1", "--close-pills", "1.5", "--quiet"]) == 1
+    args = ["synth", "--out", str(out), "--n", "6", "--seed", "4", "--size", "540x1200", "--workers", "1"]
+    assert main([*args, "--close-pills", "1", "--quiet", "--allow-thin-assets"]) == 0
+    closes = [
+        g.style for xml in (out / "Annotations").glob("*.xml") for g in read_annotation(xml)[3] if g.label == "close"
+    ]
+    assert closes and all(s.startswith("pill/") for s in closes)
+    assert json.loads((out / "recipe.json").read_text())["close_pills"] == 1.0
+    bad = tmp_path / "bad"
+    assert main(["synth", "--out", str(bad), "--n", "1", "--close-pills", "1.5", "--quiet"]) == 1
     assert "close pills 1.5" in capsys.readouterr().err
-    assert not (out / "JPEGImages").exists()
+    assert not (bad / "JPEGImages").exists()
 
 
 def test_text_negatives_draw_text_where_buttons_sit_and_never_a_target():
