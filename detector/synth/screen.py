@@ -26,7 +26,7 @@ VAL_LAYOUTS = ("dialog", "split", "chat")
 SCREEN_SIZES = ((1080, 2400), (1080, 2400), (1080, 2400), (720, 1600), (1440, 3120), (1080, 1920), (2400, 1080))
 DEFAULT_CLOSE_PX = (24, 150)  # close (and mute) button sizes, px on a 1080-px-wide screen, drawn log-uniform
 # Share of close buttons drawn as a pill with a word ("✕ 閉じる", "Close ☒"). 0.08 made every set before 2026-12-05:
-# with it, 8% of the closes and 28% of the pills in the training sets are close pills (the rest skip pills).
+# with it, 8% of the closes and about 30% of the pills in the training sets are close pills (the rest skip pills).
 DEFAULT_CLOSE_PILLS = 0.08
 # Small times and counts that sit where buttons do (feeds, HUDs, chat): hard negatives, never targets.
 TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
