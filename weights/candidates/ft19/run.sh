@@ -6,6 +6,8 @@
 # with word pills and text as hard negatives (`--text-negatives 3`) so that a pill is not a close by its shape alone;
 # it is added (listed twice) to ft18's recipe (ft16/run.sh: ft8, synth11, synth3tr, synth5, synth7, web1 and web2
 # twice, --ignore-iou 0.35, lr 2e-4, 1000 steps, seed 15).
+# ft20: `OUT=runs/ft20 LR=1e-4 bash weights/candidates/ft19/run.sh`, the same at half the learning rate (less drift
+# from ft8, whose false taps every fine-tune so far has added to).
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 source scripts/pinned.sh
@@ -17,6 +19,6 @@ out=${OUT:-runs/ft19}; mkdir -p $out
 sets=(--data data/synth11 --data data/synth3tr --data data/synth5 --data data/synth7
       --data data/web1 --data data/web2 --data data/web1 --data data/web2 --data data/synth12 --data data/synth12)
 s=$(date +%s); echo "ssd started $s" >> $out/times.txt
-closebot train --init $init --lr 2e-4 "${sets[@]}" --out $out/closebot-ssd.pt --ignore-iou 0.35 \
+closebot train --init $init --lr "${LR:-2e-4}" "${sets[@]}" --out $out/closebot-ssd.pt --ignore-iou 0.35 \
   --epochs 1 --max-steps-per-epoch 1000 --eval-screens 200 --precision fp32 --seed 15 >> $out/ssd.log 2>&1
 echo "ssd $(( $(date +%s) - s ))" >> $out/times.txt
