@@ -98,7 +98,15 @@ def synthesize(
     n_val = int(round(n * val_fraction))
     jobs = [
         SynthJob(
-            out, "val" if i < n_val else "train", seed, i, fixed_size, icon_root, (lo, hi), text_negatives, close_pills
+            out,
+            "val" if i < n_val else "train",
+            seed,
+            i,
+            fixed_size,
+            icons=icon_root,
+            close_px=(lo, hi),
+            text_negatives=text_negatives,
+            close_pills=close_pills,
         )
         for i in range(n)
     ]
