@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.errors import ClosebotError, ConfigError
-from detector.types import PRECISIONS
+from detector.types import PRECISIONS, TRAIN_PARTS
 
 if TYPE_CHECKING:  # heavy modules, imported by the commands that need them
     from detector.evaluate import EvalReport
@@ -240,6 +240,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         torch_device=args.torch_device,
         precision=args.precision,
         ignore_iou=args.ignore_iou,
+        train_only=args.train_only,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
     best = max(history, key=lambda h: h.score) if history else None
@@ -768,6 +769,13 @@ def build_parser() -> argparse.ArgumentParser:
         type=float,
         metavar="IOU",
         help="anchors overlapping a button by IoU in [IOU, 0.5) are not mined as background (default: they are)",
+    )
+    t.add_argument(
+        "--train-only",
+        choices=TRAIN_PARTS,
+        default="all",
+        help="wide-anchors (with --init): change only the outputs of anchors wider than tall (pills), every other "
+        "output staying the --init network's",
     )
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument(

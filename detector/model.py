@@ -25,7 +25,7 @@ from torchvision.models.detection.anchor_utils import DefaultBoxGenerator
 from torchvision.models.detection.ssd import SSD
 from torchvision.models.detection.ssdlite import SSDLiteHead
 
-from detector.types import CLASSES
+from detector.types import CLASSES, TRAIN_PARTS
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,9 @@ class ClosebotSSD(SSD):
     * the classification loss weighs classes (``class_weights``, background first): a close or skip anchor counts
       more than one of the many ja_char anchors;
     * with :meth:`ignore_near_misses`, anchors overlapping an object almost enough to be its are not mined as
-      background (:class:`BandMatcher`).
+      background (:class:`BandMatcher`);
+    * with :meth:`train_only`, a fine-tune may change only some of the outputs (``"wide-anchors"``: the scores and
+      boxes of the anchors wider than tall, where pills are found), every other output staying bit for bit.
     """
 
     def __init__(
@@ -166,6 +168,41 @@ class ClosebotSSD(SSD):
         super().__init__(*args, **kwargs)
         self.register_buffer("class_weights", torch.tensor(class_weights, dtype=torch.float32), persistent=False)
         self.min_negatives = min_negatives
+        self.part = "all"  # what training may change (train_only)
+
+    def train_only(self, part: str) -> list[nn.Parameter]:
+        """Training only: freeze all but ``part`` of the network and return the parameters left to train.
+
+        ``"all"``: everything (the default). ``"wide-anchors"``: only the last 1x1 convolutions of the heads, and
+        the loss (positives and mined negatives alike) only over anchors wider than tall. Each output channel of
+        those convolutions belongs to one anchor shape, so the rows of the square and tall anchors get exactly zero
+        gradient; with batch norm kept in inference mode (:meth:`train`) and no weight decay (the caller's part),
+        their outputs stay those of the network fine-tuned from. What a fine-tune on pills can then move is the
+        pills' anchors alone, not the features every small x is found with."""
+        if part not in TRAIN_PARTS:
+            raise ValueError(f"part must be one of {', '.join(TRAIN_PARTS)}, got {part!r}")
+        self.part = part
+        if part == "all":
+            params = list(self.parameters())
+            for p in params:
+                p.requires_grad_(True)
+            return params
+        for p in self.parameters():
+            p.requires_grad_(False)
+        heads = (self.head.classification_head.module_list, self.head.regression_head.module_list)
+        params = [p for blocks in heads for block in blocks for p in block[-1].parameters()]
+        for p in params:
+            p.requires_grad_(True)
+        self.train(self.training)  # batch norm to inference mode
+        return params
+
+    def train(self, mode: bool = True) -> ClosebotSSD:
+        super().train(mode)
+        if self.part != "all":  # frozen features: batch statistics neither used nor updated
+            for m in self.modules():
+                if isinstance(m, nn.modules.batchnorm._BatchNorm):
+                    m.eval()
+        return self
 
     def ignore_near_misses(self, low: float | None) -> None:
         """Training only: anchors whose best IoU with an object is in [``low``, the matching threshold) are neither
@@ -185,6 +222,11 @@ class ClosebotSSD(SSD):
         num_foreground = 0
         bbox_loss = []
         cls_targets = []
+        if self.part == "wide-anchors":  # the other anchors neither object nor background (train_only)
+            matched_idxs = [
+                torch.where(_wide(anc), m, Matcher.BETWEEN_THRESHOLDS)
+                for anc, m in zip(anchors, matched_idxs, strict=True)
+            ]
         for tgt, reg, logits, anc, matched in zip(
             targets, bbox_regression, cls_logits, anchors, matched_idxs, strict=True
         ):
@@ -214,6 +256,11 @@ class ClosebotSSD(SSD):
             "bbox_regression": bbox.sum() / n,
             "classification": (weighted[foreground].sum() + weighted[background].sum()) / n,
         }
+
+
+def _wide(anchors: Tensor) -> Tensor:
+    """Which of (A, 4) x1y1x2y2 anchors are wider than tall (the 2:1 and 3:1 shapes; square ones are not)."""
+    return (anchors[:, 2] - anchors[:, 0]) > 1.01 * (anchors[:, 3] - anchors[:, 1])
 
 
 def anchor_generator(spec: ModelSpec) -> DefaultBoxGenerator:

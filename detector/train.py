@@ -25,7 +25,7 @@ from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
-from detector.types import PRECISIONS
+from detector.types import PRECISIONS, TRAIN_PARTS
 from detector.weights import load_weights, model_from_weights, save_weights
 from detector.zoom import ZoomConfig
 from policies.decide import PolicyConfig
@@ -72,6 +72,9 @@ class TrainConfig:
     # anchors overlapping an object by IoU in [ignore_iou, 0.5) are neither object nor background
     # (detector.model.BandMatcher); None: torchvision's matching
     ignore_iou: float | None = None
+    # what the fine-tune may change (detector.model.ClosebotSSD.train_only): "all", or "wide-anchors" (the heads'
+    # outputs for anchors wider than tall; every other output stays the --init network's, bit for bit)
+    train_only: str = "all"
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -261,6 +264,10 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         raise TrainingError(f"precision must be one of {', '.join(PRECISIONS)}, got {cfg.precision!r}")
     if cfg.ignore_iou is not None and not 0.0 < cfg.ignore_iou < 0.5:
         raise TrainingError(f"ignore_iou must be above 0 and below the matching threshold 0.5, got {cfg.ignore_iou}")
+    if cfg.train_only not in TRAIN_PARTS:
+        raise TrainingError(f"train_only must be one of {', '.join(TRAIN_PARTS)}, got {cfg.train_only!r}")
+    if cfg.train_only != "all" and not cfg.init:
+        raise TrainingError(f"train_only={cfg.train_only} fine-tunes part of a trained network: give --init")
     if cfg.workers < 0 or cfg.load_threads < 1:
         raise TrainingError(f"workers must be >= 0 and load_threads >= 1, got {cfg.workers} and {cfg.load_threads}")
     out = Path(cfg.out)
@@ -314,7 +321,10 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         )
     steps_per_epoch = min(len(loader), cfg.max_steps_per_epoch or len(loader))
     total_steps = steps_per_epoch * cfg.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
+    params = model.train_only(cfg.train_only)
+    # no weight decay on a partial fine-tune: it would shrink the rows of the outputs kept frozen too
+    decay = cfg.weight_decay if cfg.train_only == "all" else 0.0
+    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=decay)
     warm = min(cfg.warmup_steps, max(1, total_steps // 10))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
         optimizer,

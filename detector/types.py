@@ -10,6 +10,8 @@ Label = Literal["close", "skip", "ja_char"]
 CLASSES: tuple[Label, ...] = ("close", "skip", "ja_char")
 # Training precisions (`closebot train --precision`): bf16 runs the forward pass and loss under bfloat16 autocast.
 PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
+# What a fine-tune may change (`closebot train --train-only`, detector.model.ClosebotSSD.train_only).
+TRAIN_PARTS: tuple[str, ...] = ("all", "wide-anchors")
 
 
 @dataclass(frozen=True, slots=True)

@@ -139,6 +139,61 @@ def test_non_finite_loss_stops_training(tmp_path, tiny_dataset):
         train(cfg, show_progress=False)
 
 
+def _wide_rows(model) -> dict[str, torch.Tensor]:
+    """For each head's last convolution (state-dict key of its weight): which output rows belong to anchors wider
+    than tall (torchvision's layout: channel = anchor * values per anchor + value)."""
+    rows = {}
+    for k, wh in enumerate(model.anchor_generator._wh_pairs):
+        wide = wh[:, 0] > 1.01 * wh[:, 1]
+        for head, per in (("classification_head", len(TINY_SPEC.classes) + 1), ("regression_head", 4)):
+            rows[f"head.{head}.module_list.{k}.1.weight"] = wide.repeat_interleave(per)
+    return rows
+
+
+def test_a_wide_anchor_fine_tune_changes_only_the_wide_anchors_outputs(tmp_path, tiny_dataset, tiny_weights):
+    out = tmp_path / "wide.pt"
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(out),
+        epochs=1,
+        max_steps_per_epoch=3,
+        eval_screens=2,
+        workers=0,
+        screens_per_batch=2,
+        crops_per_screen=2,
+        init=str(tiny_weights),
+        train_only="wide-anchors",
+    )
+    train(cfg, show_progress=False)
+    before, after = load_weights(tiny_weights).state_dict, load_weights(out).state_dict
+    rows = _wide_rows(build_model(TINY_SPEC))
+    assert len(rows) == 6 and all(r.any() and not r.all() for r in rows.values())
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    # batch norm statistics, the backbone and the heads' depthwise blocks stay as they were
+    assert changed and changed <= {k for k in rows} | {k.replace(".weight", ".bias") for k in rows}
+    for key, wide in rows.items():
+        for k in (key, key.replace(".weight", ".bias")):
+            assert torch.equal(before[k][~wide], after[k][~wide]), k  # square and tall anchors: bit for bit
+    # what did train: wide anchors' rows (3 steps need not reach every map's: negatives are the hardest 32)
+    assert sum(not torch.equal(before[k][w], after[k][w]) for k, w in rows.items()) >= 3
+    assert load_weights(out).manifest["train"]["train_only"] == "wide-anchors"
+
+
+@pytest.mark.parametrize("part, init, message", [("heads", True, "must be one of"), ("wide-anchors", False, "--init")])
+def test_a_partial_fine_tune_needs_a_known_part_and_an_init(tmp_path, tiny_dataset, tiny_weights, part, init, message):
+    cfg = TrainConfig(
+        data=(str(tiny_dataset),),
+        out=str(tmp_path / "z.pt"),
+        workers=0,
+        init=str(tiny_weights) if init else None,
+        train_only=part,
+        spec=TINY_SPEC.to_dict(),
+    )
+    with pytest.raises(TrainingError, match=message):
+        train(cfg, show_progress=False)
+    assert not (tmp_path / "z.pt").exists()
+
+
 def test_resume_without_checkpoint_is_an_error(tmp_path, tiny_dataset):
     cfg = TrainConfig(data=(str(tiny_dataset),), out=str(tmp_path / "y.pt"), workers=0, spec=TINY_SPEC.to_dict())
     with pytest.raises(TrainingError, match="no checkpoint"):
