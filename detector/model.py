@@ -223,9 +223,17 @@ class ClosebotSSD(SSD):
         bbox_loss = []
         cls_targets = []
         if self.part == "wide-anchors":  # the other anchors neither object nor background (train_only)
+            # and an anchor matched to an object that is not itself wide (a square x) neither: these outputs learn
+            # pills, not the small x every square anchor already finds
             matched_idxs = [
-                torch.where(_wide(anc), m, Matcher.BETWEEN_THRESHOLDS)
-                for anc, m in zip(anchors, matched_idxs, strict=True)
+                torch.where(
+                    _wide(anc) & ((m < 0) | _wide(t["boxes"], WIDE_OBJECT)[m.clamp(min=0)]),
+                    m,
+                    Matcher.BETWEEN_THRESHOLDS,
+                )
+                if t["boxes"].numel()
+                else torch.where(_wide(anc), m, Matcher.BETWEEN_THRESHOLDS)
+                for t, anc, m in zip(targets, anchors, matched_idxs, strict=True)
             ]
         for tgt, reg, logits, anc, matched in zip(
             targets, bbox_regression, cls_logits, anchors, matched_idxs, strict=True
@@ -258,9 +266,13 @@ class ClosebotSSD(SSD):
         }
 
 
-def _wide(anchors: Tensor) -> Tensor:
-    """Which of (A, 4) x1y1x2y2 anchors are wider than tall (the 2:1 and 3:1 shapes; square ones are not)."""
-    return (anchors[:, 2] - anchors[:, 0]) > 1.01 * (anchors[:, 3] - anchors[:, 1])
+WIDE_OBJECT = 1.5  # width / height from which a labelled object counts as wide (a pill) for train_only
+
+
+def _wide(boxes: Tensor, ratio: float = 1.01) -> Tensor:
+    """Which of (N, 4) x1y1x2y2 boxes are wider than tall by ``ratio`` (default: anchors of the 2:1 and 3:1 shapes,
+    not square ones)."""
+    return (boxes[:, 2] - boxes[:, 0]) > ratio * (boxes[:, 3] - boxes[:, 1])
 
 
 def anchor_generator(spec: ModelSpec) -> DefaultBoxGenerator:

@@ -117,3 +117,28 @@ def test_ignore_near_misses_switches_the_matching_and_back():
 def test_unknown_block_type():
     with pytest.raises(ValueError, match="block"):
         build_model(ModelSpec(block="transformer"))
+
+
+def test_wide_anchor_training_learns_from_wide_objects_only():
+    # under train_only("wide-anchors") a square x teaches nothing (its anchors neither object nor background) and
+    # a pill does; the whole network learns from both
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC)
+    anchors = anchors_xyxy(model, TINY_SPEC)
+    wh = anchors[:, 2:] - anchors[:, :2]
+    centre = ((anchors[:, :2] + anchors[:, 2:]) / 2 - TINY_SPEC.input_size / 2).abs().sum(1)
+    squares = (wh[:, 0] == wh[:, 1]) & (wh[:, 0] > 30)
+    square = anchors[squares][centre[squares].argmin()]  # a square anchor mid-tile: a square x
+    wide = anchors[(wh[:, 0] > 2.5 * wh[:, 1]) & (wh[:, 0] > 60)][0].clamp(0, TINY_SPEC.input_size - 1)  # a pill
+    image = [torch.rand(3, TINY_SPEC.input_size, TINY_SPEC.input_size)]
+
+    def box_loss(box: torch.Tensor) -> float:
+        return model(image, [{"boxes": box[None], "labels": torch.tensor([1])}])["bbox_regression"].item()
+
+    model.train_only("all")
+    model.train()
+    assert box_loss(square) > 0 and box_loss(wide) > 0
+    model.train_only("wide-anchors")
+    assert box_loss(square) == 0 and box_loss(wide) > 0
+    with pytest.raises(ValueError, match="must be one of"):
+        model.train_only("backbone")

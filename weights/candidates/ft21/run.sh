@@ -6,6 +6,9 @@
 # those anchors alone, batch norm frozen and no weight decay, so every square and tall anchor's score and box stays
 # ft8's bit for bit. Data: ft19's recipe (ft16/run.sh's sets plus synth12 twice), 1000 steps, seed 15.
 # `OUT=... LR=... bash weights/candidates/ft21/run.sh` for another run directory or learning rate (default 1e-3).
+# ft21 was trained with the code of commit 9e73b1b, where the wide anchors' loss also counted square objects
+# matched to them; since the next commit it leaves those out (detector.model.WIDE_OBJECT), and this script then
+# makes ft22 (`OUT=runs/ft22`); ft23, the same at LR 5e-4, is weights/candidates/ft23/run.sh.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
 source scripts/pinned.sh
