@@ -6,6 +6,8 @@ Run `python scripts/judge-policy.py` with both configs and the same --data/--lim
 runs no network. Prints one line per screen whose outcome became a false tap or a tap on the wrong button:
 SET IMAGE OLD_KIND -> NEW_KIND new: TAP old: TAP. --sheet FILE also draws those screens in one PNG (`closebot eval
 --sheet`'s picture: a crop around each new tap, ringed, with the screen's close and skip boxes in green).
+--changes lists every screen whose outcome changed instead (SET IMAGE OLD -> NEW, "right" for a hit), the sheet
+drawing each one as the configuration that got it wrong saw it ("lost" or "won" in its caption).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import importlib.util
 import itertools
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -46,10 +49,13 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=400)
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
     ap.add_argument("--sheet", type=Path, help="also write the newly wrong screens as one PNG here")
+    ap.add_argument("--changes", action="store_true", help="every screen whose outcome changed, won or lost")
     args = ap.parse_args()
     sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
     old = outcomes(args.old_config, sets, args.limit, args.cache)
     new = outcomes(args.new_config, sets, args.limit, args.cache)
+    if args.changes:
+        return changes(old, new, sets, args.sheet)
     newly_wrong = []
     for k in sorted(new):
         was, now = old.get(k, {}).get("kind", "hit or no tap"), new[k]["kind"]
@@ -65,6 +71,24 @@ def main() -> int:
         )
         save_png(failure_sheet(cells), args.sheet)
         print(f"false-tap-diff: {args.sheet}: {len(newly_wrong)} screens", file=sys.stderr)
+    return 0
+
+
+def changes(old: dict, new: dict, sets: dict[Path, list], sheet: Path | None) -> int:
+    """Print every screen whose outcome differs between the two configurations; draw them into ``sheet``."""
+    cells = []
+    by_name = {root.name: items for root, items in sets.items()}
+    for k in sorted(set(old) | set(new)):
+        was, now = old.get(k, {}).get("kind", "right"), new.get(k, {}).get("kind", "right")
+        if was == now:
+            continue
+        print(f"{k[0]} {k[1]} {was} -> {now}")
+        record, what = (new[k], "lost") if now != "right" else (old[k], "won")
+        cell = next(failure_cells([record], by_name[k[0]]))
+        cells.append(replace(cell, caption=f"{what} {cell.caption}"))
+    if sheet and cells:
+        save_png(failure_sheet(cells, cell_px=260, cols=6, crop=0.3), sheet)
+        print(f"false-tap-diff: {sheet}: {len(cells)} screens", file=sys.stderr)
     return 0
 
 
