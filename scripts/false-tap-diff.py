@@ -74,21 +74,34 @@ def main() -> int:
     return 0
 
 
-def changes(old: dict, new: dict, sets: dict[Path, list], sheet: Path | None) -> int:
-    """Print every screen whose outcome differs between the two configurations; draw them into ``sheet``."""
-    cells = []
-    by_name = {root.name: items for root, items in sets.items()}
+def changed_screens(old: dict, new: dict) -> list[tuple[tuple[str, str], str, str, str, dict]]:
+    """(key, outcome before, outcome now, what, record) for every screen whose outcome differs ("right" for a hit):
+    what is "won" (now right), "lost" (was right) or "changed" (wrong both times, another way: a wrong tap become a
+    miss, say); record is the failure of the configuration that did not tap it right (now, unless it was won)."""
+    out = []
     for k in sorted(set(old) | set(new)):
         was, now = old.get(k, {}).get("kind", "right"), new.get(k, {}).get("kind", "right")
-        if was == now:
-            continue
+        if was != now:
+            what = "won" if now == "right" else "lost" if was == "right" else "changed"
+            out.append((k, was, now, what, old[k] if now == "right" else new[k]))
+    return out
+
+
+def changes(old: dict, new: dict, sets: dict[Path, list], sheet: Path | None) -> int:
+    """Print every screen whose outcome differs between the two configurations; draw them into ``sheet``, each as
+    the configuration that did not tap it right saw it, "won", "lost" or "changed" in its caption."""
+    changed = changed_screens(old, new)
+    for k, was, now, _, _ in changed:
         print(f"{k[0]} {k[1]} {was} -> {now}")
-        record, what = (new[k], "lost") if now != "right" else (old[k], "won")
-        cell = next(failure_cells([record], by_name[k[0]]))
-        cells.append(replace(cell, caption=f"{what} {cell.caption}"))
-    if sheet and cells:
+    if sheet and changed:
+        by_name = {root.name: items for root, items in sets.items()}
+        cells = (
+            replace(cell, caption=f"{what} {cell.caption}")
+            for k, _, _, what, record in changed
+            for cell in failure_cells([record], by_name[k[0]])
+        )
         save_png(failure_sheet(cells, cell_px=260, cols=6, crop=0.3), sheet)
-        print(f"false-tap-diff: {sheet}: {len(cells)} screens", file=sys.stderr)
+        print(f"false-tap-diff: {sheet}: {len(changed)} screens", file=sys.stderr)
     return 0
 
 

@@ -81,3 +81,18 @@ def test_lost_targets_sorts_screens_by_stage_and_skips_screens_tapped_right():
         "verifier": ["vetoed"],
         "policy": ["blocked"],
     }
+
+
+def test_false_tap_diff_changes_name_won_lost_and_changed_screens():
+    spec = importlib.util.spec_from_file_location("false_tap_diff", ROOT / "scripts" / "false-tap-diff.py")
+    diff = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(diff)
+    miss = {"kind": "miss", "tap": None}
+    wrong = {"kind": "wrong_button", "tap": {"x": 1, "y": 2, "label": "skip", "score": 0.9}}
+    old = {("s", "a"): miss, ("s", "b"): wrong, ("s", "d"): miss}  # failures only: a screen tapped right is absent
+    new = {("s", "b"): miss, ("s", "c"): wrong, ("s", "d"): miss}
+    assert diff.changed_screens(old, new) == [
+        (("s", "a"), "miss", "right", "won", miss),  # drawn as the old configuration missed it
+        (("s", "b"), "wrong_button", "miss", "changed", miss),
+        (("s", "c"), "right", "wrong_button", "lost", wrong),
+    ]
