@@ -222,18 +222,9 @@ class ClosebotSSD(SSD):
         num_foreground = 0
         bbox_loss = []
         cls_targets = []
-        if self.part == "wide-anchors":  # the other anchors neither object nor background (train_only)
-            # and an anchor matched to an object that is not itself wide (a square x) neither: these outputs learn
-            # pills, not the small x every square anchor already finds
+        if self.part == "wide-anchors":
             matched_idxs = [
-                torch.where(
-                    _wide(anc) & ((m < 0) | _wide(t["boxes"], WIDE_OBJECT)[m.clamp(min=0)]),
-                    m,
-                    Matcher.BETWEEN_THRESHOLDS,
-                )
-                if t["boxes"].numel()
-                else torch.where(_wide(anc), m, Matcher.BETWEEN_THRESHOLDS)
-                for t, anc, m in zip(targets, anchors, matched_idxs, strict=True)
+                _wide_only(t["boxes"], anc, m) for t, anc, m in zip(targets, anchors, matched_idxs, strict=True)
             ]
         for tgt, reg, logits, anc, matched in zip(
             targets, bbox_regression, cls_logits, anchors, matched_idxs, strict=True
@@ -273,6 +264,16 @@ def _wide(boxes: Tensor, ratio: float = 1.01) -> Tensor:
     """Which of (N, 4) x1y1x2y2 boxes are wider than tall by ``ratio`` (default: anchors of the 2:1 and 3:1 shapes,
     not square ones)."""
     return (boxes[:, 2] - boxes[:, 0]) > ratio * (boxes[:, 3] - boxes[:, 1])
+
+
+def _wide_only(objects: Tensor, anchors: Tensor, matched: Tensor) -> Tensor:
+    """``matched`` (one tile's matcher output) with every anchor that is not wide, or is matched to an object that is
+    not wide (a square x), marked neither object nor background (``Matcher.BETWEEN_THRESHOLDS``, as
+    :class:`BandMatcher` marks near misses): under ``train_only("wide-anchors")`` those outputs learn pills only."""
+    keep = _wide(anchors)
+    if objects.numel():
+        keep &= (matched < 0) | _wide(objects, WIDE_OBJECT)[matched.clamp(min=0)]
+    return torch.where(keep, matched, Matcher.BETWEEN_THRESHOLDS)
 
 
 def anchor_generator(spec: ModelSpec) -> DefaultBoxGenerator:
