@@ -98,19 +98,15 @@ def test_bf16_on_a_cpu_without_it_warns(tmp_path, tiny_dataset, monkeypatch, cap
     assert any("--precision fp32 is the faster choice" in r.getMessage() for r in caplog.records)
 
 
+def _short_run(tiny_dataset, out, **kw) -> TrainConfig:
+    """A training run of a few steps of 2 screens x 2 tiles on the tiny set, evaluated on 2 screens."""
+    base = dict(epochs=1, eval_screens=2, workers=0, screens_per_batch=2, crops_per_screen=2, spec=TINY_SPEC.to_dict())
+    return TrainConfig(data=(str(tiny_dataset),), out=str(out), **{**base, **kw})
+
+
 def test_train_writes_weights_curve_checkpoint_and_resumes(tmp_path, tiny_dataset):
     out = tmp_path / "m.pt"
-    cfg = TrainConfig(
-        data=(str(tiny_dataset),),
-        out=str(out),
-        epochs=1,
-        max_steps_per_epoch=2,
-        eval_screens=2,
-        workers=0,
-        screens_per_batch=2,
-        crops_per_screen=2,
-        spec=TINY_SPEC.to_dict(),
-    )
+    cfg = _short_run(tiny_dataset, out, max_steps_per_epoch=2)
     hist = train(cfg, show_progress=False)
     assert [h.epoch for h in hist] == [1]
     assert out.is_file() and out.with_suffix(".ckpt").is_file() and (tmp_path / "m-curve.png").stat().st_size > 1000
@@ -122,19 +118,7 @@ def test_train_writes_weights_curve_checkpoint_and_resumes(tmp_path, tiny_datase
 
 
 def test_non_finite_loss_stops_training(tmp_path, tiny_dataset):
-    cfg = TrainConfig(
-        data=(str(tiny_dataset),),
-        out=str(tmp_path / "x.pt"),
-        epochs=1,
-        lr=1e30,
-        warmup_steps=1,
-        max_steps_per_epoch=8,
-        eval_screens=1,
-        workers=0,
-        screens_per_batch=2,
-        crops_per_screen=2,
-        spec=TINY_SPEC.to_dict(),
-    )
+    cfg = _short_run(tiny_dataset, tmp_path / "x.pt", lr=1e30, warmup_steps=1, max_steps_per_epoch=8, eval_screens=1)
     with pytest.raises(TrainingError, match="loss became"):
         train(cfg, show_progress=False)
 
@@ -152,18 +136,7 @@ def _wide_rows(model) -> dict[str, torch.Tensor]:
 
 def test_a_wide_anchor_fine_tune_changes_only_the_wide_anchors_outputs(tmp_path, tiny_dataset, tiny_weights):
     out = tmp_path / "wide.pt"
-    cfg = TrainConfig(
-        data=(str(tiny_dataset),),
-        out=str(out),
-        epochs=1,
-        max_steps_per_epoch=3,
-        eval_screens=2,
-        workers=0,
-        screens_per_batch=2,
-        crops_per_screen=2,
-        init=str(tiny_weights),
-        train_only="wide-anchors",
-    )
+    cfg = _short_run(tiny_dataset, out, max_steps_per_epoch=3, init=str(tiny_weights), train_only="wide-anchors")
     train(cfg, show_progress=False)
     before, after = load_weights(tiny_weights).state_dict, load_weights(out).state_dict
     rows = _wide_rows(build_model(TINY_SPEC))
