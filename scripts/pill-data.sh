@@ -1,4 +1,4 @@
-# Sourced by weights/candidates/ft19, ft21, ft23 (the shipped SSD) and ft24's run.sh, after scripts/pinned.sh:
+# Sourced by weights/candidates/ft19/run.sh and ft23/run.sh (the shipped SSD's recipe), after scripts/pinned.sh:
 # `pill_data` makes sure the training sets of ft19's recipe are on disk and sets PILL_SETS to its --data list:
 # ft16's sets (ft16/run.sh: synth11, synth3tr, synth5, synth7, web1 and web2 twice) plus data/synth12 twice (1200
 # screens, seed 43, half their closes pills: `--close-pills 0.5 --text-negatives 3`). A data/synth12 made with other
