@@ -175,10 +175,10 @@ class ClosebotSSD(SSD):
 
         ``"all"``: everything (the default). ``"wide-anchors"``: only the last 1x1 convolutions of the heads, and
         the loss (positives and mined negatives alike) only over anchors wider than tall, and from wide objects
-        only (:func:`_wide_only`). Each output channel of
-        those convolutions belongs to one anchor shape, so the rows of the square and tall anchors get exactly zero
-        gradient; with batch norm kept in inference mode (:meth:`train`) and no weight decay (the caller's part),
-        their outputs stay those of the network fine-tuned from. What a fine-tune on pills can then move is the
+        only (:func:`_wide_only`). Each output channel of those convolutions belongs to one anchor shape, so the
+        rows of the square and tall anchors get exactly zero gradient; with batch norm kept in inference mode
+        (:meth:`train`) and no weight decay (the caller's part), their outputs stay those of the network fine-tuned
+        from. What a fine-tune on pills can then move is the
         pills' anchors alone, not the features every small x is found with."""
         if part not in TRAIN_PARTS:
             raise ValueError(f"part must be one of {', '.join(TRAIN_PARTS)}, got {part!r}")
