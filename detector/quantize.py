@@ -6,7 +6,7 @@ and writes ``NAME.int8.onnx`` beside ``NAME.pt`` with a ``NAME.int8.json`` manif
 made from, the calibration recipe, the onnxruntime version and the file's own sha256.
 ``detector.inference.precision: int8`` then runs that graph instead of the float one.
 
-Three choices, measured on a 2-core AVX2 EPYC (README "Measured", the bullet "int8"):
+Three choices, measured on a 2-core AVX2 EPYC (docs/experiments.md, the entry "int8"):
 
 * ``reduce_range``: weights in 7 bits. Without AVX-512 VNNI, ONNX Runtime multiplies uint8 activations by int8
   weights with ``vpmaddubsw``, whose 16-bit pair sums saturate for 8-bit by 8-bit products; they did: candidate

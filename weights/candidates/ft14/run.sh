@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # ft14: ft13 fine-tuned once more with text where buttons sit. ft13's new false taps (with either verifier, the
-# v23 bullet of the README) were mostly text: Japanese text bubbles taken whole for skip pills, a "×" in a word, the
+# v23 entry of docs/experiments.md) were mostly text: Japanese text bubbles taken whole for skip pills, a "×" in a word, the
 # "×10" of a price. The generator drew word pills only for the verifier, and bubbles only in the held-out `chat`
 # layout: data/synth11 adds 1-3 of them per training-layout screen (`closebot synth --text-negatives 3`, new).
 # Same band as ft12/ft13 (--ignore-iou 0.35), lr 1e-4 (half ft13's), one epoch of 1000 steps, fp32, seed 14.
