@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.errors import ClosebotError, ConfigError
-from detector.types import PRECISIONS, TRAIN_PARTS
+from detector.types import PRECISIONS, TRAIN_PARTS, VERIFIER_TRAIN_PARTS
 
 if TYPE_CHECKING:  # heavy modules, imported by the commands that need them
     from detector.evaluate import EvalReport
@@ -313,6 +313,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         pills_per_screen=args.pills,
         icons=str(args.icons) if args.icons else None,
         long_only=args.long_only,
+        train_only=args.train_only,
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window
@@ -822,6 +823,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="R",
         help="train and validate on the crops of boxes at least R times longer than wide only, as a squeezed "
         "verifier merged with --long-from R sees them (default: all boxes)",
+    )
+    tv.add_argument(
+        "--train-only",
+        choices=VERIFIER_TRAIN_PARTS,
+        default="all",
+        help="long-window: fine-tune only the squeezed window of an --init file merged with --long-from, on the "
+        "long boxes it scores; its square networks are kept bit for bit (default: all)",
     )
     tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
     tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")

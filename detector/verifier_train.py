@@ -61,7 +61,7 @@ from detector.synth.assets import AssetPool, load_pool
 from detector.synth.elements import Sprite
 from detector.tiling import Tile
 from detector.train import recipes, repeat_harvested
-from detector.types import Box, Detection
+from detector.types import VERIFIER_TRAIN_PARTS, Box, Detection
 from detector.verifier import (
     VERIFIER_CLASSES,
     Verifier,
@@ -115,6 +115,9 @@ class VerifierTrainConfig:
     # train and validate on the crops of boxes at least this many times longer than wide only (0: all): what a
     # squeezed window sees in a file merged with ``--long-from`` (``VerifierSpec.long_from``)
     long_only: float = 0.0
+    # which networks of an ``init`` file of several windows train: "all", or "long-window" (its squeezed window
+    # only, on the boxes it scores; the square networks kept bit for bit): ``VERIFIER_TRAIN_PARTS``
+    train_only: str = "all"
 
 
 class NoCropsLeft(DatasetError):
@@ -147,6 +150,7 @@ _NOT_MINING = (
     "long_context",
     "context",
     "long_only",  # a choice among the mined crops
+    "train_only",  # a choice among the networks
 )
 CROP_FORMAT = 2  # 2: crops carry their box's aspect (``CropSet.aspect``); older caches are mined again
 
@@ -526,7 +530,14 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     file with the parent's spec; the result then has ``parts``, one result per window. A squeezed window that only
     scores long boxes (``VerifierSpec.long_from``) is trained on those only, and kept as it was when there are none
     (a few harvested screens)."""
+    if cfg.train_only not in VERIFIER_TRAIN_PARTS:
+        raise TrainingError(f"train_only {cfg.train_only!r}: must be one of {', '.join(VERIFIER_TRAIN_PARTS)}")
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
+    if cfg.train_only == "long-window" and not (parent and parent.spec.long_from):
+        what = f"{cfg.init} has one window" if parent else "no --init file"
+        raise TrainingError(
+            f"--train-only long-window trains the squeezed window of a file merged with --long-from; {what}"
+        )
     if parent is not None and parent.parts:
         return _train_windows(cfg, parent, show_progress)
     spec = crop_geometry(parent.spec if parent else cfg.spec, cfg)
@@ -547,6 +558,11 @@ def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bo
         for k, part in enumerate(parent.parts):
             window, n = list(part.spec.window), part.spec.members
             log.info("window %d of %d (squeeze %s): %d network(s)", k + 1, len(parent.parts), window[0], n)
+            if cfg.train_only == "long-window" and part.spec.square:
+                kept = "--train-only long-window"
+                parts.append({"window": window, "networks": n, "kept": kept})
+                summaries.append({"window": window, "networks": n, "kept": kept})
+                continue
             part_out = Path(tmp) / f"window{k}.pt"
             # a squeezed window only sees long boxes when the file says so: train it on what it will see
             sees = cfg.long_only or (0.0 if part.spec.square else parent.spec.long_from)

@@ -531,6 +531,59 @@ def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_we
     assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not (tmp_path / "y.pt").exists()
 
 
+def test_train_only_long_window_trains_the_squeezed_window_alone(
+    tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, capsys
+) -> None:
+    from agent.cli import main
+
+    cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=1)
+    train_verifier(cfg, show_progress=False)
+    sq = replace(cfg, init=str(tmp_path / "v.pt"), epochs=1, lr=1e-9)
+    train_verifier(replace(sq, out=str(tmp_path / "w.pt"), squeeze=2.0), show_progress=False)
+    merge_verifiers([tmp_path / "v.pt", tmp_path / "w.pt"], tmp_path / "vw.pt", long_from=1.6)
+
+    def params(path: Path) -> list[list[torch.Tensor]]:
+        return [[q.detach().clone() for q in part.net.state_dict().values()] for part in Verifier.load(path).parts]
+
+    res = train_verifier(
+        replace(cfg, init=str(tmp_path / "vw.pt"), out=str(tmp_path / "l.pt"), lr=1e-2, train_only="long-window")
+    )
+    assert res["parts"][0] == {"window": [1.0, 1.25, 2.0], "networks": 1, "kept": "--train-only long-window"}
+    assert "kept" not in res["parts"][1] and res["parts"][1]["window"] == [2.0, 1.25, 2.0]
+    (sq_before, long_before), (sq_after, long_after) = params(tmp_path / "vw.pt"), params(tmp_path / "l.pt")
+    assert all(torch.equal(a, b) for a, b in zip(sq_before, sq_after, strict=True))  # bit for bit, batch norm too
+    assert not all(torch.equal(a, b) for a, b in zip(long_before, long_after, strict=True))
+    written = load_verifier(tmp_path / "l.pt")
+    assert written.spec == load_verifier(tmp_path / "vw.pt").spec and written.manifest["train"]["train_only"] == (
+        "long-window"
+    )
+    # the squeezed window saw the long boxes only, as with --long-only
+    from detector.verifier_train import CropSet
+
+    cache = res["parts"][1]["cache"]
+    wide = [CropSet.load(Path(cache)), CropSet.load(Path(cache.replace(".npz", "-val.npz")))]
+    seen = written.manifest["windows"][1]["crops"]
+    assert [sum(seen[split].values()) for split in ("train", "val")] == [int((c.aspect >= 1.6).sum()) for c in wide]
+    assert 0 < sum(seen["train"].values()) < len(wide[0])
+
+    with pytest.raises(TrainingError, match="--train-only long-window trains the squeezed window .* has one window"):
+        train_verifier(replace(sq, out=str(tmp_path / "x.pt"), train_only="long-window"), show_progress=False)
+    with pytest.raises(TrainingError, match="no --init file"):
+        train_verifier(replace(cfg, out=str(tmp_path / "x.pt"), train_only="long-window"), show_progress=False)
+    with pytest.raises(TrainingError, match="train_only 'wide-anchors': must be one of all, long-window"):
+        train_verifier(replace(sq, out=str(tmp_path / "x.pt"), train_only="wide-anchors"), show_progress=False)
+    assert not (tmp_path / "x.pt").exists()
+
+    command = ["train-verifier", "--data", str(tiny_dataset), "--detector-weights", str(tiny_weights), "--quiet"]
+    command += ["--epochs", "1", "--val-screens", "3", "--cache-dir", str(tmp_path / "cache")]
+    capsys.readouterr()
+    out = str(tmp_path / "l2.pt")
+    assert main([*command, "--init", str(tmp_path / "vw.pt"), "--out", out, "--train-only", "long-window"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"window squeeze 1.0 (1 network(s)): kept as it was (--train-only long-window); verifier {out}"
+    assert lines[1].startswith("window squeeze 2.0 (1 network(s)): best epoch 1")
+
+
 def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
     tiny_dataset: Path, tmp_path: Path
 ) -> None:
