@@ -325,7 +325,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         done = f"kept as it was ({part['kept']})" if "kept" in part else _verifier_summary(part)
         print(window + done + f"; verifier {args.out}")
     if "parts" in res:
-        print(f"{len(res['parts'])} windows trained in {res['seconds']:.0f} s; verifier {args.out}")
+        trained = sum("kept" not in part for part in res["parts"])
+        print(f"{trained} of {len(res['parts'])} windows trained in {res['seconds']:.0f} s; verifier {args.out}")
     return 0
 
 

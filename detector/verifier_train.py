@@ -529,7 +529,8 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     the networks of each window on crops of that window, one window after the other, and writes them back as one
     file with the parent's spec; the result then has ``parts``, one result per window. A squeezed window that only
     scores long boxes (``VerifierSpec.long_from``) is trained on those only, and kept as it was when there are none
-    (a few harvested screens)."""
+    (a few harvested screens). With ``train_only`` "long-window" that squeezed window alone is trained and the
+    square networks are kept as they are."""
     if cfg.train_only not in VERIFIER_TRAIN_PARTS:
         raise TrainingError(f"train_only {cfg.train_only!r}: must be one of {', '.join(VERIFIER_TRAIN_PARTS)}")
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net

@@ -438,7 +438,7 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
         "window squeeze 2.0 (1 network(s))",
     ]
     assert all(line.endswith(f"; verifier {tmp_path / 'v8.pt'}") for line in lines) and len(lines) == 3
-    assert lines[2].startswith("2 windows trained in ")
+    assert lines[2].startswith("2 of 2 windows trained in ")
     assert load_verifier(tmp_path / "v8.pt").spec == load_verifier(tmp_path / "v5.pt").spec
     assert main([*command, "--init", str(tmp_path / "v.pt"), "--out", str(tmp_path / "v9.pt")]) == 0
     (line,) = capsys.readouterr().out.splitlines()
@@ -582,6 +582,7 @@ def test_train_only_long_window_trains_the_squeezed_window_alone(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"window squeeze 1.0 (1 network(s)): kept as it was (--train-only long-window); verifier {out}"
     assert lines[1].startswith("window squeeze 2.0 (1 network(s)): best epoch 1")
+    assert lines[2].startswith("1 of 2 windows trained in ")
 
 
 def test_plate_matched_pairs_are_a_mute_button_and_a_close_off_the_true_buttons(
