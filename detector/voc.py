@@ -65,10 +65,7 @@ def write_annotation(
 
 def read_annotation(path: Path) -> tuple[str, int, int, tuple[GroundTruth, ...]]:
     """(filename, width, height, objects). Unknown class names raise DatasetError naming the file."""
-    try:
-        root = ET.parse(path).getroot()
-    except (ET.ParseError, OSError) as e:
-        raise DatasetError(f"{path}: cannot read annotation ({e})") from e
+    root = _parse(path).getroot()
     try:
         filename = root.findtext("filename") or path.with_suffix(".jpg").name
         w = int(root.findtext("size/width") or 0)
@@ -92,9 +89,15 @@ def read_annotation(path: Path) -> tuple[str, int, int, tuple[GroundTruth, ...]]
 
 def read_verified(path: Path) -> bool:
     """LabelImg's verified flag (``<annotation verified="yes">``), set when a person pressed "Verify Image"."""
+    return _parse(path).getroot().get("verified") == "yes"
+
+
+def _parse(path: Path) -> ET.ElementTree:
+    """The XML tree of ``path``; DatasetError naming the file when it cannot be read or parsed: bad XML, or an
+    encoding its declaration names that does not exist (LookupError) or that expat cannot read (ValueError)."""
     try:
-        return ET.parse(path).getroot().get("verified") == "yes"
-    except (ET.ParseError, OSError) as e:
+        return ET.parse(path)
+    except (ET.ParseError, OSError, LookupError, ValueError) as e:
         raise DatasetError(f"{path}: cannot read annotation ({e})") from e
 
 

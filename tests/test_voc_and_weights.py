@@ -8,7 +8,7 @@ import torch
 from detector.errors import DatasetError, WeightsError
 from detector.model import ModelSpec, build_model
 from detector.types import Box, GroundTruth
-from detector.voc import read_annotation, write_annotation
+from detector.voc import read_annotation, read_verified, write_annotation
 from detector.weights import load_weights, model_from_weights, save_weights
 
 from .conftest import TINY_SPEC
@@ -32,6 +32,20 @@ def test_voc_unknown_class_names_the_file(tmp_path):
     p.write_text(p.read_text().replace(">close<", ">banana<"))
     with pytest.raises(DatasetError, match=r"b\.xml.*'banana'"):
         read_annotation(p)
+
+
+@pytest.mark.parametrize("encoding", ["u-f-8", "utf-16"])
+def test_voc_declared_encoding_it_cannot_read_names_the_file(tmp_path, encoding):
+    # found by tests/test_fuzz.py: one byte changed "utf-8" to "u-f-8", and ElementTree raised LookupError
+    p = tmp_path / "c.xml"
+    write_annotation(p, "c.jpg", 10, 10, [GroundTruth(Box(1, 1, 5, 5), "close")])
+    text = p.read_text()
+    assert "encoding='utf-8'" in text
+    p.write_text(text.replace("encoding='utf-8'", f"encoding='{encoding}'"))
+    with pytest.raises(DatasetError, match=r"c\.xml: cannot read annotation"):
+        read_annotation(p)
+    with pytest.raises(DatasetError, match=r"c\.xml: cannot read annotation"):
+        read_verified(p)
 
 
 def test_weights_roundtrip_gives_same_outputs(tiny_weights):
