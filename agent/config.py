@@ -94,6 +94,8 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.zoom.text_veto": (0.0, 1.0),
     "detector.inference.zoom.match_iou": (0.0, 1.0),
     "detector.inference.zoom.max_crops": (1, 64),
+    "detector.inference.zoom.corners": (0, 4),
+    "detector.inference.zoom.corner_px": (8, 1080),
     "detector.verifier.max_candidates": (1, 1000),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),

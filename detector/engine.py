@@ -35,7 +35,15 @@ from detector.tiling import (
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
-from detector.zoom import ZoomConfig, candidates, candidates_blocked, zoom_square
+from detector.zoom import (
+    ZoomConfig,
+    add_corner_closes,
+    candidates,
+    candidates_blocked,
+    corner_boxes,
+    corners_blocked,
+    zoom_square,
+)
 from detector.zoom import apply as apply_zoom
 
 log = logging.getLogger(__name__)
@@ -337,6 +345,10 @@ class Detector:
         if faint:  # faint closes the closer look did not raise are dropped again
             gone = {d.box for d in faint}
             dets = [d for d in dets if d.box not in gone]
+        corners = []
+        if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
+            corners = [Detection(b, "close", 0.0) for b in corner_boxes(w, h, zoom)]
+            dets = add_corner_closes(dets, self.look_closer(image, corners), zoom, self.cfg.nms_iou)
         tf = time.perf_counter()
         below = []
         if ap_floor is not None and ap_floor < self.cfg.min_score:
@@ -355,7 +367,7 @@ class Detector:
             (td - tc) * 1000,
             (te - td) * 1000,
             (tf - te) * 1000,
-            len(looked),
+            len(looked) + len(corners),
         )
         return DetectResult(w, h, dets, timings, below)
 

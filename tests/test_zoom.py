@@ -3,6 +3,8 @@ which candidates are looked at, how zoomed detections rescore them, and that the
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -10,7 +12,7 @@ import torch
 from detector.engine import Detector, InferenceConfig
 from detector.tiling import Tile
 from detector.types import Box, Detection
-from detector.zoom import ZoomConfig, apply, candidates, zoom_square
+from detector.zoom import ZoomConfig, add_corner_closes, apply, candidates, corner_boxes, zoom_square
 
 from .conftest import VERIFIER
 
@@ -140,7 +142,7 @@ def test_detect_with_zoom_only_replaces_close_candidates_in_the_band(tiny_weight
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
     off = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(enabled=False)), VERIFIER)
     # an untrained network scores everything low: look at every close, accept any zoomed close scoring more
-    loose = ZoomConfig(low=0.0, high=1.0, accept=0.0, max_crops=8)
+    loose = ZoomConfig(low=0.0, high=1.0, accept=0.0, max_crops=8, corners=0)
     on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose), VERIFIER)
     r_off, r_on = off.detect(img), on.detect(img)
     assert r_off.timings.zoom_crops == 0
@@ -152,6 +154,60 @@ def test_detect_with_zoom_only_replaces_close_candidates_in_the_band(tiny_weight
     assert len(r_on.detections) <= len(r_off.detections) + len(raised)
     untouched = [d for d in r_off.detections if d.label != "close"]
     assert all(d in r_on.detections for d in untouched)
+
+
+@pytest.mark.parametrize(
+    ("size", "corners", "squares"),
+    [
+        (
+            (1080, 2400),
+            4,
+            [Tile.square(0, 0, 280), Tile.square(800, 0, 280), Tile.square(0, 2120, 280), Tile.square(800, 2120, 280)],
+        ),
+        ((1080, 2400), 2, [Tile.square(0, 0, 280), Tile.square(800, 0, 280)]),  # the top two first
+        (
+            (720, 1600),
+            4,
+            [Tile.square(0, 0, 187), Tile.square(533, 0, 187), Tile.square(0, 1413, 187), Tile.square(533, 1413, 187)],
+        ),
+        ((2400, 1080), 2, [Tile.square(0, 0, 280), Tile.square(2120, 0, 280)]),  # landscape: the short side scales
+        ((1080, 2400), 0, []),
+    ],
+)
+def test_corner_looks_are_the_squares_in_the_screen_corners(size, corners, squares):
+    """70 reference px on each corner (46.7 on a 720-px-wide screen), 4 x that a side: the corners' squares."""
+    w, h = size
+    boxes = corner_boxes(w, h, ZoomConfig(corners=corners))
+    assert [zoom_square(b, w, h, Z.context) for b in boxes] == squares
+
+
+def test_corner_closes_join_when_sure_and_not_text():
+    frame = [_det("close", 0.4, 500, 1000), _det("skip", 0.95, 900, 2300)]
+    sure, unsure = _det("close", 0.93, 1040, 40, 24), _det("close", 0.85, 40, 40, 24)
+    text_close, text = _det("close", 0.95, 40, 2360, 24), _det("ja_char", 0.3, 41, 2361, 24)
+    assert set(add_corner_closes(frame, [sure, unsure, text_close, text], Z)) == {sure, *frame}
+    assert add_corner_closes(frame, [unsure], Z) is frame  # nothing sure enough: the frame as it was
+    # a corner close on a box the frame has already: one box, the higher score
+    again = _det("close", 0.97, 500, 1000)
+    assert set(add_corner_closes(frame, [again], Z)) == {again, frame[1]}
+
+
+def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
+    """With no close at ``accept`` the four corner squares are looked at besides the candidates, in one more batch;
+    a frame with a close at ``accept`` gets no corner look. (Which corner closes join: the test above; that real ones
+    do: tests/test_shipped_weights.py.)"""
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8)  # nothing scores 1.0: every look, none joins
+    without = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, corners=0)), VERIFIER)
+    on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=unsure), VERIFIER)
+    r_without, r_on = without.detect(img), on.detect(img)
+    assert r_without.timings.zoom_crops > 0
+    assert r_on.timings.zoom_crops == r_without.timings.zoom_crops + 4
+    assert r_on.detections == r_without.detections
+    sure = replace(unsure, accept=0.0)  # every close is sure: no corner look (the candidates' squares still run)
+    assert any(d.label == "close" for d in r_without.detections)
+    r_sure = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=sure), VERIFIER).detect(img)
+    assert r_sure.timings.zoom_crops == r_without.timings.zoom_crops
 
 
 def test_no_closer_look_without_the_verifier(tiny_weights):
@@ -208,7 +264,7 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
     assert not any(b.iou(expect[0]) > 0.9 for b in boxes)
     assert any(b.iou(expect[1]) > 0.9 for b in boxes)
     assert calls[0] == 8  # the 8 tiles of the screen
-    assert res.timings.zoom_crops == (calls[1] if len(calls) > 1 else 0)
+    assert res.timings.zoom_crops == sum(calls[1:])  # the candidates' squares, then the corners'
     # the same network output at min_score 0.1 shows the faint one: it was there to drop
     det.cfg = InferenceConfig(runtime="torch", min_score=0.1)
     calls.clear()

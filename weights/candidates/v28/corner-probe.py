@@ -1,0 +1,82 @@
+"""Would a fixed closer look at the four screen corners tap more closes right without tapping more wrong? A probe,
+not a feature: the shipped pair's cached detections (judge-policy.py) plus, per screen, the network and verifier on
+a magnified square at each corner (``Detector.look_closer`` on a pseudo-candidate there), whose closes scoring
+``--accept`` or more join the frame's detections; then the policy and `closebot eval`'s scoring, per set.
+
+Usage (from the project root, after `python3 scripts/judge-policy.py` on the six sets):
+  python3 weights/candidates/v28/corner-probe.py [--side 70] [--accept 0.9] [--corners 4]
+``--side``: the pseudo-candidate's side in screen pixels; the square looked at is ``zoom.context`` (4) times that,
+magnified so that the pseudo-candidate is ``zoom.box_px`` at the training scale. ``--corners 2``: the top two only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from tqdm import tqdm  # noqa: E402
+
+from agent.config import load_config  # noqa: E402
+from detector.data import load_items, read_image  # noqa: E402
+from detector.engine import Detector  # noqa: E402
+from detector.evaluate import score  # noqa: E402
+from detector.types import Box, Detection  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("judge_policy", Path("scripts/judge-policy.py"))
+judge = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(judge)
+
+SETS = ("synth3", "webeval", "synth4", "synth5", "synth9", "webeval8")
+
+
+def corner_boxes(w: int, h: int, side: float, corners: int) -> list[Box]:
+    """Pseudo-candidates whose closer-look squares sit in the screen's corners (``zoom_square`` moves them in)."""
+    spots = [(0, 0), (w, 0), (0, h), (w, h)][:corners]
+    return [Box(x - side / 2, y - side / 2, x + side / 2, y + side / 2) for x, y in spots]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--side", type=float, default=70.0)
+    ap.add_argument("--accept", type=float, default=0.9)
+    ap.add_argument("--corners", type=int, default=4, choices=(2, 4))
+    args = ap.parse_args()
+    cfg = load_config(None)
+    detector = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load(None))
+    sets = {Path("data") / s: load_items([Path("data") / s], "val")[:400] for s in SETS}
+    cached = judge.cached_detections(None, sets, 400, Path("runs/policy"))
+    totals = {"base": [0, 0], "corners": [0, 0]}
+    for root, items in sets.items():
+        added: list[list[Detection]] = []
+        for item, dets in tqdm(list(zip(items, cached[root], strict=True)), desc=root.name, leave=False):
+            image = read_image(item.image_path)
+            h, w = image.shape[:2]
+            looked = [Detection(b, "close", 0.5) for b in corner_boxes(w, h, args.side, args.corners)]
+            found = detector.look_closer(image, looked)
+            texts = [d.box for d in found if d.label == "ja_char" and d.score >= 0.2]
+            new = [
+                d
+                for d in found
+                if d.label == "close" and d.score >= args.accept and not any(d.box.iou(t) >= 0.4 for t in texts)
+            ]
+            added.append(sorted(dets + new, key=lambda d: -d.score))
+        line = []
+        for name, dets in (("base", cached[root]), ("corners", added)):
+            r = score(items, dets, cfg.policy, 0, with_ap=False)
+            hits = round(r.tap_success * r.target_screens)
+            totals[name][0] += hits
+            totals[name][1] += r.false_taps
+            line.append(f"{name} {hits}/{r.false_taps}")
+        print(root.name, "  ".join(line), flush=True)
+    print(
+        f"side {args.side:g}, accept {args.accept:g}, corners {args.corners}: "
+        + "  ".join(f"{k} {v[0]} right / {v[1]} false taps" for k, v in totals.items())
+    )
+
+
+if __name__ == "__main__":
+    main()
