@@ -4,7 +4,7 @@ a magnified square at each corner (``Detector.look_closer`` on a pseudo-candidat
 ``--accept`` or more join the frame's detections; then the policy and `closebot eval`'s scoring, per set.
 
 Usage (from the project root, after `python3 scripts/judge-policy.py` on the six sets):
-  python3 weights/candidates/v28/corner-probe.py [--side 70] [--accept 0.9] [--corners 4]
+  python3 weights/candidates/corners/corner-probe.py [--side 70] [--accept 0.9] [--corners 4]
 ``--side``: the pseudo-candidate's side in screen pixels; the square looked at is ``zoom.context`` (4) times that,
 magnified so that the pseudo-candidate is ``zoom.box_px`` at the training scale. ``--corners 2``: the top two only.
 """
