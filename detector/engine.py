@@ -53,11 +53,10 @@ MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 2
 
 @dataclass(frozen=True)
 class InferenceConfig:
-    # 720-px squares at the training scale (432 model px): 8 tiles a 1080x2400 frame instead of 21 of 480 px, 14%
-    # less network time, and on 850 held-out screens as many false taps and more closes found (docs/measurements.md).
-    # "strip": 4 full-width strips of 672x448 model px, 21% less network time, as many screens right in all but
-    # not on every set (README "Measured")
-    tile_shape: TileShape = "square"
+    # "strip": 4 full-width strips of 672x448 model px a 1080x2400 frame, 20% less network time than 8 squares of
+    # 720 px (432 model px), and with close_threshold 0.66 as many screens right with fewer false taps on the six
+    # evaluation sets (docs/experiments.md, "Strips by default"). "square": the squares, the default until then.
+    tile_shape: TileShape = "strip"
     tile_size: int = 720
     min_overlap: int = 160
     scale_with_screen: bool = True

@@ -3,10 +3,10 @@
 A tile is a rectangle of the screen in native pixels; the engine resizes it at (a strip: near) the network's
 training scale (``detector.engine.Detector.geometry``). Two shapes (``detector.inference.tile_shape``):
 
-* ``square`` (the default): ``tile_size`` squares in a grid (1080x2400: 8 tiles of 720).
-* ``strip``: tiles span the screen's short side whole and are ``tile_size`` long along the long side (a 1080x2400
-  portrait screen: 4 strips of 1080x720). No overlap across the short side, so a quarter fewer pixels go through
-  the network than as squares.
+* ``strip`` (the default): tiles span the screen's short side whole and are ``tile_size`` long along the long side
+  (a 1080x2400 portrait screen: 4 strips of 1080x720). No overlap across the short side, so a quarter fewer pixels
+  go through the network than as squares.
+* ``square``: ``tile_size`` squares in a grid (1080x2400: 8 tiles of 720).
 
 Tile side and overlap are given for a 1080-px short side and scale with the screen, so a button has the same size in
 model pixels on 720x1600, 1080x2400 and 1440x3120 screens. Neighbouring tiles overlap by at least ``min_overlap``

@@ -12,7 +12,8 @@ REPO = Path(__file__).resolve().parent.parent
 def test_shipped_config_loads():
     cfg = load_config(REPO / "config.yaml")
     assert cfg.detector.inference.tile_size == 720
-    assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.6, 0.8)
+    assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.8)
+    assert cfg.detector.inference.tile_shape == "strip" and cfg.detector.inference.zoom.high == 0.66
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
 
@@ -45,7 +46,7 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
         ),
         (
             "detector:\n  inference:\n    zoom:\n      low: 0.7\n",
-            ["detector.inference.zoom.low=0.7", "below detector.inference.zoom.high (0.6)"],
+            ["detector.inference.zoom.low=0.7", "below detector.inference.zoom.high (0.66)"],
         ),
         (
             "detector:\n  inference:\n    zoom:\n      accept: 0.5\n",
@@ -58,7 +59,7 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
         ),
         (
             "policy:\n  close_over_text_threshold: 0.5\n",
-            ["policy.close_over_text_threshold=0.5", "at least policy.close_threshold (0.6)"],
+            ["policy.close_over_text_threshold=0.5", "at least policy.close_threshold (0.66)"],
         ),
         ("agent:\n  uncertain_low: 0.7\n", ["agent.uncertain_low=0.7", "must not exceed"]),
         ("policy:\n  close_threshold: true\n", ["policy.close_threshold", "True", "number"]),

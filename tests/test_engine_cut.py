@@ -37,8 +37,8 @@ def test_origins_exact_numbers(det):  # squares of the training tile: 288 px
 def test_default_720_px_tiles_keep_the_training_scale(tiny_weights):
     # the network was trained on 480-px tiles seen as 288 px (its manifest says so); 720-px tiles are cut at the same
     # 0.6 scale (432 px), on every screen size since both sides scale with the screen
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
-    assert det.cfg.tile_size == 720 and det.cfg.tile_shape == "square" and det.trained_tile == 480
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", tile_shape="square"))
+    assert det.cfg.tile_size == 720 and det.trained_tile == 480
     assert [det.input_dims(det.plan(w, h)[0], w, h) for w, h in SIZES[:4]] == [(432, 432)] * 4
     tiles = det.plan(1080, 2400)
     assert len(tiles) == 8 and {(t.w, t.h) for t in tiles} == {(720, 720)}

@@ -4,6 +4,7 @@ and tap inside it, and must find nothing to tap on Japanese text alone."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -69,10 +70,11 @@ SCHEMES = (
 
 
 def test_finds_the_close_and_taps_inside(detector):
-    """One screen per close style the user listed. The shipped model is not good enough yet (README "Measured"):
-    at the default thresholds it taps inside the close on 6 of these 8, with and without the verifier (measured at
-    the commit that shipped the verifier), and must never tap anywhere else; the int8 network (2026-12-02) on the
-    same 6. Raise the bar with every better model."""
+    """One screen per close style the user listed; never a tap anywhere but inside the close. With the verifier (the
+    shipped pair, fp32 and int8) it taps inside all 8 since the corner look (2026-12-05) and with strip tiles
+    (2026-12-06). The network alone, which never runs so in closebot, taps 5: with squares it tapped 6, the
+    white_bare x being the one strips lose (it scored 0.91 in squares, nothing in strips). Raise the bar with
+    every better model."""
     hits = 0
     for seed, scheme in enumerate(SCHEMES, start=1):
         rng = random.Random(seed)
@@ -85,7 +87,7 @@ def test_finds_the_close_and_taps_inside(detector):
         if tap is not None:
             assert tap.label == "close" and x1 <= tap.x <= x2 and y1 <= tap.y <= y2, (scheme, tap, truth)
             hits += 1
-    assert hits >= 6
+    assert hits >= (8 if detector.verifier is not None else 5)
 
 
 @pytest.mark.parametrize(("seed", "pale"), [(11, True), (12, False), (13, True)])
@@ -131,12 +133,16 @@ def test_evaluation_sees_the_daemons_detections_and_the_faint_boxes_apart(detect
 
 def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
     """22-33 px closes in every scheme, in a top corner of a plain screen, with the closer look (detector.zoom, on
-    by default) and without. Measured when it was added: 15 of 16 tapped inside with it, 12 without, no tap
-    anywhere else either way. It must find at least two more than the pass without it and never tap elsewhere."""
-    on = Detector.load(SHIPPED, verifier=VERIFIER)
-    off = Detector.load(SHIPPED, InferenceConfig(zoom=ZoomConfig(enabled=False)), verifier=VERIFIER)
-    assert on.cfg.zoom.enabled
-    hits = {"on": 0, "off": 0}
+    by default) and without, on squares: measured when it was added, 15 of 16 tapped inside with it, 12 without, no
+    tap anywhere else either way. It must find at least two more than the pass without it and never tap elsewhere.
+    The default strips (2026-12-06) see these corners at a larger scale and tap all 16 with it or without, so the
+    comparison runs on squares; the default must tap at least 15 of them."""
+    square = InferenceConfig(tile_shape="square")
+    on = Detector.load(SHIPPED, square, verifier=VERIFIER)
+    off = Detector.load(SHIPPED, replace(square, zoom=ZoomConfig(enabled=False)), verifier=VERIFIER)
+    default = Detector.load(SHIPPED, verifier=VERIFIER)
+    assert on.cfg.zoom.enabled and default.cfg.tile_shape == "strip"
+    hits = {"on": 0, "off": 0, "default": 0}
     crops = 0
     for seed in (*range(40, 48), *range(64, 72)):
         scheme = SCHEMES[seed % len(SCHEMES)]
@@ -148,7 +154,7 @@ def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
         screen.place_close(rng, POOL, c, where, None, sprite=elements.draw_close(rng, POOL, 22 + seed % 12, scheme))
         ((x1, y1, x2, y2),) = [o.box for o in c.objects if o.label == "close"]
         img = np.asarray(c.img.convert("RGB"))
-        for name, det in (("on", on), ("off", off)):
+        for name, det in (("on", on), ("off", off), ("default", default)):
             res = det.detect(img)
             crops += res.timings.zoom_crops
             tap = decide(res.detections, PolicyConfig())
@@ -157,6 +163,7 @@ def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
                 hits[name] += 1
     assert crops > 0
     assert hits["on"] >= hits["off"] + 2, hits
+    assert hits["default"] >= 15, hits
 
 
 # Screens of the evaluation sets the shipped pair missed until the corner look (2026-12-05), with their close boxes:

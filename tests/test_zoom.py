@@ -16,7 +16,7 @@ from detector.zoom import ZoomConfig, add_corner_closes, apply, candidates, corn
 
 from .conftest import VERIFIER
 
-Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.6), accept 0.9, text veto 0.2, IoU 0.4, 4 crops
+Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.66), accept 0.9, text veto 0.2, IoU 0.4, 4 crops
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_candidates_are_close_in_the_band_best_first_capped():
     assert [d.score for d in got] == [0.59, 0.3, 0.2, 0.15]  # 0.1 is the fifth: max_crops 4
     assert candidates(dets, ZoomConfig(low=0.25, high=0.5)) == []  # 0.59 >= high: the frame has a close to tap
     assert candidates(dets, ZoomConfig(low=0.25, high=0.6)) == [dets[2], dets[1]]
-    assert candidates([*dets, _det("close", 0.6, x=950)], Z) == []  # a close at the threshold: no closer look
+    assert candidates([*dets, _det("close", 0.66, x=950)], Z) == []  # a close at the threshold: no closer look
 
 
 def test_apply_raises_a_candidate_confirmed_on_its_box():
@@ -263,7 +263,7 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
     boxes = [d.box for d in res.detections]
     assert not any(b.iou(expect[0]) > 0.9 for b in boxes)
     assert any(b.iou(expect[1]) > 0.9 for b in boxes)
-    assert calls[0] == 8  # the 8 tiles of the screen
+    assert calls[0] == len(det.plan(1080, 2400))  # the tiles of the screen
     assert res.timings.zoom_crops == sum(calls[1:])  # the candidates' squares, then the corners'
     # the same network output at min_score 0.1 shows the faint one: it was there to drop
     det.cfg = InferenceConfig(runtime="torch", min_score=0.1)
@@ -279,12 +279,13 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
     img = np.full((2400, 1080, 3), 200, np.uint8)
     anchors, a_faint, a_kept = _two_close_anchors(det)
+    pass_dims = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
 
     def runner(batch: np.ndarray):
         n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
         scores = torch.zeros(n, a, 4)
         scores[..., 0] = 1.0
-        if n == len(det.plan(1080, 2400)):  # the whole-screen pass (a closer look has one crop here)
+        if batch.shape[1:3] == pass_dims:  # the whole-screen pass (the closer looks' squares are another size)
             scores[0, a_faint] = torch.tensor([0.85, 0.15, 0.0, 0.0])
             scores[0, a_kept] = torch.tensor([0.5, 0.5, 0.0, 0.0])
         return torch.zeros(n, a, 4), scores
