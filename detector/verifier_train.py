@@ -431,11 +431,13 @@ def pasted_pairs(
 
 def candidates_on(detector: Detector, image: np.ndarray, boxes: list[Box], per_box: int) -> list[list[Box]]:
     """For each of ``boxes`` (pasted negatives), the boxes of the ``per_box`` best close/skip candidates the detector
-    proposes with their centre on it, looking only at one square of its plan's size around each, in one batch."""
+    proposes with their centre on it, looking only at one square around each, in one batch: a square of the plan's
+    tile (with strips, of the strip's shorter side: 720 px on a 1080x2400 screen either way)."""
     if not boxes:
         return []
     h, w = image.shape[:2]
-    side = detector.plan(w, h)[0].w
+    first = detector.plan(w, h)[0]
+    side = min(first.w, first.h)
     tiles = [Tile.square_around(*b.center, side, w, h) for b in boxes]
     cands = sorted(
         (d for d in detector.detect_in(image, tiles) if d.label in ("close", "skip")), key=lambda d: -d.score

@@ -636,15 +636,25 @@ def test_candidates_on_each_pasted_negative_are_the_ssds_best_centred_on_it(
     from detector.verifier_train import PAIR, PAIR_CANDIDATE, candidates_on, pasted_pairs
     from detector.zoom import ZoomConfig
 
-    det = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
+    # squares: an untrained network scores thousands of boxes a tile just over min_score, and at the strips' scale
+    # the per-frame caps (max_candidates, max_detections) keep other boxes in a batch of two tiles than in each alone
+    det = Detector.load(
+        tiny_weights, InferenceConfig(tile_shape="square", min_score=0.2, zoom=ZoomConfig(enabled=False))
+    )
     img = np.random.default_rng(1).integers(0, 256, (1200, 540, 3), dtype=np.uint8)
     mutes = [Box(40, 60, 100, 120), Box(400, 900, 430, 930)]
     got = candidates_on(det, img, mutes, 2)
-    side = det.plan(540, 1200)[0].w
+    side = 360  # the plan's tile on a 540x1200 screen: a square of 360 (a strip of 540x360)
     for m, boxes in zip(mutes, got, strict=True):  # per mute: the 2 best close/skip boxes centred on it
         seen = det.detect_in(img, [Tile.square_around(*m.center, side, 540, 1200)])
         best = sorted((d for d in seen if d.label != "ja_char" and m.contains(*d.box.center)), key=lambda d: -d.score)
         assert boxes == [d.box for d in best[:2]] and len(boxes) == 2
+    # with strips (the default) the squares looked at are as large: the strip's shorter side, not its width
+    strips = Detector.load(tiny_weights, InferenceConfig(min_score=0.2, zoom=ZoomConfig(enabled=False)))
+    looked_at: list[list[Tile]] = []
+    strips.detect_in = lambda image, tiles: looked_at.append(tiles) or []  # type: ignore[method-assign]
+    assert candidates_on(strips, img, mutes, 2) == [[], []]
+    assert looked_at == [[Tile.square_around(*m.center, side, 540, 1200) for m in mutes]]
     assert candidates_on(det, img, [], 2) == []
     # in the pairs: each screen's mute candidates follow its pairs, all of them "none"
     pool, _ = _pool_with_sound_icon(tmp_path)
