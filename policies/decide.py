@@ -25,7 +25,7 @@ from detector.types import Box, Detection
 @dataclass(frozen=True)
 class PolicyConfig:
     close_threshold: float = 0.66  # chosen on held-out screens (config.yaml, docs/experiments.md "Strips by default")
-    skip_threshold: float = 0.8
+    skip_threshold: float = 0.7
     close_over_text_threshold: float = 0.9
     ja_overlap: float = 0.3
     close_blocks_skip: float = 0.3  # 1.0 turns rule 5 off

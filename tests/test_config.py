@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 def test_shipped_config_loads():
     cfg = load_config(REPO / "config.yaml")
     assert cfg.detector.inference.tile_size == 720
-    assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.8)
+    assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.7)
     assert cfg.detector.inference.tile_shape == "strip" and cfg.detector.inference.zoom.high == 0.66
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
