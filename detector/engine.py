@@ -54,8 +54,8 @@ MAX_PIXELS = 40_000_000  # larger inputs are refused before any tile is cut (a 2
 @dataclass(frozen=True)
 class InferenceConfig:
     # "strip": 4 full-width strips of 672x448 model px a 1080x2400 frame, 20% less network time than 8 squares of
-    # 720 px (432 model px), and with close_threshold 0.66 as many screens right with fewer false taps on the six
-    # evaluation sets (docs/experiments.md, "Strips by default"). "square": the squares, the default until then.
+    # 720 px (432 model px), and with the policy's thresholds set for them more screens right with fewer false taps
+    # on the six evaluation sets (docs/experiments.md, "Strips by default"). "square": the default until 2026-12-06.
     tile_shape: TileShape = "strip"
     tile_size: int = 720
     min_overlap: int = 160
