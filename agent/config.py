@@ -238,6 +238,18 @@ def load_config(path: Path | str | None = None) -> Config:
     if det.verifier.weights and not Path(det.verifier.weights).is_absolute():
         ver = dataclasses.replace(det.verifier, weights=str((p.parent / det.verifier.weights).resolve()))
         det = dataclasses.replace(det, verifier=ver)
+    if not _given(data, "detector.inference.zoom.high"):  # the closer look's band ends where close taps begin
+        zoom = dataclasses.replace(det.inference.zoom, high=cfg.policy.close_threshold)
+        det = dataclasses.replace(det, inference=dataclasses.replace(det.inference, zoom=zoom))
     cfg = dataclasses.replace(cfg, detector=det)
     _cross_checks(cfg)
     return cfg
+
+
+def _given(data: dict, key: str) -> bool:
+    """Whether the file's mapping sets the dotted ``key`` (one that follows another key when absent)."""
+    for part in key.split("."):
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True

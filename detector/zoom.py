@@ -38,7 +38,7 @@ class ZoomConfig:
     box_px: int = 135  # the candidate's longer side after zooming, in reference (1080-px screen) pixels
     floor: float = 0.05  # close candidates are decoded down to this network score (under min_score: only for this)
     low: float = 0.1  # close candidates scoring in [low, high) get the closer look
-    high: float = 0.66  # policy.close_threshold
+    high: float = 0.66  # policy.close_threshold's default (agent.config makes it follow the policy's)
     accept: float = 0.9  # the zoomed close's least score to replace the candidate's
     text_veto: float = 0.2  # a ja_char on the same box scoring this much keeps the candidate's score
     match_iou: float = 0.4  # a zoomed box is "the same box" as the candidate above this IoU

@@ -18,6 +18,20 @@ def test_shipped_config_loads():
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
 
 
+@pytest.mark.parametrize(
+    ("yaml_text", "high"),
+    [
+        ("policy:\n  close_threshold: 0.75\n", 0.75),  # the closer look's band follows the tap threshold
+        ("policy:\n  close_threshold: 0.75\ndetector:\n  inference:\n    zoom:\n      high: 0.5\n", 0.5),
+        ("detector:\n  inference:\n    zoom:\n      low: 0.2\n", 0.66),  # the policy's default
+    ],
+)
+def test_zoom_high_follows_the_close_threshold_unless_set(tmp_path, yaml_text, high):
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml_text)
+    assert load_config(cfg).detector.inference.zoom.high == high
+
+
 def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path):
     (tmp_path / "a.yaml").write_text("detector:\n  verifier:\n    weights: w/v.pt\n")
     assert load_config(tmp_path / "a.yaml").detector.verifier_weights() == str(tmp_path / "w" / "v.pt")
