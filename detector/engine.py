@@ -340,13 +340,13 @@ class Detector:
         te = time.perf_counter()
         looked = candidates(dets, zoom) if zoom.enabled else []
         if looked:
-            dets = apply_zoom(dets, looked, self.look_closer(image, looked), zoom, self.cfg.nms_iou)
+            dets = apply_zoom(dets, looked, self.look_closer(image, [d.box for d in looked]), zoom, self.cfg.nms_iou)
         if faint:  # faint closes the closer look did not raise are dropped again
             gone = {d.box for d in faint}
             dets = [d for d in dets if d.box not in gone]
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
-            corners = [Detection(b, "close", 0.0) for b in corner_boxes(w, h, zoom)]
+            corners = corner_boxes(w, h, zoom)
             dets = add_corner_closes(dets, self.look_closer(image, corners), zoom, self.cfg.nms_iou)
         tf = time.perf_counter()
         below = []
@@ -389,15 +389,16 @@ class Detector:
         return self.input_side(round(z.context * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE), width, height)
 
     @torch.inference_mode()
-    def look_closer(self, image: np.ndarray, looked: list[Detection]) -> list[Detection]:
-        """Detections (screen pixels) of the network on a magnified square around each of ``looked``, all squares
-        in one batch; with the verifier, its scores too, as in :meth:`detect`."""
+    def look_closer(self, image: np.ndarray, boxes: list[Box]) -> list[Detection]:
+        """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
+        candidates, screen corners), all squares in one batch; with the verifier, its scores too, as in
+        :meth:`detect`."""
         h, w = image.shape[:2]
         m = self.zoom_input_side(w, h)
-        crops = np.empty((len(looked), m, m, 3), dtype=np.uint8)
-        origins = np.empty((len(looked), 4), dtype=np.float32)
-        for i, d in enumerate(looked):
-            sq = zoom_square(d.box, w, h, self.cfg.zoom.context)
+        crops = np.empty((len(boxes), m, m, 3), dtype=np.uint8)
+        origins = np.empty((len(boxes), 4), dtype=np.float32)
+        for i, box in enumerate(boxes):
+            sq = zoom_square(box, w, h, self.cfg.zoom.context)
             crop = image[sq.y : sq.y + sq.h, sq.x : sq.x + sq.w]
             interp = cv2.INTER_AREA if sq.w > m else cv2.INTER_LINEAR
             crops[i] = cv2.resize(crop, (m, m), interpolation=interp)

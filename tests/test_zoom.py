@@ -121,8 +121,7 @@ def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
         return torch.zeros(n, a, 4), torch.zeros(n, a, 4)  # no detections
 
     det.runner = runner
-    looked = [Detection(b, "close", 0.3) for b in marks]
-    assert det.look_closer(img, looked) == []
+    assert det.look_closer(img, marks) == []
     (batch,) = seen  # one forward pass for both
     assert batch.shape == (2, 324, 324, 3)
     for b, crop in zip(marks, batch, strict=True):

@@ -1,6 +1,7 @@
 """Time the corner look with smaller corner squares at the same magnification (corner-context.txt).
 
-Needs corner-context.patch applied (it adds ``zoom.corner_context``; the knob was not kept). From the project root:
+Needs corner-context.patch applied to commit 9f27a05 (it adds ``zoom.corner_context``; the knob was not kept),
+in a checkout of that commit:
   git apply weights/candidates/corners/corner-context.patch
   python3 weights/candidates/corners/corner-context-timing.py
 The first 60 synth3 val screens, the three settings in turn on each frame, one process; the shipped config otherwise.

@@ -61,9 +61,8 @@ def main() -> None:
         for item, dets in tqdm(list(zip(items, cached[root], strict=True)), desc=root.name, leave=False):
             image = read_image(item.image_path)
             h, w = image.shape[:2]
-            looked = [Detection(b, "close", 0.0) for b in corner_boxes(w, h, zoom)]
             # on every frame, unlike the feature, which skips frames with a close at accept (corners_blocked)
-            added.append(add_corner_closes(dets, detector.look_closer(image, looked), zoom))
+            added.append(add_corner_closes(dets, detector.look_closer(image, corner_boxes(w, h, zoom)), zoom))
         line = []
         for name, dets in (("base", cached[root]), ("corners", added)):
             r = score(items, dets, cfg.policy, 0, with_ap=False)
