@@ -292,7 +292,8 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         if value is not None and not value >= least:
             print(f"closebot train-verifier: {flag} {value}: must be at least {least}", file=sys.stderr)
             return 2
-    detector = args.detector_weights or Path(load_config(args.config).detector.weights)
+    config = load_config(args.config)
+    detector = args.detector_weights or Path(config.detector.weights)
     cfg = VerifierTrainConfig(
         data=tuple(str(d) for d in args.data),
         detector=str(detector),
@@ -314,6 +315,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         icons=str(args.icons) if args.icons else None,
         long_only=args.long_only,
         train_only=args.train_only,
+        inference=config.detector.inference,  # candidates mined as the runtime proposes them (tile shape, ...)
     )
     res = train_verifier(cfg, show_progress=not args.quiet)
     for part in res.get("parts", [res]):  # an ensemble of several windows: one line per window

@@ -159,6 +159,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
                 seed=opts.seed,
                 init=verifier.source,
                 harvest_repeat=opts.harvest_repeat,
+                inference=cfg.detector.inference,
             ),
             show_progress=False,
         )

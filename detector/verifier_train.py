@@ -118,6 +118,10 @@ class VerifierTrainConfig:
     # which networks of an ``init`` file of several windows train: "all", or "long-window" (its squeezed window
     # only, on the boxes it scores; the square networks kept bit for bit): ``VERIFIER_TRAIN_PARTS``
     train_only: str = "all"
+    # how the runtime runs the SSD (config.yaml's detector.inference: tile shape and size, overlap, NMS, precision):
+    # its candidates are mined as the runtime will propose them, with ``mine_min_score`` and no closer look
+    # (``mining_inference``)
+    inference: InferenceConfig = field(default_factory=InferenceConfig)
 
 
 class NoCropsLeft(DatasetError):
@@ -151,6 +155,7 @@ _NOT_MINING = (
     "context",
     "long_only",  # a choice among the mined crops
     "train_only",  # a choice among the networks
+    "inference",  # in the key as ``mining_inference`` gives it
 )
 CROP_FORMAT = 2  # 2: crops carry their box's aspect (``CropSet.aspect``); older caches are mined again
 
@@ -168,6 +173,10 @@ def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str |
     mining = {k: v for k, v in asdict(cfg).items() if k not in _NOT_MINING}
     mining["spec"] = replace(spec, members=1).to_dict()  # the crops' geometry: an ensemble's crops are its members'
     mining["format"] = CROP_FORMAT
+    # the geometry the candidates come from (strips and squares propose different boxes); not the threads or the
+    # batch, which change the time only
+    inference = asdict(mining_inference(cfg))
+    mining["inference"] = {k: v for k, v in inference.items() if k not in ("threads", "batch_size")}
     blob = [detector_sha, mining, _items_fingerprint(tr), _items_fingerprint(va)]
     return hashlib.sha256(json.dumps(blob, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -236,6 +245,12 @@ def _jitter(rng: random.Random, b: Box, amount: float = 0.15) -> Box:
     return Box(cx - w * s / 2, cy - h * s / 2, cx + w * s / 2, cy + h * s / 2)
 
 
+def mining_inference(cfg: VerifierTrainConfig) -> InferenceConfig:
+    """The runtime's inference settings (``cfg.inference``) down to ``cfg.mine_min_score``, without the closer look:
+    how the mined SSD proposes the candidates the verifier learns on."""
+    return replace(cfg.inference, min_score=cfg.mine_min_score, zoom=ZoomConfig(enabled=False))
+
+
 class Miner:
     """The SSD whose candidates are mined, as the verifier will see them (down to ``mine_min_score``, no closer look),
     loaded when first needed, and the close/skip candidates it has proposed on each screen so far: a screen listed
@@ -243,15 +258,14 @@ class Miner:
     once, and a run whose crops all come from the cache never loads it."""
 
     def __init__(self, cfg: VerifierTrainConfig) -> None:
-        self.weights, self.min_score = cfg.detector, cfg.mine_min_score
+        self.weights, self.inference = cfg.detector, mining_inference(cfg)
         self._detector: Detector | None = None
         self._candidates: dict[Path, list[Detection]] = {}
 
     @property
     def detector(self) -> Detector:
         if self._detector is None:
-            cfg = InferenceConfig(min_score=self.min_score, zoom=ZoomConfig(enabled=False))
-            self._detector = Detector.load(self.weights, cfg)
+            self._detector = Detector.load(self.weights, self.inference)
         return self._detector
 
     def candidates(self, item: VocItem, img: np.ndarray) -> list[Detection]:

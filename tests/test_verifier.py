@@ -29,6 +29,7 @@ from detector.verifier import (
 )
 from detector.verifier_train import CLOSE, NONE, SKIP, VerifierTrainConfig, label_candidate, train_verifier
 from detector.weights import sha256_of
+from detector.zoom import ZoomConfig
 
 SPEC = VerifierSpec(input_size=8, context=2.0, min_crop_px=4.0, widths=(4, 4, 8, 8))
 
@@ -340,6 +341,24 @@ def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
     assert mining_key(cfg, SPEC, "abd", [], []) != key
 
 
+def test_candidates_are_mined_as_the_runtime_cuts_the_screen() -> None:
+    """The runtime's tile geometry reaches the miner's SSD and the cache key: crops mined on squares are not read
+    back for strips (the default moved from squares to strips on 2026-12-06 with the key blind to it)."""
+    from detector.verifier_train import Miner, mining_inference, mining_key
+
+    cfg = VerifierTrainConfig(data=("d",), detector="ssd.pt", out="v.pt", mine_min_score=0.05)
+    squares = replace(cfg, inference=InferenceConfig(tile_shape="square", min_score=0.5, threads=1))
+    mined = mining_inference(squares)
+    assert (mined.tile_shape, mined.min_score, mined.zoom.enabled, mined.threads) == ("square", 0.05, False, 1)
+    assert Miner(squares).inference == mined and Miner(cfg).inference.tile_shape == "strip"
+    key = mining_key(cfg, SPEC, "abc", [], [])
+    assert mining_key(squares, SPEC, "abc", [], []) != key
+    assert mining_key(replace(cfg, inference=InferenceConfig(tile_size=640)), SPEC, "abc", [], []) != key
+    # the threads, the batch and the runtime's own threshold and closer look do not change the candidates
+    same = InferenceConfig(threads=1, batch_size=4, min_score=0.7, zoom=ZoomConfig(enabled=False))
+    assert mining_key(replace(cfg, inference=same), SPEC, "abc", [], []) == key
+
+
 def test_candidate_labels_follow_the_ground_truth() -> None:
     truths = [(Box(100, 100, 140, 140), CLOSE), (Box(300, 100, 380, 140), SKIP)]
     assert label_candidate(Detection(Box(102, 101, 141, 139), "close", 0.9), truths, 0.4) == CLOSE
@@ -443,6 +462,15 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     assert main([*command, "--init", str(tmp_path / "v.pt"), "--out", str(tmp_path / "v9.pt")]) == 0
     (line,) = capsys.readouterr().out.splitlines()
     assert line.startswith("best epoch 1: val loss ") and line.endswith(f"; verifier {tmp_path / 'v9.pt'}")
+    # the config's tile geometry is what the candidates were mined with, and the manifest says so
+    assert load_verifier(tmp_path / "v9.pt").manifest["train"]["inference"]["tile_shape"] == "strip"
+    squares = tmp_path / "squares.yaml"
+    squares.write_text("detector:\n  inference:\n    tile_shape: square\n")
+    assert (
+        main([*command, "--init", str(tmp_path / "v.pt"), "--out", str(tmp_path / "v10.pt"), "--config", str(squares)])
+        == 0
+    )
+    assert load_verifier(tmp_path / "v10.pt").manifest["train"]["inference"]["tile_shape"] == "square"
 
     # relabelling a screen (a harvest reviewed by hand) makes another key: mined again, the old cache untouched
     copy = tmp_path / "relabelled"
