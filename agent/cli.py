@@ -276,10 +276,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     from detector.verifier import VerifierSpec
     from detector.verifier_train import VerifierTrainConfig, train_verifier
 
-    if args.pair_candidates and not (args.pairs or args.pills):
+    if args.pair_candidates and not (args.pairs or args.pills or args.counts):
         print(
-            "closebot train-verifier: --pair-candidates looks at the pasted mute buttons and word pills: "
-            "give --pairs N or --pills N",
+            "closebot train-verifier: --pair-candidates looks at the pasted mute buttons, word pills and counts: "
+            "give --pairs N, --pills N or --counts N",
             file=sys.stderr,
         )
         return 2
@@ -312,6 +312,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         pairs_per_screen=args.pairs,
         pair_candidates=args.pair_candidates,
         pills_per_screen=args.pills,
+        counts_per_screen=args.counts,
         icons=str(args.icons) if args.icons else None,
         long_only=args.long_only,
         train_only=args.train_only,
@@ -341,8 +342,14 @@ def _verifier_summary(res: dict) -> str:
         ("pasted word pills passing", "word_pill_passed", ".4f"),
         ("pasted close pills found", "pill_close_recall", ".3f"),
         ("pasted skip pills found", "pill_skip_recall", ".3f"),
+        ("pasted counts passing", "count_passed", ".4f"),
+        ("their lone signs found", "count_sign_recall", ".3f"),
     ]
-    found = [("mute_candidates", "on pasted mute buttons"), ("word_pill_candidates", "on pasted word pills")]
+    found = [
+        ("mute_candidates", "on pasted mute buttons"),
+        ("word_pill_candidates", "on pasted word pills"),
+        ("count_candidates", "on pasted counts"),
+    ]
     return (
         f"best epoch {best['epoch']}: val loss {best['loss']:.4f}, recall "
         + ", ".join(f"{k} {v:.3f}" for k, v in best["recall"].items())
@@ -848,13 +855,19 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument(
         "--pair-candidates",
         action="store_true",
-        help="also train on the SSD's own close/skip candidates on each pasted mute button or word pill",
+        help="also train on the SSD's own close/skip candidates on each pasted mute button, word pill or count",
     )
     tv.add_argument(
         "--pills",
         type=int,
         default=0,
         help="close, skip and word pills of one colour pasted per screen (icons from --icons when given)",
+    )
+    tv.add_argument(
+        "--counts",
+        type=int,
+        default=0,
+        help='counts with a times sign ("×10": none) and the sign alone (close), one font and colour, per screen',
     )
     tv.add_argument("--val-screens", type=int, default=300)
     tv.add_argument(

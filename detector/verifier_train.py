@@ -32,6 +32,13 @@ icon set's circled x, which the SSD found (up to 0.98) and the shipped verifier,
 drawn x, turned down. A run with close and word pills alone (2026-12-03, v16) made the verifier doubt every pill,
 skips too (README "Measured"); hence the skip pill beside them. With ``pair_candidates`` the SSD's candidates on the
 word pills are ``none`` crops too.
+
+Counts (``counts_per_screen``): the same for a count drawn with a times sign (``×10``, ``x3``, ``攻撃力×5``: a reward,
+a multiplier) and that sign alone, in one font, size and colour: ``none`` and ``close`` (a lone ``×`` is a bare close
+mark). On 2026-12-06 four of the shipped pair's eleven close taps on no close (six evaluation sets) were the ``×`` of
+such a count (0.67-0.97): the crop around its box shows the sign and the edge of a digit, which the training screens'
+counts, drawn among other negatives, rarely put under a candidate. With ``pair_candidates`` the SSD's candidates on
+the counts are ``none`` crops too.
 """
 
 from __future__ import annotations
@@ -81,6 +88,12 @@ PAIR = 4  # CropSet.source of a pasted plate-matched pair
 PAIR_CANDIDATE = 5  # CropSet.source of an SSD candidate on a pasted mute button
 PILL = 6  # CropSet.source of a pasted close, skip or word pill
 PILL_CANDIDATE = 7  # CropSet.source of an SSD candidate on a pasted word pill
+COUNT = 8  # CropSet.source of a pasted count ("×10") or its lone times sign
+COUNT_CANDIDATE = 9  # CropSet.source of an SSD candidate on a pasted count
+# the times signs of a count and the counts and words around them (``counts_per_screen``)
+COUNT_SIGNS = "××××xX✕"
+COUNT_NUMBERS = ("2", "3", "5", "10", "10", "99", "1.5", "100", "20")
+COUNT_WORDS = ("", "", "", "攻撃力", "報酬", "コイン", "Gold", "EXP", "ボーナス")
 
 
 @dataclass(frozen=True)
@@ -111,6 +124,7 @@ class VerifierTrainConfig:
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
     pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button or word pill (module doc)
     pills_per_screen: int = 0  # close, skip and word pills of one colour pasted per screen (0: none)
+    counts_per_screen: int = 0  # counts ("×10") and their lone times sign pasted per screen (0: none)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
     # train and validate on the crops of boxes at least this many times longer than wide only (0: all): what a
     # squeezed window sees in a file merged with ``--long-from`` (``VerifierSpec.long_from``)
@@ -149,6 +163,7 @@ _NOT_MINING = (
     "pairs_per_screen",  # pairs are drawn anew on each run, outside the mined cache
     "pair_candidates",
     "pills_per_screen",
+    "counts_per_screen",
     "icons",
     "squeeze",  # the crops' geometry enters the key through the spec
     "long_context",
@@ -348,10 +363,29 @@ def _sprite_box(sprite: Sprite, x: int, y: int) -> Box:
     return Box(x + b[0], y + b[1], x + b[2], y + b[3])
 
 
-def _draw_pairs(rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int, pills: int) -> Iterator[tuple]:
+def draw_count(rng: random.Random, pool: AssetPool, size: int) -> tuple[Sprite, Sprite]:
+    """A count with a times sign ("×10", "攻撃力×5", "x3") and that sign alone, in one font, ``size`` and colour."""
+    word = rng.choice(COUNT_WORDS)
+    fpath = rng.choice(pool.ja_fonts if word and not word.isascii() else pool.latin_fonts + pool.ja_fonts)
+    sign = rng.choice([c for c in COUNT_SIGNS if elements.has_glyph(fpath, c)] or ["x"])
+    r = rng.random()  # pale grey or white as on the false taps, else dark or any colour
+    if r < 0.5:
+        color = elements._grey(rng.randint(150, 255))
+    else:
+        color = elements._grey(rng.randint(20, 90)) if r < 0.75 else elements.random_color(rng)
+    number = rng.choice(COUNT_NUMBERS)
+    text = f"{word}{sign}{number}" if rng.random() < 0.85 else f"{number}{sign}"
+    count = elements.draw_text(rng, text, fpath, size, color, label_ja=False)
+    return count, elements.draw_text(rng, sign, fpath, size, color, label_ja=False)
+
+
+def _draw_pairs(
+    rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int, pills: int, counts: int = 0
+) -> Iterator[tuple]:
     """``mutes`` mute/close pairs of one scheme and size, then ``pills`` word/close/skip pills of one colour and
-    height, for a ``w`` x ``h`` screen: ((negative sprite, NONE), (sprite, label)..., source) each, drawn one by one
-    as they are asked for (the placing between draws takes from the same ``rng``)."""
+    height, then ``counts`` counts ("×10") and their lone sign, for a ``w`` x ``h`` screen: ((negative sprite, NONE),
+    (sprite, label)..., source) each, drawn one by one as they are asked for (the placing between draws takes from
+    the same ``rng``)."""
     schemes = list(elements.CLOSE_SCHEMES)
     weights = [SCHEME_WEIGHTS.get(s, 1.0) for s in schemes]
     unit = min(w, h) / 1080
@@ -366,6 +400,9 @@ def _draw_pairs(rng: random.Random, pool: AssetPool, w: int, h: int, mutes: int,
         close = elements.draw_close_pill(rng, pool, height, colors)
         skip = elements.draw_skip_pill(rng, pool, height, colors)
         yield (word, NONE), (close, CLOSE), (skip, SKIP), PILL
+    for _ in range(counts):
+        count, sign = draw_count(rng, pool, max(14, int(rng.uniform(24, 110) * unit)))
+        yield (count, NONE), (sign, CLOSE), COUNT
 
 
 def pasted_pairs(
@@ -379,13 +416,15 @@ def pasted_pairs(
     detector: Detector | None = None,
     per_mute: int = 3,
     pills: int = 0,
+    counts: int = 0,
 ) -> CropSet:
     """Plate-matched pairs (module doc): per screen ``per_screen`` times a sound icon (``none``) and a close
     (``close``) of one scheme and size, and ``pills`` times a pill with a word that is neither close nor skip
-    (``none``), a close pill and a skip pill of one colour and height (source ``PILL``), pasted at free spots of a
-    copy of the screen (all of a group or none of it); each cropped exactly and once jittered. With ``detector``
-    (square tiles), also its ``per_mute`` best close/skip candidates centred on each pasted mute button or word pill
-    (``none``, source ``PAIR_CANDIDATE`` or ``PILL_CANDIDATE``)."""
+    (``none``), a close pill and a skip pill of one colour and height (source ``PILL``), and ``counts`` times a count
+    (``none``) and its lone times sign (``close``) in one font, size and colour (source ``COUNT``), pasted at free
+    spots of a copy of the screen (all of a group or none of it); each cropped exactly and once jittered. With
+    ``detector`` (square tiles), also its ``per_mute`` best close/skip candidates centred on each pasted mute button,
+    word pill or count (``none``, source ``PAIR_CANDIDATE``, ``PILL_CANDIDATE`` or ``COUNT_CANDIDATE``)."""
     from PIL import Image
 
     if per_screen and not pool.sound_glyphs:
@@ -404,7 +443,7 @@ def pasted_pairs(
         canvas = Image.fromarray(img).convert("RGBA")
         taken = [g.box for g in item.objects if g.label in ("close", "skip")]
         placed: list[tuple[Box, int, int]] = []
-        for *group, src in _draw_pairs(rng, pool, w, h, per_screen, pills):
+        for *group, src in _draw_pairs(rng, pool, w, h, per_screen, pills, counts):
             spots = []
             for sprite, _ in group:  # all or none: every group is one negative and its targets
                 sw, sh = sprite.image.size
@@ -428,9 +467,7 @@ def pasted_pairs(
                 source.append(src)
                 boxes.append(b)
         if detector is not None:  # the SSD's candidates on each pasted negative, by what was pasted
-            negatives = [
-                (box, PAIR_CANDIDATE if src == PAIR else PILL_CANDIDATE) for box, label, src in placed if label == NONE
-            ]
+            negatives = [(box, CANDIDATE_OF[src]) for box, label, src in placed if label == NONE]
             found = candidates_on(detector, pasted, [box for box, _ in negatives], per_mute)
             for (_, cand_src), cands in zip(negatives, found, strict=True):
                 for b in cands:
@@ -441,6 +478,13 @@ def pasted_pairs(
     if not crops:
         raise DatasetError("no pairs or pills could be pasted: no screens, or no free spots on them")
     return CropSet.of(crops, labels, source, boxes)
+
+
+CANDIDATE_OF = {
+    PAIR: PAIR_CANDIDATE,
+    PILL: PILL_CANDIDATE,
+    COUNT: COUNT_CANDIDATE,
+}  # a pasted negative's SSD candidates
 
 
 def candidates_on(detector: Detector, image: np.ndarray, boxes: list[Box], per_box: int) -> list[list[Box]]:
@@ -509,7 +553,13 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
         for c, name in ((CLOSE, "pill_close_recall"), (SKIP, "pill_skip_recall")):
             m = pills & (y == c)
             out[name] = float((pred[m] == c).float().mean()) if m.any() else None
-    for src, name in ((PAIR_CANDIDATE, "mute_candidates"), (PILL_CANDIDATE, "word_pill_candidates")):
+    counts = torch.from_numpy(data.source == COUNT)
+    if counts.any():  # the pasted counts that pass, and their lone signs found
+        count, sign = counts & none_mask, counts & (y == CLOSE)
+        out["count_passed"] = float((p[count][:, 1:].max(1).values >= 0.5).float().mean()) if count.any() else None
+        out["count_sign_recall"] = float((pred[sign] == CLOSE).float().mean()) if sign.any() else None
+    candidates = ((PAIR_CANDIDATE, "mute_candidates"), (PILL_CANDIDATE, "word_pill_candidates"))
+    for src, name in (*candidates, (COUNT_CANDIDATE, "count_candidates")):
         found = torch.from_numpy(data.source == src)
         if found.any():  # the SSD's candidates on pasted mute buttons (word pills) that still pass
             out[name] = int(found.sum())
@@ -650,16 +700,35 @@ def _train(
     # the pasted mute/close pairs are square (and so, nearly always, are the SSD's candidates on them): a window of
     # long boxes only would throw them away after pasting them
     n, pills, seed = (0 if cfg.long_only else cfg.pairs_per_screen), cfg.pills_per_screen, cfg.seed
+    counts = 0 if cfg.long_only else cfg.counts_per_screen
     if cfg.long_only and cfg.pairs_per_screen:
         log.info("no mute/close pairs pasted: they are square, and boxes from %g:1 only are trained on", cfg.long_only)
-    if n or pills:
+    if n or pills or counts:
         # with pair_candidates, the SSD on the pasted negatives (not cached: the pairs are drawn anew)
         looker = miner.detector if cfg.pair_candidates else None
         train_pairs = pasted_pairs(
-            tr, load_pool("train", cfg.icons), spec, n, seed, "pairs train", show_progress, looker, pills=pills
+            tr,
+            load_pool("train", cfg.icons),
+            spec,
+            n,
+            seed,
+            "pairs train",
+            show_progress,
+            looker,
+            pills=pills,
+            counts=counts,
         )
         val_pairs = pasted_pairs(
-            va, load_pool("val", cfg.icons), spec, n, seed + 1, "pairs val", show_progress, looker, pills=pills
+            va,
+            load_pool("val", cfg.icons),
+            spec,
+            n,
+            seed + 1,
+            "pairs val",
+            show_progress,
+            looker,
+            pills=pills,
+            counts=counts,
         )
         train_set, val_set = concat(train_set, train_pairs), concat(val_set, val_pairs)
     train_set, val_set = train_set.long_only(cfg.long_only), val_set.long_only(cfg.long_only)

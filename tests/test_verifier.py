@@ -732,6 +732,45 @@ def test_pills_are_a_close_a_skip_and_a_word_pill_and_the_ssds_candidates_on_the
     assert set(both.labels[(both.source == PAIR_CANDIDATE) | (both.source == PILL_CANDIDATE)]) == {NONE}
 
 
+def test_counts_are_a_count_and_its_lone_sign_and_the_ssds_candidates_on_the_count(
+    tiny_dataset: Path, tiny_weights: Path
+) -> None:
+    import random
+
+    from detector.data import load_items
+    from detector.synth.assets import load_pool
+    from detector.verifier_train import COUNT, COUNT_CANDIDATE, draw_count, evaluate_crops, pasted_pairs
+    from detector.zoom import ZoomConfig
+
+    pool = replace(load_pool("train"), glyphs=())  # counts need no icon cache (CI has none)
+    rng = random.Random(3)
+    for _ in range(20):  # one font, size and colour: the sign alone is as tall, narrower, and inked alike
+        count, sign = draw_count(rng, pool, 60)
+        assert count.image.height == sign.image.height and count.image.width > sign.image.width
+        assert not count.boxes and not sign.boxes  # no ja_char labels: what is cropped is what they are
+        ink = [np.asarray(s.image)[..., :3][np.asarray(s.image)[..., 3] == 255] for s in (count, sign)]
+        assert all(len(i) for i in ink) and np.array_equal(np.unique(ink[1], axis=0)[0], np.unique(ink[0], axis=0)[0])
+    items = load_items([tiny_dataset], "train")[:4]
+    counts = pasted_pairs(items, pool, VerifierSpec(), 0, 0, "counts", show_progress=False, counts=2)
+    # per screen up to two groups, each cropped exactly and once jittered: as many counts (none) as signs (close)
+    assert len(counts) % 4 == 0 and 0 < len(counts) <= 4 * 2 * 4 and set(counts.source) == {COUNT}
+    assert counts.counts() == {"none": len(counts) // 2, "close": len(counts) // 2, "skip": 0}
+    report = evaluate_crops(VerifierNet(VerifierSpec()), counts)
+    assert 0.0 <= report["count_passed"] <= 1.0 and 0.0 <= report["count_sign_recall"] <= 1.0
+    assert "mute_passed" not in report and "word_pill_passed" not in report
+    # with the SSD: its best candidates centred on each count, all "none", beside the same counts
+    det = Detector.load(
+        tiny_weights, InferenceConfig(tile_shape="square", min_score=0.2, zoom=ZoomConfig(enabled=False))
+    )
+    looked = pasted_pairs(
+        items, pool, VerifierSpec(), 0, 0, "counts", show_progress=False, detector=det, per_mute=2, counts=2
+    )
+    found = looked.source == COUNT_CANDIDATE
+    assert 0 < found.sum() <= 2 * 2 * 4 and set(looked.labels[found]) == {NONE}
+    assert np.array_equal(looked.crops[looked.source == COUNT], counts.crops)
+    assert evaluate_crops(VerifierNet(VerifierSpec()), looked)["count_candidates"] == found.sum()
+
+
 def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path, capsys) -> None:
     from agent.cli import main
 
