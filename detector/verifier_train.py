@@ -35,7 +35,7 @@ word pills are ``none`` crops too.
 
 Counts (``counts_per_screen``): the same for a count drawn with a times sign (``×10``, ``x3``, ``攻撃力×5``: a reward,
 a multiplier) and that sign alone, in one font, size and colour: ``none`` and ``close`` (a lone ``×`` is a bare close
-mark). On 2026-12-06 four of the shipped pair's eleven close taps on no close (six evaluation sets) were the ``×`` of
+mark). On 2026-12-06 four of the shipped pair's twelve close taps off a close (six evaluation sets) were the ``×`` of
 such a count (0.67-0.97): the crop around its box shows the sign and the edge of a digit, which the training screens'
 counts, drawn among other negatives, rarely put under a candidate. With ``pair_candidates`` the SSD's candidates on
 the counts are ``none`` crops too.
