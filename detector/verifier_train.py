@@ -122,7 +122,7 @@ class VerifierTrainConfig:
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
-    pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button or word pill (module doc)
+    pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button, word pill or count
     pills_per_screen: int = 0  # close, skip and word pills of one colour pasted per screen (0: none)
     counts_per_screen: int = 0  # counts ("×10") and their lone times sign pasted per screen (0: none)
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
@@ -184,7 +184,8 @@ def _items_fingerprint(items: list[VocItem]) -> list:
 
 
 def mining_key(cfg: VerifierTrainConfig, spec: VerifierSpec, detector_sha: str | None, tr: list, va: list) -> str:
-    """Hash of everything mining depends on: the detector, the settings and the very screens (with their labels)."""
+    """Hash of everything mining depends on: the detector, the settings, the runtime's geometry that proposes the
+    candidates (``mining_inference``) and the very screens (with their labels)."""
     mining = {k: v for k, v in asdict(cfg).items() if k not in _NOT_MINING}
     mining["spec"] = replace(spec, members=1).to_dict()  # the crops' geometry: an ensemble's crops are its members'
     mining["format"] = CROP_FORMAT
