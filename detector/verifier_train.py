@@ -66,6 +66,7 @@ from detector.errors import DatasetError, TrainingError
 from detector.synth import elements
 from detector.synth.assets import AssetPool, load_pool
 from detector.synth.elements import Sprite
+from detector.synth.screen import COUNT_WORDS
 from detector.tiling import Tile
 from detector.train import recipes, repeat_harvested
 from detector.types import VERIFIER_TRAIN_PARTS, Box, Detection
@@ -90,10 +91,10 @@ PILL = 6  # CropSet.source of a pasted close, skip or word pill
 PILL_CANDIDATE = 7  # CropSet.source of an SSD candidate on a pasted word pill
 COUNT = 8  # CropSet.source of a pasted count ("×10") or its lone times sign
 COUNT_CANDIDATE = 9  # CropSet.source of an SSD candidate on a pasted count
-# the times signs of a count and the counts and words around them (``counts_per_screen``)
+# the times signs of a count and the numbers after them (``counts_per_screen``; the words before them are the
+# generator's, ``screen.COUNT_WORDS``)
 COUNT_SIGNS = "××××xX✕"
 COUNT_NUMBERS = ("2", "3", "5", "10", "10", "99", "1.5", "100", "20")
-COUNT_WORDS = ("", "", "", "攻撃力", "報酬", "コイン", "Gold", "EXP", "ボーナス")
 
 
 @dataclass(frozen=True)
@@ -366,8 +367,8 @@ def _sprite_box(sprite: Sprite, x: int, y: int) -> Box:
 
 def draw_count(rng: random.Random, pool: AssetPool, size: int) -> tuple[Sprite, Sprite]:
     """A count with a times sign ("×10", "攻撃力×5", "x3") and that sign alone, in one font, ``size`` and colour."""
-    word = rng.choice(COUNT_WORDS)
-    fpath = rng.choice(pool.ja_fonts if word and not word.isascii() else pool.latin_fonts + pool.ja_fonts)
+    word = rng.choice(COUNT_WORDS) if rng.random() < 0.5 else ""  # a reward's word, or a bare multiplier
+    fpath = rng.choice(pool.ja_fonts if word else pool.latin_fonts + pool.ja_fonts)
     sign = rng.choice([c for c in COUNT_SIGNS if elements.has_glyph(fpath, c)] or ["x"])
     r = rng.random()  # pale grey or white as on the false taps, else dark or any colour
     if r < 0.5:

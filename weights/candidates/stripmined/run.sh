@@ -6,6 +6,8 @@
 #   v29  lr 3e-4, 3 epochs (1584 s on the AVX512-BF16 EPYC of 2026-12-06)
 #   v30  v29 with --counts 1 (2271 s): its control is v29, same seed
 #   v31  v30 at lr 1e-4 for 2 epochs (1218 s; the mined crops read from v30's cache)
+# v30 and v31 drew their counts' words from a list of their own (commit 0e33b75); since the review after them,
+# --counts takes them from the generator's (screen.COUNT_WORDS), so a rerun draws other counts.
 # Usage: bash weights/candidates/stripmined/run.sh v29|v30|v31   (writes runs/NAME/closebot-verifier.pt; OUT=DIR moves it)
 set -euo pipefail
 name="${1:-}"
