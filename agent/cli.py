@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.errors import ClosebotError, ConfigError
-from detector.types import PRECISIONS, TRAIN_PARTS, VERIFIER_TRAIN_PARTS
+from detector.types import CROP_SHAPES, PRECISIONS, TRAIN_PARTS, VERIFIER_TRAIN_PARTS
 
 if TYPE_CHECKING:  # heavy modules, imported by the commands that need them
     from detector.evaluate import EvalReport
@@ -241,6 +241,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         precision=args.precision,
         ignore_iou=args.ignore_iou,
         train_only=args.train_only,
+        crop_shape=args.crop_shape,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
     best = max(history, key=lambda h: h.score) if history else None
@@ -787,6 +788,13 @@ def build_parser() -> argparse.ArgumentParser:
         default="all",
         help="wide-anchors (with --init): change only the outputs of anchors wider than tall (pills), every other "
         "output staying the --init network's",
+    )
+    t.add_argument(
+        "--crop-shape",
+        choices=CROP_SHAPES,
+        default="square",
+        help="strip: train on strips across the screen's short side at the engine's scale, as tile_shape: strip "
+        "cuts at inference (default: jittered squares)",
     )
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument(

@@ -2,10 +2,16 @@
 
 Each dataset item is one screen; it yields ``crops_per_screen`` tiles so that one JPEG decode feeds several
 samples. Transforms take and return ``(image, boxes, labels)`` with images as HxWx3 uint8 arrays.
+
+Tiles are squares (``CropPolicy.shape == "square"``, the default: ``input_size`` model pixels of a jittered
+native square), or strips (``"strip"``) cut as ``tile_shape: strip`` cuts a screen at inference: the screen's short
+side whole, at the engine's scale (the training scale raised to make the short side whole cells of the coarsest map:
+1080 px -> 672 model px on any portrait screen), ``strip_cells`` cells long.
 """
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +24,7 @@ import torch
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler
 
 from detector.errors import DatasetError
-from detector.tiling import TRAINING_TILE
+from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE
 from detector.types import CLASSES
 from detector.voc import VocItem, read_split
 
@@ -33,6 +39,22 @@ class CropPolicy:
     p_on_target: float = 0.65
     p_on_text: float = 0.2  # Japanese text is the user's worst false positive: show it often
     min_visible: float = 0.5  # keep a clipped box when at least this share of it stays in the tile
+    shape: str = "square"  # square | strip (what the tiles look like: the module's docstring)
+    cell: int = 32  # a strip's model side across the screen is whole cells of this many pixels (the coarsest map)
+    strip_cells: int = 9  # a strip's model length in cells (9: as long as a training square is wide)
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A native region of a screen (x, y, w, h; it may reach past the screen, padded grey) and the model input it
+    is resized to (out_w x out_h)."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+    out_w: int
+    out_h: int
 
 
 def load_items(roots: list[Path], split: str, include_unreviewed: bool = False) -> list[VocItem]:
@@ -76,24 +98,34 @@ def read_image(path: Path) -> np.ndarray:
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
 
+def _focus(rng: random.Random, boxes: np.ndarray, labels: np.ndarray, policy: CropPolicy) -> np.ndarray | None:
+    """The box a crop is placed around (a target with ``p_on_target``, else text with ``p_on_text``), or None."""
+    r = rng.random()
+    target_idx = [i for i, lab in enumerate(labels) if CLASSES[lab - 1] in TARGETS]
+    text_idx = [i for i, lab in enumerate(labels) if CLASSES[lab - 1] == "ja_char"]
+    if r < policy.p_on_target and target_idx:
+        return boxes[rng.choice(target_idx)]
+    if r < policy.p_on_target + policy.p_on_text and text_idx:
+        return boxes[rng.choice(text_idx)]
+    return None
+
+
+def _place(rng: random.Random, lo: float, hi: float, span: int) -> float:
+    """Where a crop of ``span`` starts along an axis so that [lo, hi) of a focus box lies inside it when it fits
+    (the caller moves it inside the screen)."""
+    return rng.uniform(hi - span, lo) if hi - lo < span else lo
+
+
 def choose_crop(
     rng: random.Random, w: int, h: int, boxes: np.ndarray, labels: np.ndarray, policy: CropPolicy
 ) -> tuple[int, int, int]:
     """(x, y, side) of a square native crop, biased towards targets and text."""
     side = int(policy.tile_size * rng.uniform(*policy.scale_jitter))
     side = max(32, min(side, max(w, h)))
-    r = rng.random()
-    target_idx = [i for i, lab in enumerate(labels) if CLASSES[lab - 1] in TARGETS]
-    text_idx = [i for i, lab in enumerate(labels) if CLASSES[lab - 1] == "ja_char"]
-    focus = None
-    if r < policy.p_on_target and target_idx:
-        focus = boxes[rng.choice(target_idx)]
-    elif r < policy.p_on_target + policy.p_on_text and text_idx:
-        focus = boxes[rng.choice(text_idx)]
+    focus = _focus(rng, boxes, labels, policy)
     if focus is not None:
         bx1, by1, bx2, by2 = focus
-        x = rng.uniform(bx2 - side, bx1) if bx2 - bx1 < side else bx1
-        y = rng.uniform(by2 - side, by1) if by2 - by1 < side else by1
+        x, y = _place(rng, bx1, bx2, side), _place(rng, by1, by2, side)
     else:
         x, y = rng.uniform(0, max(0, w - side)), rng.uniform(0, max(0, h - side))
     x = int(min(max(0, x), max(0, w - side)))
@@ -101,25 +133,63 @@ def choose_crop(
     return x, y, side
 
 
+def strip_geometry(w: int, h: int, policy: CropPolicy) -> tuple[float, int]:
+    """(model pixels per screen pixel, model pixels across) of a strip of a ``w`` x ``h`` screen, as the engine
+    cuts one (``Detector.geometry``): the training scale (``input_size`` per ``tile_size``, scaled with the screen's
+    short side) raised just enough to make the short side whole cells."""
+    short = min(w, h)
+    base = policy.input_size / policy.tile_size * REFERENCE_SHORT_SIDE / short
+    across = max(policy.cell, math.ceil(short * base / policy.cell - 1e-9) * policy.cell)
+    return across / short, across
+
+
+def choose_strip(rng: random.Random, w: int, h: int, boxes: np.ndarray, labels: np.ndarray, policy: CropPolicy) -> Crop:
+    """A strip across the screen's short side (the whole of it), ``strip_cells`` cells long, placed along the long
+    side with the same bias towards targets and text as a square."""
+    k, across = strip_geometry(w, h, policy)
+    along = policy.strip_cells * policy.cell
+    span = max(1, round(along / k))  # native length of the strip
+    portrait = h >= w
+    length = h if portrait else w
+    focus = _focus(rng, boxes, labels, policy)
+    if focus is not None:
+        lo, hi = (focus[1], focus[3]) if portrait else (focus[0], focus[2])
+        at = _place(rng, lo, hi, span)
+    else:
+        at = rng.uniform(0, max(0, length - span))
+    at = int(min(max(0, at), max(0, length - span)))
+    if portrait:
+        return Crop(0, at, w, span, across, along)
+    return Crop(at, 0, span, h, along, across)
+
+
 def crop_tile(
     img: np.ndarray, boxes: np.ndarray, labels: np.ndarray, x: int, y: int, side: int, out: int, min_visible: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cut the square (padding with grey past the image), resize to ``out``, and move the boxes with it."""
+    return crop_region(img, boxes, labels, Crop(x, y, side, side, out, out), min_visible)
+
+
+def crop_region(
+    img: np.ndarray, boxes: np.ndarray, labels: np.ndarray, c: Crop, min_visible: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cut ``c``'s region (padding with grey past the image), resize it to ``c.out_w`` x ``c.out_h``, and move the
+    boxes with it: a box is kept when ``min_visible`` of it stays inside and it is at least 3 model pixels a side."""
     h, w = img.shape[:2]
-    tile = np.full((side, side, 3), 114, dtype=np.uint8)
-    patch = img[y : min(h, y + side), x : min(w, x + side)]
+    tile = np.full((c.h, c.w, 3), 114, dtype=np.uint8)
+    patch = img[c.y : min(h, c.y + c.h), c.x : min(w, c.x + c.w)]
     tile[: patch.shape[0], : patch.shape[1]] = patch
-    tile = cv2.resize(tile, (out, out), interpolation=cv2.INTER_AREA if side > out else cv2.INTER_LINEAR)
+    shrink = c.w > c.out_w
+    tile = cv2.resize(tile, (c.out_w, c.out_h), interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
     if len(boxes) == 0:
         return tile, boxes.reshape(0, 4), labels
-    shifted = boxes - np.array([x, y, x, y], dtype=np.float32)
+    shifted = boxes - np.array([c.x, c.y, c.x, c.y], dtype=np.float32)
     clipped = shifted.copy()
-    clipped[:, [0, 2]] = clipped[:, [0, 2]].clip(0, min(side, w - x))
-    clipped[:, [1, 3]] = clipped[:, [1, 3]].clip(0, min(side, h - y))
+    clipped[:, [0, 2]] = clipped[:, [0, 2]].clip(0, min(c.w, w - c.x))
+    clipped[:, [1, 3]] = clipped[:, [1, 3]].clip(0, min(c.h, h - c.y))
     area = (shifted[:, 2] - shifted[:, 0]) * (shifted[:, 3] - shifted[:, 1])
     vis = (clipped[:, 2] - clipped[:, 0]).clip(0) * (clipped[:, 3] - clipped[:, 1]).clip(0)
-    scale = out / side
-    out_boxes = clipped * scale
+    out_boxes = clipped * np.array([c.out_w / c.w, c.out_h / c.h] * 2, dtype=np.float32)
     keep = (
         (vis >= min_visible * area)
         & ((out_boxes[:, 2] - out_boxes[:, 0]) >= 3)
@@ -178,8 +248,12 @@ class TileDataset(Dataset):
         h, w = img.shape[:2]
         samples = []
         for _ in range(self.crops):
-            x, y, side = choose_crop(rng, w, h, boxes, labels, self.policy)
-            tile, b, lab = crop_tile(img, boxes, labels, x, y, side, self.policy.input_size, self.policy.min_visible)
+            if self.policy.shape == "strip":
+                c = choose_strip(rng, w, h, boxes, labels, self.policy)
+            else:
+                x, y, side = choose_crop(rng, w, h, boxes, labels, self.policy)
+                c = Crop(x, y, side, side, self.policy.input_size, self.policy.input_size)
+            tile, b, lab = crop_region(img, boxes, labels, c, self.policy.min_visible)
             if self.train:
                 tile = augment(rng, tile)
             t = torch.from_numpy(np.ascontiguousarray(tile)).permute(2, 0, 1).float().div_(255.0)

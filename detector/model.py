@@ -22,8 +22,10 @@ import torch
 from torch import Tensor, nn
 from torchvision.models.detection._utils import Matcher, SSDMatcher
 from torchvision.models.detection.anchor_utils import DefaultBoxGenerator
+from torchvision.models.detection.image_list import ImageList
 from torchvision.models.detection.ssd import SSD
 from torchvision.models.detection.ssdlite import SSDLiteHead
+from torchvision.ops import box_iou
 
 from detector.types import CLASSES, TRAIN_PARTS
 
@@ -155,17 +157,22 @@ class ClosebotSSD(SSD):
     * with :meth:`ignore_near_misses`, anchors overlapping an object almost enough to be its are not mined as
       background (:class:`BandMatcher`);
     * with :meth:`train_only`, a fine-tune may change only some of the outputs (``"wide-anchors"``: the scores and
-      boxes of the anchors wider than tall, where pills are found), every other output staying bit for bit.
+      boxes of the anchors wider than tall, where pills are found), every other output staying bit for bit;
+    * in training, inputs of another size than the training square (strips, ``CropPolicy(shape="strip")``) are
+      seen at their own size with the default boxes the engine gives that size (:meth:`native_loss`), where
+      torchvision's would resize them to the square.
     """
 
     def __init__(
         self,
         *args: Any,
+        spec: ModelSpec | None = None,
         class_weights: tuple[float, ...] = (1.0, 3.0, 3.0, 1.0),
         min_negatives: int = 32,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.spec = spec or ModelSpec()
         self.register_buffer("class_weights", torch.tensor(class_weights, dtype=torch.float32), persistent=False)
         self.min_negatives = min_negatives
         self.part = "all"  # what training may change (train_only)
@@ -205,6 +212,58 @@ class ClosebotSSD(SSD):
                     m.eval()
         return self
 
+    def forward(self, images: list[Tensor], targets: list[dict[str, Tensor]] | None = None) -> Any:
+        square = (self.spec.input_size, self.spec.input_size)
+        if self.training and targets is not None and any(tuple(i.shape[-2:]) != square for i in images):
+            return self.native_loss(images, targets)
+        return super().forward(images, targets)
+
+    def native_loss(self, images: list[Tensor], targets: list[dict[str, Tensor]]) -> dict[str, Tensor]:
+        """The training losses of ``images`` of any size, each seen at its own size (no resizing), with the
+        default boxes :func:`anchors_xyxy` gives that size, as the engine decodes them at inference. Images of one
+        size go through the network together; the losses are those of one batch (normalised by the whole batch's
+        matched anchors, as :meth:`compute_loss` normalises). On training squares it is torchvision's path (its
+        default boxes there: :func:`anchors_xyxy`'s differ by float rounding, ~3e-5 px, enough to flip a tied
+        match)."""
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i, img in enumerate(images):
+            groups.setdefault((int(img.shape[-2]), int(img.shape[-1])), []).append(i)
+        sums = {"bbox_regression": 0.0, "classification": 0.0}
+        total_fg = 0
+        for dims, idx in groups.items():
+            x = torch.stack([self.transform.normalize(images[i]) for i in idx])
+            if next(self.parameters()).is_contiguous(memory_format=torch.channels_last):
+                x = x.contiguous(memory_format=torch.channels_last)
+            features = list(self.backbone(x).values())
+            head = self.head(features)
+            if dims == (self.spec.input_size, self.spec.input_size):  # torchvision's own, bit for bit
+                anchors = self.anchor_generator(ImageList(x, [dims] * len(idx)), features)[0]
+            else:
+                anchors = anchors_xyxy(self, self.spec, dims).to(x.device)
+            tgts = [targets[i] for i in idx]
+            per_image = [anchors] * len(idx)
+            matched = [
+                torch.full((anchors.size(0),), -1, dtype=torch.int64, device=x.device)
+                if t["boxes"].numel() == 0
+                else self.proposal_matcher(box_iou(t["boxes"], anchors))
+                for t in tgts
+            ]
+            counted = sum(int((m >= 0).sum()) for m in self._loss_matches(tgts, per_image, matched))
+            losses = self.compute_loss(tgts, head, per_image, matched)  # sums over the group / max(1, counted)
+            for k in sums:
+                sums[k] = sums[k] + losses[k] * max(1, counted)
+            total_fg += counted
+        n = max(1, total_fg)
+        return {k: v / n for k, v in sums.items()}
+
+    def _loss_matches(
+        self, targets: list[dict[str, Tensor]], anchors: list[Tensor], matched: list[Tensor]
+    ) -> list[Tensor]:
+        """The matches :meth:`compute_loss` counts as foreground (under ``train_only("wide-anchors")``, wide ones)."""
+        if self.part == "wide-anchors":
+            return [_wide_only(t["boxes"], a, m) for t, a, m in zip(targets, anchors, matched, strict=True)]
+        return matched
+
     def ignore_near_misses(self, low: float | None) -> None:
         """Training only: anchors whose best IoU with an object is in [``low``, the matching threshold) are neither
         object nor background (None: torchvision's matching, every unmatched anchor a background candidate)."""
@@ -223,10 +282,7 @@ class ClosebotSSD(SSD):
         num_foreground = 0
         bbox_loss = []
         cls_targets = []
-        if self.part == "wide-anchors":
-            matched_idxs = [
-                _wide_only(t["boxes"], anc, m) for t, anc, m in zip(targets, anchors, matched_idxs, strict=True)
-            ]
+        matched_idxs = self._loss_matches(targets, anchors, matched_idxs)
         for tgt, reg, logits, anc, matched in zip(
             targets, bbox_regression, cls_logits, anchors, matched_idxs, strict=True
         ):
@@ -294,6 +350,7 @@ def build_model(spec: ModelSpec | None = None) -> SSD:
         backbone,
         anchors,
         size,
+        spec=spec,
         num_classes=len(spec.classes) + 1,
         image_mean=[0.5, 0.5, 0.5],
         image_std=[0.25, 0.25, 0.25],

@@ -25,7 +25,7 @@ from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
-from detector.types import PRECISIONS, TRAIN_PARTS
+from detector.types import CROP_SHAPES, PRECISIONS, TRAIN_PARTS
 from detector.weights import load_weights, model_from_weights, save_weights
 from detector.zoom import ZoomConfig
 from policies.decide import PolicyConfig
@@ -75,6 +75,9 @@ class TrainConfig:
     # what the fine-tune may change (detector.model.ClosebotSSD.train_only): "all", or "wide-anchors" (the heads'
     # outputs for anchors wider than tall; every other output stays the --init network's, bit for bit)
     train_only: str = "all"
+    # square: jittered squares (every shipped network); strip: strips across the screen's short side at the
+    # engine's scale, as `tile_shape: strip` cuts at inference (detector.data)
+    crop_shape: str = "square"
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -266,6 +269,8 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         raise TrainingError(f"ignore_iou must be above 0 and below the matching threshold 0.5, got {cfg.ignore_iou}")
     if cfg.train_only not in TRAIN_PARTS:
         raise TrainingError(f"train_only must be one of {', '.join(TRAIN_PARTS)}, got {cfg.train_only!r}")
+    if cfg.crop_shape not in CROP_SHAPES:
+        raise TrainingError(f"crop_shape must be one of {', '.join(CROP_SHAPES)}, got {cfg.crop_shape!r}")
     if cfg.train_only != "all" and not cfg.init:
         raise TrainingError(f"train_only={cfg.train_only} fine-tunes part of a trained network: give --init")
     if cfg.workers < 0 or cfg.load_threads < 1:
@@ -274,7 +279,6 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     out.parent.mkdir(parents=True, exist_ok=True)
     roots = [Path(d) for d in cfg.data]
     spec = ModelSpec.from_dict(cfg.spec)
-    crop = CropPolicy(input_size=spec.input_size)
     require_training_screens(roots)
     train_items = repeat_harvested(roots, load_items(roots, "train", cfg.include_unreviewed), cfg.harvest_repeat)
     val_items = spread(load_items(roots, "val", cfg.include_unreviewed), cfg.eval_screens)
@@ -287,6 +291,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     else:
         model = build_model(spec)
     model.ignore_near_misses(cfg.ignore_iou)
+    crop = CropPolicy(input_size=spec.input_size, shape=cfg.crop_shape)
     device = resolve_device(cfg.torch_device)
     if cfg.precision == "bf16" and device.type == "cpu" and cpu_has_bf16() is False:
         log.warning(

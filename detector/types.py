@@ -12,6 +12,8 @@ CLASSES: tuple[Label, ...] = ("close", "skip", "ja_char")
 PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 # What a fine-tune may change (`closebot train --train-only`, detector.model.ClosebotSSD.train_only).
 TRAIN_PARTS: tuple[str, ...] = ("all", "wide-anchors")
+# what `closebot train` cuts from a screen (detector.data.CropPolicy.shape)
+CROP_SHAPES: tuple[str, ...] = ("square", "strip")
 # What `closebot train-verifier --train-only` trains of an --init file of several windows (detector.verifier_train).
 VERIFIER_TRAIN_PARTS: tuple[str, ...] = ("all", "long-window")
 

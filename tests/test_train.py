@@ -275,3 +275,131 @@ def test_train_refuses_negative_workers_or_no_load_threads(tiny_dataset, tmp_pat
     with pytest.raises(TrainingError, match=f"got {workers} and {threads}"):
         train(cfg, show_progress=False)
     assert not (tmp_path / "w.pt").exists()
+
+
+# ------------------------------------------------------------------------------------- strips (train --crop-shape)
+
+
+@pytest.mark.parametrize("size", [(1080, 2400), (2400, 1080), (720, 1600), (1440, 3120)])
+def test_a_training_strip_is_cut_at_the_engines_scale_and_width(size):
+    """The strip a fine-tune sees spans the short side at the scale and model width the engine's strips have."""
+    from detector.data import strip_geometry
+    from detector.engine import Detector, InferenceConfig
+
+    w, h = size
+    det = Detector(build_model(TINY_SPEC), TINY_SPEC, InferenceConfig(tile_shape="strip", torch_device="cpu"))
+    tile = det.plan(w, h)[0]
+    k_engine, dims = det.geometry(tile, w, h)
+    k, across = strip_geometry(w, h, CropPolicy())
+    assert k == pytest.approx(k_engine, abs=1e-12)
+    assert across == (dims[1] if h >= w else dims[0]) == 672
+
+
+def test_a_strip_moves_and_scales_its_boxes_and_keeps_the_focused_target():
+    """A 1080x2400 screen with a close at a known spot: the strip (288x672 model px) spans the width, holds the
+    close (p_on_target=1) and maps its box by the strip's scale, x untouched by any shift."""
+    import random
+
+    import numpy as np
+
+    from detector.data import choose_strip, crop_region, strip_geometry
+
+    img = np.full((2400, 1080, 3), 200, np.uint8)
+    img[1500:1560, 980:1040] = 30
+    boxes = np.array([[980, 1500, 1040, 1560], [100, 300, 140, 340]], dtype=np.float32)
+    labels = np.array([1, 3])
+    policy = CropPolicy(p_on_target=1.0)
+    k, _ = strip_geometry(1080, 2400, policy)
+    for seed in range(5):
+        c = choose_strip(random.Random(seed), 1080, 2400, boxes, labels, policy)
+        assert (c.x, c.w, c.out_w, c.out_h) == (0, 1080, 672, 288) and c.y <= 1500 and c.y + c.h >= 1560
+        tile, out, lab = crop_region(img, boxes, labels, c, policy.min_visible)
+        assert tile.shape == (288, 672, 3) and lab.tolist() == [1]
+        want = (boxes[0] - np.array([0, c.y, 0, c.y])) * np.array([672 / 1080, 288 / c.h] * 2)
+        assert out[0] == pytest.approx(want, abs=1e-3)
+        assert k == pytest.approx(672 / 1080) and 288 / c.h == pytest.approx(k, rel=0.01)
+        x1, y1, x2, y2 = (int(round(v)) for v in out[0])
+        assert tile[y1 + 3 : y2 - 3, x1 + 3 : x2 - 3].max() < 60  # the dark square is where its box says
+
+
+def test_square_tiles_are_unchanged_by_the_strip_option(tiny_dataset):
+    """The default policy still cuts jittered squares of input_size (the recipes of every shipped network)."""
+    items = load_items([tiny_dataset], "train")
+    square = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size), crops_per_screen=2, seed=4)
+    strip = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size, shape="strip"), crops_per_screen=2, seed=4)
+    assert {tuple(t.shape) for t, _ in square[0]} == {(3, 288, 288)}
+    assert {tuple(t.shape) for t, _ in strip[0]} == {(3, 288, 672)}  # 540x1200 screens: 540 px -> 672 model px
+
+
+def test_the_loss_on_training_squares_is_torchvisions_bit_for_bit(tiny_dataset):
+    from torchvision.models.detection.ssd import SSD
+
+    torch.manual_seed(0)
+    images, targets = _tiny_batch(tiny_dataset)
+    model = build_model(TINY_SPEC).train()
+    ours, theirs = model.native_loss(images, targets), SSD.forward(model, images, targets)
+    assert {k: v.item() for k, v in ours.items()} == {k: v.item() for k, v in theirs.items()}
+
+
+def test_a_batch_of_strips_and_squares_is_normalised_as_one_batch(tiny_dataset):
+    """Each size goes through the network apart; the loss is the sum over the whole batch over all its matched
+    anchors: the weighted mean of the sizes' own losses, each weighed by its matched anchors."""
+    from torchvision.models.detection.image_list import ImageList
+    from torchvision.ops import box_iou
+
+    from detector.model import anchors_xyxy
+
+    torch.manual_seed(0)
+    items = load_items([tiny_dataset], "train")
+    squares, sq_t = _tiny_batch(tiny_dataset)
+    strips, st_t = collate([TileDataset(items, CropPolicy(shape="strip"), 2, seed=1)[i] for i in range(2)])
+    model = build_model(TINY_SPEC).eval()  # batch norm from running statistics: groups do not see each other
+
+    def matched(targets, anchors) -> int:
+        return sum(int((model.proposal_matcher(box_iou(t["boxes"], anchors)) >= 0).sum()) for t in targets)
+
+    batch = torch.stack(squares)
+    features = list(model.backbone(batch).values())
+    sq_anchors = model.anchor_generator(ImageList(batch, [(288, 288)] * len(squares)), features)[0]
+    n_sq, n_st = matched(sq_t, sq_anchors), matched(st_t, anchors_xyxy(model, TINY_SPEC, (288, 672)))
+    assert n_sq > 0 and n_st > 0
+    model.train()
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.eval()
+    both = model(squares + strips, sq_t + st_t)
+    alone = model.native_loss(squares, sq_t), model(strips, st_t)
+    for k in both:
+        want = (alone[0][k] * n_sq + alone[1][k] * n_st) / (n_sq + n_st)
+        assert both[k].item() == pytest.approx(want.item(), rel=1e-5)
+
+
+def test_a_few_steps_on_strips_really_lower_the_loss(tiny_dataset):
+    torch.manual_seed(0)
+    items = load_items([tiny_dataset], "train")
+    ds = TileDataset(items, CropPolicy(shape="strip"), crops_per_screen=2, train=False)
+    images, targets = collate([ds[i] for i in range(3)])
+    model = build_model(TINY_SPEC).train()
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+
+    def loss() -> torch.Tensor:
+        d = model(images, targets)
+        return d["bbox_regression"] + d["classification"]
+
+    first = loss().item()
+    for _ in range(40):
+        opt.zero_grad()
+        loss().backward()
+        opt.step()
+    assert loss().item() < 0.6 * first
+
+
+def test_train_on_strips_records_the_crop_shape(tmp_path, tiny_dataset):
+    out = tmp_path / "s.pt"
+    train(_short_run(tiny_dataset, out, max_steps_per_epoch=2, crop_shape="strip"), show_progress=False)
+    assert json.loads(out.with_suffix(".json").read_text())["train"]["crop_shape"] == "strip"
+
+
+def test_an_unknown_crop_shape_is_refused(tmp_path, tiny_dataset):
+    with pytest.raises(TrainingError, match="crop_shape must be one of square, strip, got 'circle'"):
+        train(_short_run(tiny_dataset, tmp_path / "c.pt", crop_shape="circle"), show_progress=False)
