@@ -222,9 +222,10 @@ class ClosebotSSD(SSD):
         """The training losses of ``images`` of any size, each seen at its own size (no resizing), with the
         default boxes :func:`anchors_xyxy` gives that size, as the engine decodes them at inference. Images of one
         size go through the network together; the losses are those of one batch (normalised by the whole batch's
-        matched anchors, as :meth:`compute_loss` normalises). On training squares it is torchvision's path (its
-        default boxes there: :func:`anchors_xyxy`'s differ by float rounding, ~3e-5 px, enough to flip a tied
-        match)."""
+        matched anchors, as :meth:`compute_loss` normalises), and an input mines background in proportion to its
+        default boxes (a strip of 288 x 672 px as many as the 2.3 training squares of its area would). On training
+        squares it is torchvision's path (its default boxes there: :func:`anchors_xyxy`'s differ by float rounding,
+        ~3e-5 px, enough to flip a tied match)."""
         groups: dict[tuple[int, int], list[int]] = {}
         for i, img in enumerate(images):
             groups.setdefault((int(img.shape[-2]), int(img.shape[-1])), []).append(i)
@@ -249,12 +250,17 @@ class ClosebotSSD(SSD):
                 for t in tgts
             ]
             counted = sum(int((m >= 0).sum()) for m in self._loss_matches(tgts, per_image, matched))
-            losses = self.compute_loss(tgts, head, per_image, matched)  # sums over the group / max(1, counted)
+            # sums over the group / max(1, counted); background mined per area as on training squares
+            losses = self.compute_loss(tgts, head, per_image, matched, anchors.size(0) / self.square_anchors())
             for k in sums:
                 sums[k] = sums[k] + losses[k] * max(1, counted)
             total_fg += counted
         n = max(1, total_fg)
         return {k: v / n for k, v in sums.items()}
+
+    def square_anchors(self) -> int:
+        """How many default boxes a training square has."""
+        return int(anchors_xyxy(self, self.spec, self.spec.input_size).size(0))
 
     def _loss_matches(
         self, targets: list[dict[str, Tensor]], anchors: list[Tensor], matched: list[Tensor]
@@ -276,7 +282,11 @@ class ClosebotSSD(SSD):
         head_outputs: dict[str, Tensor],
         anchors: list[Tensor],
         matched_idxs: list[Tensor],
+        negatives_scale: float = 1.0,
     ) -> dict[str, Tensor]:
+        """torchvision's loss with the changes of the class docstring; ``negatives_scale`` multiplies the
+        background anchors mined per tile (:meth:`native_loss`: a strip of 2.3 squares' area mines as many as they
+        would)."""
         bbox_regression = head_outputs["bbox_regression"]
         cls_logits = head_outputs["cls_logits"]
         num_foreground = 0
@@ -303,6 +313,8 @@ class ClosebotSSD(SSD):
         foreground = cls_t > 0
         ignored = torch.stack(matched_idxs) == Matcher.BETWEEN_THRESHOLDS  # none unless ignore_near_misses
         num_negative = (self.neg_to_pos_ratio * foreground.sum(1, keepdim=True)).clamp(min=self.min_negatives)
+        if negatives_scale != 1.0:
+            num_negative = (num_negative * negatives_scale).round()
         negative_loss = ce.clone()
         negative_loss[foreground | ignored] = -float("inf")
         _, idx = negative_loss.sort(1, descending=True)

@@ -403,3 +403,32 @@ def test_train_on_strips_records_the_crop_shape(tmp_path, tiny_dataset):
 def test_an_unknown_crop_shape_is_refused(tmp_path, tiny_dataset):
     with pytest.raises(TrainingError, match="crop_shape must be one of square, strip, got 'circle'"):
         train(_short_run(tiny_dataset, tmp_path / "c.pt", crop_shape="circle"), show_progress=False)
+
+
+def test_background_is_mined_per_area_on_strips(tiny_dataset, monkeypatch):
+    """A tile with nothing on it mines min_negatives background anchors, those it scores least like background;
+    with ``negatives_scale`` 2, twice as many. A strip asks for its default boxes over a training square's."""
+    from detector.model import anchors_xyxy
+
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC).eval()
+    x = model.transform.normalize(torch.rand(3, 288, 288))[None]
+    head = model.head(list(model.backbone(x).values()))
+    anchors = anchors_xyxy(model, TINY_SPEC, 288)
+    empty = [{"boxes": torch.zeros(0, 4), "labels": torch.zeros(0, dtype=torch.int64)}]
+    unmatched = [torch.full((anchors.size(0),), -1, dtype=torch.int64)]
+    ce = torch.nn.functional.cross_entropy(
+        head["cls_logits"][0], torch.zeros(anchors.size(0), dtype=torch.int64), reduction="none"
+    )
+    for scale in (1.0, 2.0):
+        loss = model.compute_loss(empty, head, [anchors], unmatched, negatives_scale=scale)["classification"]
+        assert loss.item() == pytest.approx(ce.topk(int(model.min_negatives * scale)).values.sum().item(), rel=1e-5)
+
+    seen = []
+    compute = model.compute_loss
+    monkeypatch.setattr(model, "compute_loss", lambda *a, **k: seen.append(a[4]) or compute(*a, **k))
+    items = load_items([tiny_dataset], "train")
+    strips, targets = collate([TileDataset(items, CropPolicy(shape="strip"), 1, seed=1)[0]])
+    model.train()(strips, targets)
+    assert seen == [pytest.approx(anchors_xyxy(model, TINY_SPEC, (288, 672)).size(0) / anchors.size(0))]
+    assert 2.2 < seen[0] < 2.4  # 672 / 288 = 2.33 as wide
