@@ -3,7 +3,7 @@
 # 0.35, lr 2e-4, one epoch of 1000 steps, bf16, seed 24) on strips instead of squares: `--crop-shape strip`, the
 # screen's short side whole at the engine's scale (1080 px -> 672 model px, 288 long), as `tile_shape: strip` cuts
 # at inference; 2 strips a screen (16 a step, about the pixels of ft25's 32 squares). STEPS=N for a longer run.
-# Run at commit 1054649, when a strip mined as many background default boxes as one training square; since then
+# Run at commit f7bbb7b, when a strip mined as many background default boxes as one training square; since then
 # it mines per area and this script trains what ft27/run.sh does.
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
