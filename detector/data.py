@@ -25,7 +25,7 @@ from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler
 
 from detector.errors import DatasetError
 from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE
-from detector.types import CLASSES
+from detector.types import CLASSES, CROP_SHAPES
 from detector.voc import VocItem, read_split
 
 TARGETS = ("close", "skip")
@@ -42,6 +42,10 @@ class CropPolicy:
     shape: str = "square"  # square | strip (what the tiles look like: the module's docstring)
     cell: int = 32  # a strip's model side across the screen is whole cells of this many pixels (the coarsest map)
     strip_cells: int = 9  # a strip's model length in cells (9: as long as a training square is wide)
+
+    def __post_init__(self) -> None:
+        if self.shape not in CROP_SHAPES:
+            raise ValueError(f"crop shape must be one of {', '.join(CROP_SHAPES)}, got {self.shape!r}")
 
 
 @dataclass(frozen=True)
@@ -161,13 +165,6 @@ def choose_strip(rng: random.Random, w: int, h: int, boxes: np.ndarray, labels: 
     if portrait:
         return Crop(0, at, w, span, across, along)
     return Crop(at, 0, span, h, along, across)
-
-
-def crop_tile(
-    img: np.ndarray, boxes: np.ndarray, labels: np.ndarray, x: int, y: int, side: int, out: int, min_visible: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Cut the square (padding with grey past the image), resize to ``out``, and move the boxes with it."""
-    return crop_region(img, boxes, labels, Crop(x, y, side, side, out, out), min_visible)
 
 
 def crop_region(

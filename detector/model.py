@@ -173,6 +173,7 @@ class ClosebotSSD(SSD):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec or ModelSpec()
+        self._square_anchors: int | None = None
         self.register_buffer("class_weights", torch.tensor(class_weights, dtype=torch.float32), persistent=False)
         self.min_negatives = min_negatives
         self.part = "all"  # what training may change (train_only)
@@ -259,8 +260,10 @@ class ClosebotSSD(SSD):
         return {k: v / n for k, v in sums.items()}
 
     def square_anchors(self) -> int:
-        """How many default boxes a training square has."""
-        return int(anchors_xyxy(self, self.spec, self.spec.input_size).size(0))
+        """How many default boxes a training square has (counted once)."""
+        if self._square_anchors is None:
+            self._square_anchors = int(anchors_xyxy(self, self.spec, self.spec.input_size).size(0))
+        return self._square_anchors
 
     def _loss_matches(
         self, targets: list[dict[str, Tensor]], anchors: list[Tensor], matched: list[Tensor]

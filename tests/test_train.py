@@ -403,6 +403,8 @@ def test_train_on_strips_records_the_crop_shape(tmp_path, tiny_dataset):
 def test_an_unknown_crop_shape_is_refused(tmp_path, tiny_dataset):
     with pytest.raises(TrainingError, match="crop_shape must be one of square, strip, got 'circle'"):
         train(_short_run(tiny_dataset, tmp_path / "c.pt", crop_shape="circle"), show_progress=False)
+    with pytest.raises(ValueError, match="crop shape must be one of square, strip, got 'circle'"):
+        CropPolicy(shape="circle")
 
 
 def test_background_is_mined_per_area_on_strips(tiny_dataset, monkeypatch):
