@@ -11,7 +11,6 @@ side whole, at the engine's scale (the training scale raised to make the short s
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -24,7 +23,7 @@ import torch
 from torch.utils.data import BatchSampler, Dataset, RandomSampler, Sampler
 
 from detector.errors import DatasetError
-from detector.tiling import REFERENCE_SHORT_SIDE, TRAINING_TILE
+from detector.tiling import TRAINING_TILE, scaled_tile, strip_across
 from detector.types import CLASSES, CROP_SHAPES
 from detector.voc import VocItem, read_split
 
@@ -120,10 +119,9 @@ def _place(rng: random.Random, lo: float, hi: float, span: int) -> float:
     return rng.uniform(hi - span, lo) if hi - lo < span else lo
 
 
-def choose_crop(
-    rng: random.Random, w: int, h: int, boxes: np.ndarray, labels: np.ndarray, policy: CropPolicy
-) -> tuple[int, int, int]:
-    """(x, y, side) of a square native crop, biased towards targets and text."""
+def choose_crop(rng: random.Random, w: int, h: int, boxes: np.ndarray, labels: np.ndarray, policy: CropPolicy) -> Crop:
+    """A square native crop (its side jittered around ``tile_size``) resized to ``input_size``, biased towards
+    targets and text."""
     side = int(policy.tile_size * rng.uniform(*policy.scale_jitter))
     side = max(32, min(side, max(w, h)))
     focus = _focus(rng, boxes, labels, policy)
@@ -134,7 +132,7 @@ def choose_crop(
         x, y = rng.uniform(0, max(0, w - side)), rng.uniform(0, max(0, h - side))
     x = int(min(max(0, x), max(0, w - side)))
     y = int(min(max(0, y), max(0, h - side)))
-    return x, y, side
+    return Crop(x, y, side, side, policy.input_size, policy.input_size)
 
 
 def strip_geometry(w: int, h: int, policy: CropPolicy) -> tuple[float, int]:
@@ -142,8 +140,7 @@ def strip_geometry(w: int, h: int, policy: CropPolicy) -> tuple[float, int]:
     cuts one (``Detector.geometry``): the training scale (``input_size`` per ``tile_size``, scaled with the screen's
     short side) raised just enough to make the short side whole cells."""
     short = min(w, h)
-    base = policy.input_size / policy.tile_size * REFERENCE_SHORT_SIDE / short
-    across = max(policy.cell, math.ceil(short * base / policy.cell - 1e-9) * policy.cell)
+    across = strip_across(short, policy.input_size / scaled_tile(w, h, policy.tile_size, 0)[0], policy.cell)
     return across / short, across
 
 
@@ -245,11 +242,8 @@ class TileDataset(Dataset):
         h, w = img.shape[:2]
         samples = []
         for _ in range(self.crops):
-            if self.policy.shape == "strip":
-                c = choose_strip(rng, w, h, boxes, labels, self.policy)
-            else:
-                x, y, side = choose_crop(rng, w, h, boxes, labels, self.policy)
-                c = Crop(x, y, side, side, self.policy.input_size, self.policy.input_size)
+            choose = choose_strip if self.policy.shape == "strip" else choose_crop
+            c = choose(rng, w, h, boxes, labels, self.policy)
             tile, b, lab = crop_region(img, boxes, labels, c, self.policy.min_visible)
             if self.train:
                 tile = augment(rng, tile)

@@ -31,6 +31,7 @@ from detector.tiling import (
     merge_detections,
     plan_tiles,
     scaled_tile,
+    strip_across,
 )
 from detector.types import CLASSES, Box, Detection
 from detector.verifier import Verifier
@@ -203,8 +204,7 @@ class Detector:
             side = self.input_side(tile.w, width, height)
             return side / tile.w, (side, side)
         cell, short = max(self.spec.steps), min(width, height)
-        # (the 1e-9: 648.0000001 px, float error of 1080 x 0.6, is 21 cells, not 22)
-        k = max(cell, math.ceil(short * self.training_scale(width, height) / cell - 1e-9) * cell) / short
+        k = strip_across(short, self.training_scale(width, height), cell) / short
         whole = [max(cell, math.ceil(round(n * k) / cell) * cell) for n in (tile.h, tile.w)]
         return k, (whole[0], whole[1])
 

@@ -74,6 +74,14 @@ def scaled_tile(width: int, height: int, tile_size: int, min_overlap: int) -> tu
     return max(32, round(tile_size * k)), round(min_overlap * k)
 
 
+def strip_across(short: int, scale: float, cell: int) -> int:
+    """Model pixels across a strip spanning a screen's ``short`` side at ``scale`` model pixels per screen pixel,
+    raised to whole cells of ``cell`` pixels (the coarsest map's): 1080 px at 0.6 is 648 -> 672. The engine cuts its
+    strips so (``Detector.geometry``) and ``closebot train --crop-shape strip`` its training strips."""
+    # (the 1e-9: 648.0000001 px, float error of 1080 x 0.6, is 21 cells, not 22)
+    return max(cell, math.ceil(short * scale / cell - 1e-9) * cell)
+
+
 def plan_tiles(
     width: int,
     height: int,

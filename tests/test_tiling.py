@@ -1,6 +1,6 @@
 import pytest
 
-from detector.tiling import Tile, axis_positions, merge_detections, plan_tiles, scaled_tile
+from detector.tiling import Tile, axis_positions, merge_detections, plan_tiles, scaled_tile, strip_across
 from detector.types import Box, Detection
 
 
@@ -37,6 +37,15 @@ def test_strip_plans(size, tile, w, h, xs, ys):
     assert {(t.w, t.h) for t in tiles} == {(w, h)}
     assert sorted({t.x for t in tiles}) == xs and sorted({t.y for t in tiles}) == ys
     assert len(tiles) == len(xs) * len(ys)
+
+
+@pytest.mark.parametrize(
+    "short, scale, across",
+    [(1080, 0.6, 672), (720, 0.9, 672), (1440, 0.45, 672), (1080, 288 / 480, 672), (1000, 0.64, 640), (10, 0.6, 32)],
+)
+def test_a_strip_is_whole_cells_across(short, scale, across):
+    """The short side at the training scale, raised to whole 32-px cells (1080 x 0.6 = 648.0000001 is 21 cells)."""
+    assert strip_across(short, scale, 32) == across
 
 
 def test_a_screen_shorter_than_a_strip_is_one_tile():
