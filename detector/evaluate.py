@@ -18,7 +18,7 @@ from tqdm import tqdm
 from detector.data import read_image
 from detector.engine import Detector
 from detector.render import SheetCell
-from detector.types import CLASSES, Detection, GroundTruth
+from detector.types import CLASSES, Box, Detection, GroundTruth
 from detector.voc import VocItem
 from policies.decide import PolicyConfig, TapDecision, class_threshold, decide
 
@@ -100,6 +100,12 @@ def size_bucket(g: GroundTruth, width: int, height: int) -> str:
     """The bucket of :data:`SIZE_BUCKETS` that ``g``'s longer side falls in, scaled to a 1080-px short screen side."""
     side = max(g.box.x2 - g.box.x1, g.box.y2 - g.box.y1) * 1080 / min(width, height)
     return SIZE_BUCKETS[sum(side >= edge for edge in SIZE_EDGES)]
+
+
+def on_text(box: Box, texts: list[Box]) -> bool:
+    """Whether a false detection's ``box`` lies on Japanese text (``texts``: its labelled ja_char boxes): its centre
+    inside one, or IoU > 0.1 with one."""
+    return any(t.contains(*box.center) or box.iou(t) > 0.1 for t in texts)
 
 
 def average_precision(scored: list[tuple[float, bool]], n_gt: int) -> float:
@@ -250,7 +256,7 @@ def score(
         for d in strong:
             if not any(g.label in ("close", "skip") and g.box.contains(*d.box.center) for g in item.objects):
                 false_det += 1
-                false_on_ja += any(t.contains(*d.box.center) or d.box.iou(t) > 0.1 for t in texts)
+                false_on_ja += on_text(d.box, texts)
         outcomes.append(judge(item, dets, policy))
     target = [o for o in outcomes if o.has_close or o.has_skip]
     hits = sum(o.kind == "hit" for o in outcomes)

@@ -27,21 +27,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-from detector.evaluate import average_precision, detect_for_eval, match  # noqa: E402
+from detector.evaluate import average_precision, detect_for_eval, match, on_text  # noqa: E402
 from policies.decide import class_threshold  # noqa: E402
 
 KINDS = ("in_own_box", "in_other_target", "on_text", "elsewhere")
 
 
 def where(det, objects, label: str) -> str:
-    """Which of KINDS a false positive of ``label`` is, by its centre (text: centre inside or IoU > 0.1)."""
+    """Which of KINDS a false positive of ``label`` is, by its centre (text: ``evaluate.on_text``, as eval counts)."""
     cx, cy = det.box.center
     other = "skip" if label == "close" else "close"
     if any(g.label == label and g.box.contains(cx, cy) for g in objects):
         return "in_own_box"
     if any(g.label == other and g.box.contains(cx, cy) for g in objects):
         return "in_other_target"
-    if any(g.label == "ja_char" and (g.box.contains(cx, cy) or det.box.iou(g.box) > 0.1) for g in objects):
+    if on_text(det.box, [g.box for g in objects if g.label == "ja_char"]):
         return "on_text"
     return "elsewhere"
 
