@@ -18,10 +18,6 @@ from detector.evaluate import average_precision, match  # noqa: E402
 INSIDE = 0.7  # share of the smaller box's area inside the other
 
 
-def area(b):
-    return max(0.0, b.x2 - b.x1) * max(0.0, b.y2 - b.y1)
-
-
 def inter(a, b):
     return max(0.0, min(a.x2, b.x2) - max(a.x1, b.x1)) * max(0.0, min(a.y2, b.y2) - max(a.y1, b.y1))
 
@@ -34,8 +30,8 @@ def demote(dets, label, factor, mode):
         for k in ranked[:i]:
             if d.label != label or k.label != label:
                 continue
-            nested = inter(k.box, d.box) >= INSIDE * min(area(k.box), area(d.box))
-            bigger = area(d.box) > area(k.box)
+            nested = inter(k.box, d.box) >= INSIDE * min(k.box.area, d.box.area)
+            bigger = d.box.area > k.box.area
             hit |= nested and (mode == "either" or (mode == "bigger") == bigger)
         if hit and factor == 0:
             continue
