@@ -43,9 +43,11 @@ from detector.zoom import (
     candidates_blocked,
     corner_boxes,
     corners_blocked,
+    refine_targets,
     zoom_square,
 )
 from detector.zoom import apply as apply_zoom
+from detector.zoom import refine as refine_boxes
 
 log = logging.getLogger(__name__)
 TorchDevice = Literal["auto", "cpu", "cuda"]
@@ -348,6 +350,10 @@ class Detector:
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners = corner_boxes(w, h, zoom)
             dets = add_corner_closes(dets, self.look_closer(image, corners), zoom, self.cfg.nms_iou)
+        refined = refine_targets(dets, zoom) if zoom.enabled else []
+        if refined:  # the best close/skip boxes, fitted again magnified (their scores stay: no verifier)
+            zoomed = self.look_closer(image, [d.box for d in refined], zoom.refine_context, verify=False)
+            dets = refine_boxes(dets, refined, zoomed, zoom, self.cfg.nms_iou)
         tf = time.perf_counter()
         below = []
         if ap_floor is not None and ap_floor < self.cfg.min_score:
@@ -366,7 +372,7 @@ class Detector:
             (td - tc) * 1000,
             (te - td) * 1000,
             (tf - te) * 1000,
-            len(looked) + len(corners),
+            len(looked) + len(corners) + len(refined),
         )
         return DetectResult(w, h, dets, timings, below)
 
@@ -383,26 +389,31 @@ class Detector:
             for d in dets
         ]
 
-    def zoom_input_side(self, width: int, height: int) -> int:
-        """Model pixels of one closer-look square: ``context`` x ``box_px`` reference pixels at the training scale."""
+    def zoom_input_side(self, width: int, height: int, context: float | None = None) -> int:
+        """Model pixels of one closer-look square: ``context`` (default the zoom's) x ``box_px`` reference pixels at
+        the training scale."""
         z = self.cfg.zoom
-        return self.input_side(round(z.context * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE), width, height)
+        side = (context or z.context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
+        return self.input_side(round(side), width, height)
 
     @torch.inference_mode()
-    def look_closer(self, image: np.ndarray, boxes: list[Box]) -> list[Detection]:
+    def look_closer(
+        self, image: np.ndarray, boxes: list[Box], context: float | None = None, verify: bool = True
+    ) -> list[Detection]:
         """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
-        candidates, screen corners), all squares in one batch; with the verifier, its scores too, as in
-        :meth:`detect`."""
+        candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
+        squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`."""
         h, w = image.shape[:2]
-        m = self.zoom_input_side(w, h)
+        context = context or self.cfg.zoom.context
+        m = self.zoom_input_side(w, h, context)
         crops = np.empty((len(boxes), m, m, 3), dtype=np.uint8)
         origins = np.empty((len(boxes), 4), dtype=np.float32)
         for i, box in enumerate(boxes):
-            sq = zoom_square(box, w, h, self.cfg.zoom.context)
+            sq = zoom_square(box, w, h, context)
             crop = image[sq.y : sq.y + sq.h, sq.x : sq.x + sq.w]
             interp = cv2.INTER_AREA if sq.w > m else cv2.INTER_LINEAR
             crops[i] = cv2.resize(crop, (m, m), interpolation=interp)
             origins[i] = (sq.x, sq.y, sq.w / m, sq.h / m)
         reg, sc = self.runner(crops)
         zoomed = self._decode((m, m), origins, reg, sc)
-        return self.verifier.rescore(image, zoomed) if self.verifier is not None else zoomed
+        return self.verifier.rescore(image, zoomed) if self.verifier is not None and verify else zoomed

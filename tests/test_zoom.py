@@ -1,5 +1,6 @@
 """The closer look at close candidates under the threshold (detector.zoom): the square geometry with exact numbers,
-which candidates are looked at, how zoomed detections rescore them, and that the engine's crops map back."""
+which candidates are looked at, how zoomed detections rescore them, how they refine the best boxes, and that the
+engine's crops map back."""
 
 from __future__ import annotations
 
@@ -10,13 +11,22 @@ import pytest
 import torch
 
 from detector.engine import Detector, InferenceConfig
-from detector.tiling import Tile
+from detector.tiling import Tile, merge_detections
 from detector.types import Box, Detection
-from detector.zoom import ZoomConfig, add_corner_closes, apply, candidates, corner_boxes, zoom_square
+from detector.zoom import (
+    ZoomConfig,
+    add_corner_closes,
+    apply,
+    candidates,
+    corner_boxes,
+    refine,
+    refine_targets,
+    zoom_square,
+)
 
 from .conftest import VERIFIER
 
-Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.66), accept 0.9, text veto 0.2, IoU 0.4, 4 crops
+Z = ZoomConfig()  # context 4, box 135 px, band [0.1, 0.66), accept 0.9, text veto 0.2, IoU 0.4, 4 crops, refine 3
 
 
 @pytest.mark.parametrize(
@@ -101,13 +111,79 @@ def test_apply_never_lowers():
     assert apply([c], [c], [Detection(c.box, "close", 0.91)], Z) == [c]
 
 
-def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
+def test_refine_targets_are_the_best_closes_and_skips_over_the_floor():
+    dets = [
+        _det("close", 0.95, x=100),
+        _det("ja_char", 0.99, x=200),  # text is never refined
+        _det("skip", 0.8, x=300),
+        _det("close", 0.29, x=400),  # under refine_min 0.3
+        _det("skip", 0.5, x=500),
+        _det("close", 0.4, x=600),  # the fourth: refine 3
+    ]
+    assert refine_targets(dets, Z) == [dets[0], dets[2], dets[4]]
+    assert refine_targets(dets, ZoomConfig(refine=1)) == [dets[0]]
+    assert refine_targets(dets, ZoomConfig(refine=8, refine_min=0.25)) == [dets[0], dets[2], dets[4], dets[5], dets[3]]
+    assert refine_targets(dets, ZoomConfig(refine=0)) == []
+
+
+def test_refine_moves_each_box_halfway_to_its_zoomed_fit():
+    """A 40-px box whose zoomed look boxes it 30 px (IoU 0.56) becomes the mean of the two, score and label kept;
+    the zoomed look's own score does not matter, only which zoomed box is best on it."""
+    loose = Detection(Box(100, 100, 140, 140), "close", 0.9)
+    skip = Detection(Box(500, 500, 580, 540), "skip", 0.8)
+    text = Detection(Box(800, 800, 830, 830), "ja_char", 0.7)
+    zoomed = [
+        Detection(Box(104, 106, 134, 136), "close", 0.6),  # the best close on it
+        Detection(Box(102, 102, 138, 138), "close", 0.5),
+        Detection(Box(100, 100, 140, 140), "skip", 0.99),  # another class: not a fit of a close
+        Detection(Box(510, 500, 590, 540), "skip", 0.3),  # IoU 0.78 with the skip
+    ]
+    out = refine([loose, skip, text], [loose, skip], zoomed, Z)
+    assert out == [
+        Detection(Box(102, 103, 137, 138), "close", 0.9),
+        Detection(Box(505, 500, 585, 540), "skip", 0.8),
+        text,
+    ]
+    whole = refine([loose], [loose], zoomed, ZoomConfig(refine_weight=1.0))
+    assert whole == [Detection(Box(104, 106, 134, 136), "close", 0.9)]
+    assert refine([loose], [loose], zoomed, ZoomConfig(refine_weight=0.0)) == [loose]
+
+
+@pytest.mark.parametrize(
+    ("zoomed", "why"),
+    [
+        ([Detection(Box(130, 130, 170, 170), "close", 0.99)], "another box (IoU ~0.07)"),
+        ([Detection(Box(100, 100, 140, 140), "skip", 0.99)], "a skip is not a close's fit"),
+        ([], "nothing seen"),
+    ],
+)
+def test_refine_leaves_a_box_without_a_zoomed_fit(zoomed, why):
+    c = _det("close", 0.9)
+    dets = [c, _det("skip", 0.7, x=500)]
+    assert refine(dets, [c], zoomed, Z) is dets, why
+
+
+def test_two_boxes_of_one_button_that_agree_once_refined_become_one():
+    """A 29-px x found at 0.92 and a loose 48-px box around it at 0.72 (IoU 0.37: both kept by the merge at 0.5):
+    refined towards the same zoomed fit, they overlap more than nms_iou and the better one is left."""
+    tight = Detection(Box(100, 100, 129, 129), "close", 0.92)
+    loose = Detection(Box(91, 91, 139, 139), "close", 0.72)
+    assert tight.box.iou(loose.box) < 0.5
+    zoomed = [Detection(Box(99, 99, 130, 130), "close", 0.97)]
+    out = refine([tight, loose], [tight, loose], zoomed, Z)
+    assert out == [Detection(Box(99.5, 99.5, 129.5, 129.5), "close", 0.92)]
+
+
+@pytest.mark.parametrize(("context", "side"), [(None, 324), (2.5, 203)])
+def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights, context, side):
     """look_closer cuts one square per candidate, all at the zoom's input side in one batch, and the origins it
-    decodes with put a pixel of the crop back where it came from on the screen."""
+    decodes with put a pixel of the crop back where it came from on the screen. A smaller context (the refining
+    look's 2.5) cuts a smaller square at the same magnification."""
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
     w, h = 1080, 2400
     assert det.zoom_input_side(w, h) == 324  # 4 x 135 reference px at the training scale (0.6 model px a pixel)
     assert det.zoom_input_side(1440, 3120) == 324 and det.zoom_input_side(720, 1600) == 324
+    assert det.zoom_input_side(w, h, 2.5) == 203  # 2.5 x 135 = 338 reference px
     img = np.zeros((h, w, 3), np.uint8)
     marks = [Box(500, 1000, 540, 1040), Box(1050, 5, 1074, 29)]  # a 40-px mark mid-screen, a 24-px one in a corner
     for b in marks:
@@ -121,16 +197,16 @@ def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights):
         return torch.zeros(n, a, 4), torch.zeros(n, a, 4)  # no detections
 
     det.runner = runner
-    assert det.look_closer(img, marks) == []
+    assert det.look_closer(img, marks, context) == []
     (batch,) = seen  # one forward pass for both
-    assert batch.shape == (2, 324, 324, 3)
+    assert batch.shape == (2, side, side, 3)
     for b, crop in zip(marks, batch, strict=True):
-        sq = zoom_square(b, w, h, Z.context)
-        k = sq.w / 324
+        sq = zoom_square(b, w, h, context or Z.context)
+        k = sq.w / side
         ys, xs = np.nonzero(crop[..., 0] > 127)
         got = (sq.x + xs.min() * k, sq.y + ys.min() * k, sq.x + (xs.max() + 1) * k, sq.y + (ys.max() + 1) * k)
         assert got == pytest.approx((b.x1, b.y1, b.x2, b.y2), abs=1.5)
-        # the mark fills a quarter of the square's side: 81 model px = 135 reference px
+        # the mark is magnified to 135 reference px (81 model px) whatever the context
         assert xs.max() + 1 - xs.min() == pytest.approx(81, abs=2)
 
 
@@ -141,7 +217,7 @@ def test_detect_with_zoom_only_replaces_close_candidates_in_the_band(tiny_weight
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
     off = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(enabled=False)), VERIFIER)
     # an untrained network scores everything low: look at every close, accept any zoomed close scoring more
-    loose = ZoomConfig(low=0.0, high=1.0, accept=0.0, max_crops=8, corners=0)
+    loose = ZoomConfig(low=0.0, high=1.0, accept=0.0, max_crops=8, corners=0, refine=0)
     on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose), VERIFIER)
     r_off, r_on = off.detect(img), on.detect(img)
     assert r_off.timings.zoom_crops == 0
@@ -196,7 +272,7 @@ def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
     a frame with a close at ``accept`` gets no corner look. (Which corner closes join: the test above; that real ones
     do: tests/test_shipped_weights.py.)"""
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
-    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8)  # nothing scores 1.0: every look, none joins
+    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0)  # nothing scores 1.0: no join
     without = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, corners=0)), VERIFIER)
     on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=unsure), VERIFIER)
     r_without, r_on = without.detect(img), on.detect(img)
@@ -274,8 +350,8 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
 def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_weights, kept_verified, faint_verified):
     """Faint closes (under min_score) serve only the closer look, which a frame with a tappable close never gets:
     the verifier sees them only when no close reaches zoom.high after its first pass, and then only in the room
-    (max_candidates) the stronger candidates left."""
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
+    (max_candidates) the stronger candidates left. (The refinement, off here, would show the verifier its crops too.)"""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0)), VERIFIER)
     img = np.full((2400, 1080, 3), 200, np.uint8)
     anchors, a_faint, a_kept = _two_close_anchors(det)
     pass_dims = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
@@ -300,3 +376,26 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     det.detect(img)
     assert seen[0] == ([0.5], None)
     assert seen[1:2] == ([([0.15], det.verifier.max_candidates - 1)] if faint_verified else [])
+
+
+def test_detect_refines_the_best_boxes_last_in_one_more_batch(tiny_weights):
+    """The same frame with the refinement off and on: one more crop per refine target of the frame without it (the
+    other looks alike), and every detection with it has the label and score of one without it; only the targets'
+    boxes can move. (That the refined boxes fit real buttons better: tests/test_shipped_weights.py.)"""
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    base = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0)  # every candidate looked at, none raised
+    off = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=base), VERIFIER)
+    on_cfg = replace(base, refine=4, refine_min=0.0)
+    on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=on_cfg), VERIFIER)
+    r_off, r_on = off.detect(img), on.detect(img)
+    targets = refine_targets(r_off.detections, on_cfg)
+    assert len(targets) == 4
+    assert r_on.timings.zoom_crops == r_off.timings.zoom_crops + 4
+    kept = {(d.label, d.score) for d in r_off.detections}
+    assert all((d.label, d.score) in kept for d in r_on.detections)
+    moved = [d for d in r_on.detections if d not in r_off.detections]
+    assert all(any((t.label, t.score) == (d.label, d.score) for t in targets) for d in moved)
+    # the rest are kept, unless merged into a refined box of their class that now covers them (the merge's rule)
+    for d in r_off.detections:
+        if d not in targets and d not in r_on.detections:
+            assert any(m.label == d.label and merge_detections([m, d]) == [m] for m in moved), d
