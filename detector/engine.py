@@ -393,7 +393,7 @@ class Detector:
         """Model pixels of one closer-look square: ``context`` (default the zoom's) x ``box_px`` reference pixels at
         the training scale."""
         z = self.cfg.zoom
-        side = (context or z.context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
+        side = (z.context if context is None else context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
         return self.input_side(round(side), width, height)
 
     @torch.inference_mode()
@@ -404,7 +404,7 @@ class Detector:
         candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
         squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`."""
         h, w = image.shape[:2]
-        context = context or self.cfg.zoom.context
+        context = self.cfg.zoom.context if context is None else context
         m = self.zoom_input_side(w, h, context)
         crops = np.empty((len(boxes), m, m, 3), dtype=np.uint8)
         origins = np.empty((len(boxes), 4), dtype=np.float32)
