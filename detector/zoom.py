@@ -109,9 +109,7 @@ def apply(
         text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
         if best is not None and best.score >= cfg.accept and best.score > c.score and text < cfg.text_veto:
             new[id(c)] = best
-    if not new:
-        return dets
-    return merge_detections([new.get(id(d), d) for d in dets], nms_iou)
+    return _replaced(dets, new, nms_iou)
 
 
 def corner_boxes(width: int, height: int, cfg: ZoomConfig) -> list[Box]:
@@ -166,6 +164,12 @@ def refine(
             a, b = t.box, best.box
             mix = [(1 - w) * p + w * q for p, q in zip((a.x1, a.y1, a.x2, a.y2), (b.x1, b.y1, b.x2, b.y2), strict=True)]
             new[id(t)] = Detection(Box(*mix), t.label, t.score)
+    return _replaced(dets, new, nms_iou)
+
+
+def _replaced(dets: list[Detection], new: dict[int, Detection], nms_iou: float) -> list[Detection]:
+    """``dets`` with each detection keyed in ``new`` by its ``id`` replaced, merged again (``merge_detections``);
+    ``dets`` itself when nothing is."""
     if not new:
         return dets
     return merge_detections([new.get(id(d), d) for d in dets], nms_iou)

@@ -131,6 +131,20 @@ def test_evaluation_sees_the_daemons_detections_and_the_faint_boxes_apart(detect
     assert below > 0  # measured: 9 boxes on the three screens, SSD alone
 
 
+def _corner_close(seed: int, px: int) -> tuple[Box, np.ndarray, str]:
+    """A plain screen (pale for the styles drawn on pale pages) with one close of the ``seed``'s style, drawn ``px``
+    px, in a top corner: its drawn box, the RGB screen and the style."""
+    scheme = SCHEMES[seed % len(SCHEMES)]
+    rng = random.Random(seed)
+    c = screen.Canvas(1080, 2400)
+    pale = scheme in ("black_on_white", "light_translucent", "dark_bare", "grey_bare")
+    c.img = screen.gradient(rng, 1080, 2400, pale=pale)
+    where = rng.choice(("screen_tr", "screen_tl"))
+    screen.place_close(rng, POOL, c, where, None, sprite=elements.draw_close(rng, POOL, px, scheme))
+    (drawn,) = [Box(*o.box) for o in c.objects if o.label == "close"]
+    return drawn, np.asarray(c.img.convert("RGB")), scheme
+
+
 def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
     """22-33 px closes in every scheme, in a top corner of a plain screen, with the closer look (detector.zoom, on
     by default) and without, on squares: measured when it was added, 15 of 16 tapped inside with it, 12 without, no
@@ -145,21 +159,13 @@ def test_the_closer_look_taps_small_closes_the_whole_screen_pass_misses():
     hits = {"on": 0, "off": 0, "default": 0}
     crops = 0
     for seed in (*range(40, 48), *range(64, 72)):
-        scheme = SCHEMES[seed % len(SCHEMES)]
-        rng = random.Random(seed)
-        c = screen.Canvas(1080, 2400)
-        pale = scheme in ("black_on_white", "light_translucent", "dark_bare", "grey_bare")
-        c.img = screen.gradient(rng, 1080, 2400, pale=pale)
-        where = rng.choice(("screen_tr", "screen_tl"))
-        screen.place_close(rng, POOL, c, where, None, sprite=elements.draw_close(rng, POOL, 22 + seed % 12, scheme))
-        ((x1, y1, x2, y2),) = [o.box for o in c.objects if o.label == "close"]
-        img = np.asarray(c.img.convert("RGB"))
+        drawn, img, scheme = _corner_close(seed, 22 + seed % 12)
         for name, det in (("on", on), ("off", off), ("default", default)):
             res = det.detect(img)
             crops += res.timings.zoom_crops
             tap = decide(res.detections, PolicyConfig())
             if tap is not None:
-                assert tap.label == "close" and x1 <= tap.x <= x2 and y1 <= tap.y <= y2, (seed, scheme, name, tap)
+                assert tap.label == "close" and drawn.contains(tap.x, tap.y), (seed, scheme, name, tap)
                 hits[name] += 1
     assert crops > 0
     assert hits["on"] >= hits["off"] + 2, hits
@@ -203,15 +209,7 @@ def test_refined_boxes_fit_closes_better():
     assert on.cfg.zoom.refine == 3
     fit: dict[str, list[float]] = {"on": [], "off": []}
     for seed in range(100, 116):
-        scheme = SCHEMES[seed % len(SCHEMES)]
-        rng = random.Random(seed)
-        c = screen.Canvas(1080, 2400)
-        pale = scheme in ("black_on_white", "light_translucent", "dark_bare", "grey_bare")
-        c.img = screen.gradient(rng, 1080, 2400, pale=pale)
-        where = rng.choice(("screen_tr", "screen_tl"))
-        screen.place_close(rng, POOL, c, where, None, sprite=elements.draw_close(rng, POOL, 24 + seed % 40, scheme))
-        (drawn,) = [Box(*o.box) for o in c.objects if o.label == "close"]
-        img = np.asarray(c.img.convert("RGB"))
+        drawn, img, _ = _corner_close(seed, 24 + seed % 40)
         for name, det in (("on", on), ("off", off)):
             closes = [d for d in det.detect(img).detections if d.label == "close"]
             best = max(closes, key=lambda d: d.score, default=None)
