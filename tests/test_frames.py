@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 
 from agent.frames import is_blank, look, region_changed, screen_changed, signature
@@ -33,6 +34,26 @@ def test_region_changed_only_looks_around_the_box() -> None:
     assert not region_changed(a, b, box, threshold=10)
     b[30:70, 30:70] = 255 - b[30:70, 30:70]
     assert region_changed(a, b, box, threshold=10)
+
+
+def test_a_colour_change_at_one_grey_is_a_change() -> None:
+    """The demo's 25-px close: a purple disc with a pink ring on a teal page (the colours of its frame; its white x
+    left out), gone after the tap. In grey its region changes by 4.8 levels on average (disc and page are nearly one
+    grey, 127 and 148); in colour by 17.2."""
+    teal, purple, pink = (81, 178, 168), (149, 111, 153), (227, 46, 144)
+    before = np.empty((200, 200, 3), np.uint8)
+    before[:] = teal
+    yy, xx = np.mgrid[:200, :200]
+    r = np.hypot(yy - 100.5, xx - 100.5)
+    before[r <= 12.5] = pink
+    before[r <= 10.5] = purple
+    after = before.copy()
+    after[:] = teal
+    box = Box(88, 88, 113, 113)
+    grey = [cv2.cvtColor(f[75:126, 75:126], cv2.COLOR_RGB2GRAY).astype(int) for f in (before, after)]  # its region
+    assert np.abs(grey[0] - grey[1]).mean() < 10  # what the grey check saw: "nothing changed"
+    assert region_changed(before, after, box, threshold=10)
+    assert not region_changed(before, before.copy(), box, threshold=10)
 
 
 def test_look_is_the_same_for_the_same_spot_whatever_else_changed() -> None:
