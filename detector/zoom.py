@@ -104,7 +104,7 @@ def apply(
     button. The result is merged again (``merge_detections``), so a raised box and the one it duplicates are one."""
     new: dict[int, Detection] = {}
     for c in looked:
-        same = [z for z in zoomed if z.box.iou(c.box) >= cfg.match_iou]
+        same = _on_box(zoomed, c.box, cfg)
         best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
         text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
         if best is not None and best.score >= cfg.accept and best.score > c.score and text < cfg.text_veto:
@@ -127,12 +127,8 @@ def add_corner_closes(
     """``dets`` with every close of the corner looks (``zoomed``, screen pixels) that scores at least ``accept``
     and has no zoomed ja_char on its box (IoU >= ``match_iou``) reaching ``text_veto``, merged again
     (``merge_detections``: one that duplicates a detection of the frame is one box, the higher score)."""
-    texts = [z.box for z in zoomed if z.label == "ja_char" and z.score >= cfg.text_veto]
-    new = [
-        z
-        for z in zoomed
-        if z.label == "close" and z.score >= cfg.accept and not any(z.box.iou(t) >= cfg.match_iou for t in texts)
-    ]
+    texts = [z for z in zoomed if z.label == "ja_char" and z.score >= cfg.text_veto]
+    new = [z for z in zoomed if z.label == "close" and z.score >= cfg.accept and not _on_box(texts, z.box, cfg)]
     return merge_detections(dets + new, nms_iou) if new else dets
 
 
@@ -158,13 +154,17 @@ def refine(
     w = cfg.refine_weight
     new: dict[int, Detection] = {}
     for t in targets:
-        same = [z for z in zoomed if z.label == t.label and z.box.iou(t.box) >= cfg.match_iou]
-        best = max(same, key=lambda z: z.score, default=None)
+        best = max((z for z in _on_box(zoomed, t.box, cfg) if z.label == t.label), key=lambda z: z.score, default=None)
         if best is not None:
             a, b = t.box, best.box
             mix = [(1 - w) * p + w * q for p, q in zip((a.x1, a.y1, a.x2, a.y2), (b.x1, b.y1, b.x2, b.y2), strict=True)]
             new[id(t)] = Detection(Box(*mix), t.label, t.score)
     return _replaced(dets, new, nms_iou)
+
+
+def _on_box(zoomed: list[Detection], box: Box, cfg: ZoomConfig) -> list[Detection]:
+    """The zoomed detections on ``box``: IoU with it at least ``match_iou``."""
+    return [z for z in zoomed if z.box.iou(box) >= cfg.match_iou]
 
 
 def _replaced(dets: list[Detection], new: dict[int, Detection], nms_iou: float) -> list[Detection]:
