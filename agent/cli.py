@@ -373,12 +373,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
     from detector.evaluate import detect_for_eval, score, sweep, write_report
 
+    if args.intervals < 0:
+        print(f"closebot eval: --intervals {args.intervals}: must be 0 or more", file=sys.stderr)
+        return 2
     cfg, det = _detector(args)
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
         items = items[: args.limit]
     all_dets, below = detect_for_eval(det, items, show_progress=not args.quiet)
-    report = score(items, all_dets, cfg.policy, below=below)
+    report = score(items, all_dets, cfg.policy, below=below, intervals=args.intervals)
     rows = sweep(items, all_dets, cfg.policy) if args.sweep else None
     if args.json:
         print(json.dumps({**report.to_dict(), **({"sweep": rows} if rows else {})}, default=str))
@@ -913,6 +916,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--sheet", type=Path, help="also write a PNG of the screens tapped wrong (first) and missed, up to 50"
     )
     e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
+    e.add_argument(
+        "--intervals",
+        type=int,
+        default=1000,
+        metavar="N",
+        help="95%% intervals for AP, tap success, false taps and Japanese-text screens from N draws of the screens "
+        "with replacement (default 1000; 0: none)",
+    )
     e.add_argument("--quiet", action="store_true")
     e.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
     _add_common(e)

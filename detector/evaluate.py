@@ -17,6 +17,7 @@ from tqdm import tqdm
 
 from detector.data import read_image
 from detector.engine import Detector
+from detector.intervals import ScreenTally, bootstrap
 from detector.render import SheetCell
 from detector.types import CLASSES, Box, Detection, GroundTruth
 from detector.voc import VocItem
@@ -56,20 +57,31 @@ class EvalReport:
     recall_by_style: dict[str, list[float]] = field(default_factory=dict)  # style -> [recall, count]
     close_recall_by_size: dict[str, list[float]] = field(default_factory=dict)  # size bucket -> [recall, count]
     failures: list[dict] = field(default_factory=list)
+    # 95% bootstrap intervals over the screens (detector.intervals): ap_close, ap_skip, tap_success, false_tap_rate,
+    # ja_no_target_clean_per_class -> [low, high]; empty unless asked for (`closebot eval` does)
+    intervals: dict[str, list[float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def _within(self, name: str) -> str:
+        """`` (95%: 0.912-0.961)`` for a number with an interval, else nothing."""
+        lo_hi = self.intervals.get(name)
+        return f"  (95%: {lo_hi[0]:.3f}-{lo_hi[1]:.3f})" if lo_hi else ""
+
     def table(self) -> str:
         rows = [
             ("screens", f"{self.screens} ({self.target_screens} with a close or skip)"),
-            ("tap success", f"{self.tap_success:.3f}"),
-            ("false taps", f"{self.false_taps} ({self.false_tap_rate:.4f} per screen)"),
+            ("tap success", f"{self.tap_success:.3f}{self._within('tap_success')}"),
+            ("false taps", f"{self.false_taps} ({self.false_tap_rate:.4f} per screen){self._within('false_tap_rate')}"),
             ("missed targets", str(self.misses)),
-            *[(f"AP@0.5 {c}", f"{self.ap.get(c, float('nan')):.3f}") for c in CLASSES],
+            *[(f"AP@0.5 {c}", f"{self.ap.get(c, float('nan')):.3f}{self._within(f'ap_{c}')}") for c in CLASSES],
             ("close recall @ threshold", f"{self.close_recall_at_threshold:.3f}"),
             ("ja text, no target: clean", f"{self.ja_no_target_clean:.4f} of {self.ja_no_target_screens} screens"),
-            ("  ... at each class's threshold", f"{self.ja_no_target_clean_per_class:.4f}"),
+            (
+                "  ... at each class's threshold",
+                f"{self.ja_no_target_clean_per_class:.4f}{self._within('ja_no_target_clean_per_class')}",
+            ),
             (
                 "close/skip taken on non-targets",
                 f"{self.false_target_detections} (on Japanese text: {self.false_target_on_ja})",
@@ -85,6 +97,8 @@ class EvalReport:
             lines.append("close recall by size (longer side, px at a 1080-px short screen side; at threshold):")
             for bucket, (rec, n) in self.close_recall_by_size.items():
                 lines.append(f"  {bucket.ljust(width)}  {rec:.3f}  (n={int(n)})")
+        if self.intervals:
+            lines.append("(95%: the middle 95% of each number over the set's screens drawn again with replacement)")
         return "\n".join(lines)
 
 
@@ -219,6 +233,7 @@ def score(
     max_failures: int = 50,
     with_ap: bool = True,
     below: list[list[Detection]] | None = None,
+    intervals: int = 0,
 ) -> EvalReport:
     """The report for ``policy`` given each item's detections as the daemon sees them (``with_ap=False`` skips the
     box matching for AP, which does not depend on the policy).
@@ -226,7 +241,8 @@ def score(
     Tap decisions and everything judged at the thresholds see ``all_dets`` alone; AP sees them plus ``below``, each
     item's boxes under the deployed ``min_score`` (:func:`detect_for_eval`), for the whole precision-recall curve.
     Kept apart because the policy reads ja_char boxes too (rule 3): a faint one the daemon never sees must not
-    change a decision here."""
+    change a decision here. ``intervals`` > 0 (with ``with_ap``) also gives the main numbers 95% intervals from that
+    many draws of the screens (:func:`detector.intervals.bootstrap`)."""
     scored: dict[str, list[tuple[float, bool]]] = defaultdict(list)
     n_gt: dict[str, int] = defaultdict(int)
     outcomes: list[ScreenOutcome] = []
@@ -234,10 +250,14 @@ def score(
     false_det = false_on_ja = 0
     style_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     size_hits: dict[str, list[int]] = {b: [0, 0] for b in SIZE_BUCKETS}
+    tallies: list[ScreenTally] = []
     for i, (item, dets) in enumerate(zip(items, all_dets, strict=True)):
+        screen_scored: dict[str, tuple[tuple[float, bool], ...]] = {}
+        screen_gt = {c: sum(g.label == c for g in item.objects) for c in CLASSES}
         for c in CLASSES if with_ap else ():
-            scored[c].extend(match(dets + (below[i] if below else []), item.objects, c))
-            n_gt[c] += sum(g.label == c for g in item.objects)
+            screen_scored[c] = tuple(match(dets + (below[i] if below else []), item.objects, c))
+            scored[c].extend(screen_scored[c])
+            n_gt[c] += screen_gt[c]
         strong = [d for d in dets if d.score >= class_threshold(d.label, policy)]
         texts = [g.box for g in item.objects if g.label == "ja_char"]
         for g in item.objects:
@@ -257,7 +277,21 @@ def score(
             if not any(g.label in ("close", "skip") and g.box.contains(*d.box.center) for g in item.objects):
                 false_det += 1
                 false_on_ja += on_text(d.box, texts)
-        outcomes.append(judge(item, dets, policy))
+        o = judge(item, dets, policy)
+        outcomes.append(o)
+        if intervals and with_ap:
+            has_target = o.has_close or o.has_skip
+            tallies.append(
+                ScreenTally(
+                    scored=screen_scored,
+                    n_gt=screen_gt,
+                    target=has_target,
+                    hit=o.kind == "hit",
+                    false_tap=o.kind in ("false_tap", "wrong_button"),
+                    ja_negative=o.has_ja and not has_target,
+                    ja_clean=not o.stray_at_threshold,
+                )
+            )
     target = [o for o in outcomes if o.has_close or o.has_skip]
     hits = sum(o.kind == "hit" for o in outcomes)
     false_taps = sum(o.kind in ("false_tap", "wrong_button") for o in outcomes)
@@ -294,6 +328,7 @@ def score(
         recall_by_style={k: [v[0] / v[1], float(v[1])] for k, v in style_hits.items()},
         close_recall_by_size={k: [v[0] / v[1], float(v[1])] for k, v in size_hits.items() if v[1]},
         failures=failures,
+        intervals={k: [v.low, v.high] for k, v in bootstrap(tallies, intervals).items()} if tallies else {},
     )
 
 

@@ -7,7 +7,10 @@ Each --set KEY=V1,V2,... is a policy key (config.yaml's `policy:` section) and i
 judged. The detector is config.yaml's (or --config's) SSD and inference settings with its verifier, or --verifier's.
 Detections are cached in --cache, one file per set and detector (the key hashes the SSD and verifier files, the
 inference settings, the set's screens and --limit), so another verifier or changed weights never reuse old
-detections. Prints, per variant, screens tapped right / false taps per set and in all.
+detections. Prints, per variant, screens tapped right / false taps per set and in all. --against C0 adds, per variant,
+the change from configuration C0 (its own detections, as a run of this script with --config C0 cached them, and its
+own policy) on the same screens, with a 95% paired bootstrap interval (detector.intervals.paired_difference): how
+much of a difference in screens right or false taps is more than another sample of screens would give.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector, InferenceConfig  # noqa: E402
-from detector.evaluate import detect_all, score  # noqa: E402
+from detector.evaluate import detect_all, judge, score  # noqa: E402
+from detector.intervals import paired_difference  # noqa: E402
 from detector.promote import set_score  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
@@ -85,6 +89,7 @@ def main() -> int:
     ap.add_argument("--limit", type=int, default=400)
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
     ap.add_argument("--config", type=Path, help="config file (default: the repository's config.yaml)")
+    ap.add_argument("--against", type=Path, metavar="C0", help="also the change from config C0, with 95%% intervals")
     args = ap.parse_args()
     cfg = load_config(args.config)
     fields = {f.name for f in dataclasses.fields(cfg.policy)}
@@ -111,6 +116,13 @@ def main() -> int:
             detector = Detector.load(weights, cfg.detector.inference, second_look)
         sets[root.name] = (items, detect_all(detector, items))
         path.write_bytes(pickle.dumps(sets[root.name][1]))
+    base = None
+    if args.against:
+        roots = {root.name: root for root in args.data}
+        cached = cached_detections(
+            args.against, {roots[name]: items for name, (items, _) in sets.items()}, args.limit, args.cache
+        )
+        base = outcomes(sets, {name: cached[roots[name]] for name in sets}, load_config(args.against).policy)
     for values in itertools.product(*grid.values()) if grid else [()]:
         policy = dataclasses.replace(cfg.policy, **dict(zip(grid, values, strict=True)))
         counts = [set_score(name, score(items, dets, policy, 0, with_ap=False)) for name, (items, dets) in sets.items()]
@@ -118,7 +130,30 @@ def main() -> int:
         label = " ".join(f"{k}={v:g}" for k, v in zip(grid, values, strict=True)) or "config.yaml"
         right, false = sum(c.hits for c in counts), sum(c.false_taps for c in counts)
         print(f"{label}: {right} right / {false} false taps | {cols}")
+        if base is not None:
+            now = outcomes(sets, {name: dets for name, (_, dets) in sets.items()}, policy)
+            print(f"  against {args.against}: {change(base, now)}")
     return 0
+
+
+def outcomes(sets: dict[str, tuple[list, list]], dets: dict[str, list], policy) -> dict[str, list[str]]:
+    """Each set's screens judged as `closebot eval` judges them: the kind of each ("hit", "false_tap", ...)."""
+    return {
+        name: [judge(item, d, policy).kind for item, d in zip(items, dets[name], strict=True)]
+        for name, (items, _) in sets.items()
+    }
+
+
+def change(before: dict[str, list[str]], after: dict[str, list[str]]) -> str:
+    """Screens right and false taps gained from ``before`` to ``after`` (the same screens), each with its 95% paired
+    bootstrap interval."""
+    parts = []
+    for what, kinds in (("right", ("hit",)), ("false taps", ("false_tap", "wrong_button"))):
+        pairs = [([k in kinds for k in before[n]], [k in kinds for k in after[n]]) for n in before]
+        delta = sum(sum(b) - sum(a) for a, b in pairs)
+        interval = paired_difference(pairs)
+        parts.append(f"{what} {delta:+d} (95%: {interval.low:+.0f} to {interval.high:+.0f})")
+    return ", ".join(parts)
 
 
 if __name__ == "__main__":

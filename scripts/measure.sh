@@ -21,5 +21,9 @@ fi
 if [ -d data/webeval8 ]; then  # bash scripts/data.sh eval: 300 more screens of scripts/webeval.py, seed 8
   closebot eval --data data/webeval8 --weights "$W" --sweep --quiet --report weights/eval-web8.json | tee /tmp/eval-web8.txt
 fi
+if [ -d data/synth4 ] && [ -d data/synth5 ] && [ -d data/synth9 ]; then  # the four generator sets as one sample
+  closebot eval --data data/synth3 --data data/synth4 --data data/synth5 --data data/synth9 --weights "$W" --quiet \
+    --report weights/eval-synth-pooled.json | tee /tmp/eval-synth-pooled.txt
+fi
 closebot bench --weights "$W" --json > weights/bench.json
 python3 -c "import json; print(json.load(open('weights/bench.json'))['table'])"
