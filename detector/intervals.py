@@ -42,9 +42,6 @@ class Interval:
     low: float
     high: float
 
-    def __str__(self) -> str:
-        return f"[{self.low:.3f}, {self.high:.3f}]"
-
 
 def weighted_ap(scores: np.ndarray, true: np.ndarray, owner: np.ndarray, counts: np.ndarray, n_gt: np.ndarray):
     """VOC all-point AP of one class for each row of ``counts`` (draws x screens): box *k* (``scores``, ``true``)

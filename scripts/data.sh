@@ -5,7 +5,7 @@
 #   2. the icon-mask cache data/icons (scripts/icons.sh) and, for the browser-rendered set, the npm icon packages
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
 #   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval)
-#      and webeval8 (a second browser-rendered set, 300 screens)
+#      and webeval8 and webeval9 (more browser-rendered screens, 300 and 600, for measure.sh)
 #      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
@@ -88,8 +88,9 @@ synth data/synth3 400 1 3    # = the first 400 val screens of --n 7000 --seed 3
 synth data/synth4 300 1 11   # = the 300 val screens of --n 3000 --seed 11
 synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (held-out icon sets, layouts, fonts, art)
 synth data/calib 64 0 31 --icons data/icons --size 1080x2400  # `closebot quantize` calibrates on these (training recipe)
-# the browser-rendered evaluation sets: webeval (150, seed 7) and, since 2026-12-05, webeval8 (300 more, seed 8)
-for spec in "webeval 150 7" "webeval8 300 8"; do
+# the browser-rendered evaluation sets: webeval (150, seed 7), webeval8 (300 more, seed 8; since 2026-12-05) and
+# webeval9 (600 more, seed 9; since 2026-12-06)
+for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9"; do
   read -r name n seed <<< "$spec"
   [ -f data/$name/meta.jsonl ] && continue  # written last: a set without it was cut short
   icons=/tmp/closebot-webeval-icons

@@ -21,7 +21,16 @@ fi
 if [ -d data/webeval8 ]; then  # bash scripts/data.sh eval: 300 more screens of scripts/webeval.py, seed 8
   closebot eval --data data/webeval8 --weights "$W" --sweep --quiet --report weights/eval-web8.json | tee /tmp/eval-web8.txt
 fi
-if [ -d data/synth4 ] && [ -d data/synth5 ] && [ -d data/synth9 ]; then  # the four generator sets as one sample
+if [ -d data/webeval9 ]; then  # bash scripts/data.sh eval: 600 more screens of scripts/webeval.py, seed 9
+  closebot eval --data data/webeval9 --weights "$W" --sweep --quiet --report weights/eval-web9.json | tee /tmp/eval-web9.txt
+fi
+if [ -d data/webeval8 ] && [ -d data/webeval9 ]; then  # the three browser-rendered sets as one sample
+  closebot eval --data data/webeval --data data/webeval8 --data data/webeval9 --weights "$W" --quiet \
+    --report weights/eval-web-pooled.json | tee /tmp/eval-web-pooled.txt
+fi
+# The four generator sets as one sample: every val screen of each (synth3's 400 as `bash scripts/data.sh eval` writes
+# it; a full synth3 of 7000 screens would add its other 300 here, unlike the --limit 400 above).
+if [ -d data/synth4 ] && [ -d data/synth5 ] && [ -d data/synth9 ]; then
   closebot eval --data data/synth3 --data data/synth4 --data data/synth5 --data data/synth9 --weights "$W" --quiet \
     --report weights/eval-synth-pooled.json | tee /tmp/eval-synth-pooled.txt
 fi
