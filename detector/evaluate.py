@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from detector.data import read_image
 from detector.engine import Detector
-from detector.intervals import ScreenTally, bootstrap
+from detector.intervals import Interval, ScreenTally, bootstrap, paired_difference
 from detector.render import SheetCell
 from detector.types import CLASSES, Box, Detection, GroundTruth
 from detector.voc import VocItem
@@ -194,6 +194,38 @@ def judge(item: VocItem, dets: list[Detection], policy: PolicyConfig) -> ScreenO
     )
 
 
+WRONG_KINDS = ("false_tap", "wrong_button")  # the outcomes counted as false taps
+
+
+@dataclass(frozen=True)
+class TapChange:
+    """How many more screens one configuration taps right (``right``) and wrong (``false_taps``) than another on
+    the same screens, each with its 95% paired interval (:func:`detector.intervals.paired_difference`)."""
+
+    right: int
+    right_interval: Interval
+    false_taps: int
+    false_taps_interval: Interval
+
+    def __str__(self) -> str:
+        r, f = self.right_interval, self.false_taps_interval
+        return (
+            f"right {self.right:+d} (95%: {r.low:+.0f} to {r.high:+.0f}), "
+            f"false taps {self.false_taps:+d} (95%: {f.low:+.0f} to {f.high:+.0f})"
+        )
+
+
+def tap_change(sets: list[tuple[list[str], list[str]]]) -> TapChange:
+    """The change in taps from the first to the second list of outcomes (:attr:`ScreenOutcome.kind`, screen by
+    screen, the same screens in the same order) of each set."""
+    counts = []
+    for kinds in (("hit",), WRONG_KINDS):
+        pairs = [([k in kinds for k in a], [k in kinds for k in b]) for a, b in sets]
+        counts.append((sum(sum(b) - sum(a) for a, b in pairs), paired_difference(pairs)))
+    (right, right_iv), (wrong, wrong_iv) = counts
+    return TapChange(right, right_iv, wrong, wrong_iv)
+
+
 AP_MIN_SCORE = 0.05  # boxes kept for the precision-recall curves when evaluating
 
 
@@ -287,14 +319,14 @@ def score(
                     n_gt=screen_gt,
                     target=has_target,
                     hit=o.kind == "hit",
-                    false_tap=o.kind in ("false_tap", "wrong_button"),
+                    false_tap=o.kind in WRONG_KINDS,
                     ja_negative=o.has_ja and not has_target,
                     ja_clean=not o.stray_at_threshold,
                 )
             )
     target = [o for o in outcomes if o.has_close or o.has_skip]
     hits = sum(o.kind == "hit" for o in outcomes)
-    false_taps = sum(o.kind in ("false_tap", "wrong_button") for o in outcomes)
+    false_taps = sum(o.kind in WRONG_KINDS for o in outcomes)
     ja_neg = [o for o in outcomes if o.has_ja and not (o.has_close or o.has_skip)]
     thr = min(policy.close_threshold, policy.skip_threshold)
     failures = [

@@ -18,13 +18,13 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
-from detector.evaluate import EvalReport, detect_all, score
+from detector.evaluate import EvalReport, TapChange, detect_all, judge, score, tap_change
 from detector.verifier import Verifier
 from detector.weights import manifest_path, sha256_of
 from policies.decide import PolicyConfig
@@ -39,6 +39,7 @@ class SetScore:
     targets: int  # screens with a close or a skip
     hits: int  # of those, screens tapped inside the right button
     false_taps: int  # screens tapped anywhere else (the worst outcome)
+    kinds: tuple[str, ...] = ()  # each screen's outcome (ScreenOutcome.kind) in order, when judged screen by screen
 
     @property
     def tap_success(self) -> float:
@@ -90,6 +91,15 @@ class Comparison:
     def no_worse(self) -> bool:
         return not self.refusals
 
+    @property
+    def change(self) -> TapChange | None:
+        """Screens tapped right and false taps gained over all sets, with 95% paired intervals: how far the
+        difference stands out from what another sample of screens would give (None unless every set was judged
+        screen by screen, both sides on the same screens). Shown beside the rules, not one of them."""
+        if not self.sets or any(not cur.kinds or len(cur.kinds) != len(new.kinds) for cur, new in self.sets):
+            return None
+        return tap_change([(list(cur.kinds), list(new.kinds)) for cur, new in self.sets])
+
     def table(self) -> str:
         def fmt(hits: int, targets: int, false_taps: int) -> str:
             rate = f"{hits / targets:.3f}" if targets else "  -  "
@@ -104,6 +114,8 @@ class Comparison:
             tot = [sum(getattr(s[i], k) for s in self.sets) for i in (0, 1) for k in ("hits", "targets", "false_taps")]
             screens = sum(cur.screens for cur, _ in self.sets)
             lines.append(f"{'all sets':<24} {screens:>7}  {fmt(*tot[:3]):>21}  {fmt(*tot[3:]):>21}")
+        if self.change is not None:
+            lines.append(f"new against current: {self.change}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict:
@@ -117,7 +129,15 @@ class Comparison:
                 "net": s.net,
             }
 
-        return {cur.name: {"screens": cur.screens, "current": one(cur), "new": one(new)} for cur, new in self.sets}
+        out: dict = {cur.name: {"screens": cur.screens, "current": one(cur), "new": one(new)} for cur, new in self.sets}
+        if (c := self.change) is not None:
+            out["change"] = {
+                "right": c.right,
+                "right_95": [c.right_interval.low, c.right_interval.high],
+                "false_taps": c.false_taps,
+                "false_taps_95": [c.false_taps_interval.low, c.false_taps_interval.high],
+            }
+        return out
 
 
 def set_score(name: str, rep: EvalReport) -> SetScore:
@@ -127,7 +147,9 @@ def set_score(name: str, rep: EvalReport) -> SetScore:
 
 
 def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
-    return set_score(name, score(items, detect_all(det, items, show_progress=False), policy))
+    dets = detect_all(det, items, show_progress=False)
+    kinds = tuple(judge(item, d, policy).kind for item, d in zip(items, dets, strict=True))
+    return replace(set_score(name, score(items, dets, policy)), kinds=kinds)
 
 
 def compare(

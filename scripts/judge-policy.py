@@ -28,8 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector, InferenceConfig  # noqa: E402
-from detector.evaluate import detect_all, judge, score  # noqa: E402
-from detector.intervals import paired_difference  # noqa: E402
+from detector.evaluate import detect_all, judge, score, tap_change  # noqa: E402
 from detector.promote import set_score  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
@@ -132,7 +131,7 @@ def main() -> int:
         print(f"{label}: {right} right / {false} false taps | {cols}")
         if base is not None:
             now = outcomes(sets, {name: dets for name, (_, dets) in sets.items()}, policy)
-            print(f"  against {args.against}: {change(base, now)}")
+            print(f"  against {args.against}: {tap_change([(base[name], now[name]) for name in sets])}")
     return 0
 
 
@@ -142,18 +141,6 @@ def outcomes(sets: dict[str, tuple[list, list]], dets: dict[str, list], policy) 
         name: [judge(item, d, policy).kind for item, d in zip(items, dets[name], strict=True)]
         for name, (items, _) in sets.items()
     }
-
-
-def change(before: dict[str, list[str]], after: dict[str, list[str]]) -> str:
-    """Screens right and false taps gained from ``before`` to ``after`` (the same screens), each with its 95% paired
-    bootstrap interval."""
-    parts = []
-    for what, kinds in (("right", ("hit",)), ("false taps", ("false_tap", "wrong_button"))):
-        pairs = [([k in kinds for k in before[n]], [k in kinds for k in after[n]]) for n in before]
-        delta = sum(sum(b) - sum(a) for a, b in pairs)
-        interval = paired_difference(pairs)
-        parts.append(f"{what} {delta:+d} (95%: {interval.low:+.0f} to {interval.high:+.0f})")
-    return ", ".join(parts)
 
 
 if __name__ == "__main__":

@@ -144,14 +144,15 @@ def test_paired_difference_is_about_the_screens_that_changed():
         paired_difference([([1, 0], [1])])
 
 
-def test_judge_policy_states_the_change_with_its_interval():
-    import importlib.util
+def test_a_change_in_taps_is_counted_screen_by_screen_with_its_interval():
+    from detector.evaluate import tap_change
 
-    root = Path(__file__).resolve().parent.parent
-    spec = importlib.util.spec_from_file_location("judge_policy", root / "scripts" / "judge-policy.py")
-    judge_policy = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(judge_policy)
     before = {"a": ["hit"] * 50 + ["miss"] * 10, "b": ["correct_no_tap"] * 40}
     after = {"a": ["hit"] * 58 + ["miss"] * 2, "b": ["false_tap"] + ["correct_no_tap"] * 39}
-    line = judge_policy.change(before, after)
-    assert line.startswith("right +8 (95%: +") and ", false taps +1 (95%: +0 to +" in line
+    change = tap_change([(before[n], after[n]) for n in before])
+    assert (change.right, change.false_taps) == (8, 1)
+    assert 0 < change.right_interval.low < 8 < change.right_interval.high
+    assert change.false_taps_interval.low == 0 < change.false_taps_interval.high
+    assert str(change).startswith("right +8 (95%: +") and ", false taps +1 (95%: +0 to +" in str(change)
+    wrong_button = tap_change([(["hit", "hit"], ["wrong_button", "hit"])])  # a tap outside the right button
+    assert (wrong_button.right, wrong_button.false_taps) == (-1, 1)

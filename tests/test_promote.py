@@ -47,6 +47,21 @@ def test_comparison_rule() -> None:
     assert Comparison(((h1, h2),)).refusals == ["all sets: screens tapped right 100 -> 99"]
     table = Comparison(((a, b), (h1, h2))).table()
     assert "300/350" in table and "305/350" in table and "all sets" in table and "400/470" in table
+    assert "new against current" not in table and Comparison(((a, b),)).change is None  # counts only: no interval
+
+
+def test_a_comparison_judged_screen_by_screen_states_the_change_with_its_interval() -> None:
+    from dataclasses import replace
+
+    cur = SetScore("synth", 6, 4, 2, 1, kinds=("hit", "hit", "miss", "miss", "false_tap", "correct_no_tap"))
+    new = SetScore("synth", 6, 4, 4, 0, kinds=("hit", "hit", "hit", "hit", "correct_no_tap", "correct_no_tap"))
+    comp = Comparison(((cur, new),))
+    assert (comp.change.right, comp.change.false_taps) == (2, -1)
+    assert comp.change.right_interval.high >= 2 >= comp.change.right_interval.low >= 0
+    assert "new against current: right +2 (95%: " in comp.table()
+    data = comp.to_dict()
+    assert data["change"]["right"] == 2 and data["change"]["false_taps"] == -1 and len(data["change"]["right_95"]) == 2
+    assert Comparison(((cur, replace(new, kinds=new.kinds[:5])),)).change is None  # not the same screens
 
 
 def test_compare_and_install_keep_the_parent(tmp_path: Path, tiny_weights: Path, tiny_dataset: Path) -> None:
