@@ -12,6 +12,7 @@ ink <= b" would stop, for a grid of (a, b). Reads judge-policy.py's caches for c
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +26,7 @@ from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.images import load_rgb  # noqa: E402
+from detector.types import Box  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
 jp = importlib.util.module_from_spec(_spec)
@@ -75,13 +77,13 @@ def vetoed(f: dict[str, float], side: float, across: float) -> bool:
     return max(f["left"], f["right"]) >= side and max(f["up"], f["down"]) <= across
 
 
-def main() -> int:
-    config, names = Path(sys.argv[1]), sys.argv[2:]
+def close_taps(config: Path, names: list[str]) -> Iterator[tuple[str, str, bool, float, Box, np.ndarray]]:
+    """(set, screen, tapped right?, score, box, picture) for each close config's pair taps on the sets named,
+    from judge-policy.py's cached detections (wide-look.py reads them so too)."""
     cfg = load_config(config)
     roots = [Path("data") / n for n in names]  # as judge-policy.py was given them (its cache keys)
     sets = {r: load_items([r], "val")[:400] for r in roots}
     cached = jp.cached_detections(config, sets, 400, Path("runs/policy"))
-    rows = []
     for root, items in sets.items():
         for item, dets in zip(items, cached[root], strict=True):
             o = judge(item, dets, cfg.policy)
@@ -89,8 +91,14 @@ def main() -> int:
                 continue
             tapped = [d.box for d in dets if d.label == "close"]
             box = min(tapped, key=lambda b: abs(b.center[0] - o.tap.x) + abs(b.center[1] - o.tap.y))
-            f = features(load_rgb(item.image_path), box)
-            rows.append((root.name, item.image_id, o.kind == "hit", round(o.tap.score, 3), f))
+            yield root.name, item.image_id, o.kind == "hit", round(o.tap.score, 3), box, load_rgb(item.image_path)
+
+
+def main() -> int:
+    rows = [
+        (name, screen, right, score, features(image, box))
+        for name, screen, right, score, box, image in close_taps(Path(sys.argv[1]), sys.argv[2:])
+    ]
     right = [x for x in rows if x[2]]
     wrong = [x for x in rows if not x[2]]
     print(f"{len(rows)} close taps: {len(right)} right, {len(wrong)} false")

@@ -19,15 +19,12 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from agent.config import load_config  # noqa: E402
-from detector.data import load_items  # noqa: E402
-from detector.evaluate import judge  # noqa: E402
-from detector.images import load_rgb  # noqa: E402
 from detector.types import Box  # noqa: E402
 from detector.verifier import VERIFIER_CLASSES  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
+_spec = importlib.util.spec_from_file_location("neighbours_probe", Path(__file__).with_name("probe.py"))
+probe = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(probe)
 
 SPAN = 1.5
 WAYS = ("left", "right", "both")
@@ -42,26 +39,13 @@ def widened(b: Box, way: str, w: int) -> Box:
 
 def main() -> int:
     config, names = Path(sys.argv[1]), sys.argv[2:]
-    cfg = load_config(config)
-    verifier = cfg.detector.verifier.load()
-    roots = [Path("data") / n for n in names]  # as judge-policy.py was given them (its cache keys)
-    sets = {r: load_items([r], "val")[:400] for r in roots}
-    cached = jp.cached_detections(config, sets, 400, Path("runs/policy"))
+    verifier = load_config(config).detector.verifier.load()
     close = VERIFIER_CLASSES.index("close")
     rows = []
-    for root, items in sets.items():
-        for item, dets in zip(items, cached[root], strict=True):
-            o = judge(item, dets, cfg.policy)
-            if o.tap is None or o.tap.label != "close":
-                continue
-            tapped = [d.box for d in dets if d.label == "close"]
-            box = min(tapped, key=lambda b: abs(b.center[0] - o.tap.x) + abs(b.center[1] - o.tap.y))
-            image = load_rgb(item.image_path)
-            boxes = [box] + [widened(box, way, image.shape[1]) for way in WAYS]
-            p = verifier.box_probabilities(image, boxes)[:, close]
-            rows.append(
-                (root.name, item.image_id, o.kind == "hit", round(o.tap.score, 3), [round(float(x), 3) for x in p])
-            )
+    for name, screen, right, score, box, image in probe.close_taps(config, names):
+        boxes = [box] + [widened(box, way, image.shape[1]) for way in WAYS]
+        p = verifier.box_probabilities(image, boxes)[:, close]
+        rows.append((name, screen, right, score, [round(float(x), 3) for x in p]))
     right, wrong = [x for x in rows if x[2]], [x for x in rows if not x[2]]
     print(f"{len(rows)} close taps: {len(right)} right, {len(wrong)} false; close probability: box, {', '.join(WAYS)}")
     for x in wrong:
