@@ -84,9 +84,9 @@ def bootstrap(
     for c in AP_CLASSES:
         pairs = [(s, ok, i) for i, t in enumerate(tallies) for s, ok in t.scored.get(c, ())]
         gt = np.array([t.n_gt.get(c, 0) for t in tallies])
-        if gt.sum() and pairs:
-            s, ok, owner = (np.array(x) for x in zip(*pairs, strict=True))
-            boxes[c] = (s.astype(float), ok.astype(bool), owner.astype(int), gt)
+        if gt.sum():  # labelled boxes and no box found at all: AP 0 on every draw
+            s, ok, owner = (np.array(x) for x in zip(*pairs, strict=True)) if pairs else ([], [], [])
+            boxes[c] = (np.asarray(s, float), np.asarray(ok, bool), np.asarray(owner, int), gt)
     values: dict[str, list[np.ndarray]] = {f"ap_{c}": [] for c in boxes}
     values |= {"tap_success": [], "false_tap_rate": [], "ja_no_target_clean_per_class": []}
     ones = np.ones(n, dtype=bool)

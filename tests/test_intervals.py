@@ -94,6 +94,9 @@ def test_bootstrap_of_a_set_tapped_all_right_is_certain_and_bad_arguments_are_re
     assert (got["ap_skip"].low, got["ap_skip"].high) == (1.0, 1.0)
     assert (got["tap_success"].low, got["tap_success"].high) == (1.0, 1.0)
     assert "ja_no_target_clean_per_class" not in got  # no screen it is about
+    missed = bootstrap([ScreenTally(n_gt={"close": 1}, target=True)] * 5, replicates=50)
+    assert (missed["ap_close"].low, missed["ap_close"].high) == (0.0, 0.0)  # labelled, never found
+    assert (missed["tap_success"].low, missed["tap_success"].high) == (0.0, 0.0)
     assert bootstrap([]) == {}
     with pytest.raises(ValueError, match="replicates"):
         bootstrap(tallies, replicates=0)
