@@ -89,9 +89,8 @@ def close_taps(config: Path, names: list[str]) -> Iterator[tuple[str, str, bool,
             o = judge(item, dets, cfg.policy)
             if o.tap is None or o.tap.label != "close":
                 continue
-            tapped = [d.box for d in dets if d.label == "close"]
-            box = min(tapped, key=lambda b: abs(b.center[0] - o.tap.x) + abs(b.center[1] - o.tap.y))
-            yield root.name, item.image_id, o.kind == "hit", round(o.tap.score, 3), box, load_rgb(item.image_path)
+            hit = o.kind == "hit"
+            yield root.name, item.image_id, hit, round(o.tap.score, 3), o.tap.box, load_rgb(item.image_path)
 
 
 def main() -> int:

@@ -36,8 +36,7 @@ def main() -> int:
             o = judge(item, d, cfg.policy)
             if o.tap is None:
                 continue
-            tapped = [x.box for x in d if x.label == o.tap.label]  # the tap is its box's centre, rounded to a pixel
-            box = min(tapped, key=lambda b: abs(b.center[0] - o.tap.x) + abs(b.center[1] - o.tap.y))
+            box = o.tap.box
             image = load_rgb(item.image_path)
             for ctx in CONTEXTS:
                 z = [y for y in det.look_closer(image, [box], ctx, verify=False) if y.box.iou(box) >= 0.4]
