@@ -285,7 +285,7 @@ def score(
     tallies: list[ScreenTally] = []
     for i, (item, dets) in enumerate(zip(items, all_dets, strict=True)):
         screen_scored: dict[str, tuple[tuple[float, bool], ...]] = {}
-        screen_gt = {c: sum(g.label == c for g in item.objects) for c in CLASSES}
+        screen_gt = {c: sum(g.label == c for g in item.objects) for c in CLASSES} if with_ap else {}
         for c in CLASSES if with_ap else ():
             screen_scored[c] = tuple(match(dets + (below[i] if below else []), item.objects, c))
             scored[c].extend(screen_scored[c])

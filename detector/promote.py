@@ -18,13 +18,14 @@ import logging
 import os
 import shutil
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
-from detector.evaluate import EvalReport, TapChange, detect_all, judge, score, tap_change
+from detector.evaluate import WRONG_KINDS, EvalReport, TapChange, detect_all, judge, tap_change
+from detector.types import Detection
 from detector.verifier import Verifier
 from detector.weights import manifest_path, sha256_of
 from policies.decide import PolicyConfig
@@ -146,10 +147,22 @@ def set_score(name: str, rep: EvalReport) -> SetScore:
     return SetScore(name, rep.screens, rep.target_screens, hits, rep.false_taps)
 
 
+def judged(name: str, items, dets: list[list[Detection]], policy: PolicyConfig) -> SetScore:
+    """The gate's counts for one set from each screen's detections, judged screen by screen as `closebot eval`
+    judges them (:func:`detector.evaluate.judge`), each screen's outcome kept for :attr:`Comparison.change`."""
+    outcomes = [judge(item, d, policy) for item, d in zip(items, dets, strict=True)]
+    return SetScore(
+        name,
+        len(outcomes),
+        sum(o.has_close or o.has_skip for o in outcomes),
+        sum(o.kind == "hit" for o in outcomes),
+        sum(o.kind in WRONG_KINDS for o in outcomes),
+        tuple(o.kind for o in outcomes),
+    )
+
+
 def _score(det: Detector, items, name: str, policy: PolicyConfig) -> SetScore:
-    dets = detect_all(det, items, show_progress=False)
-    kinds = tuple(judge(item, d, policy).kind for item, d in zip(items, dets, strict=True))
-    return replace(set_score(name, score(items, dets, policy)), kinds=kinds)
+    return judged(name, items, detect_all(det, items, show_progress=False), policy)
 
 
 def compare(

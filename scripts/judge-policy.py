@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector, InferenceConfig  # noqa: E402
-from detector.evaluate import detect_all, judge, score, tap_change  # noqa: E402
-from detector.promote import set_score  # noqa: E402
+from detector.evaluate import detect_all  # noqa: E402
+from detector.promote import Comparison, judged  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
 
@@ -121,26 +121,18 @@ def main() -> int:
         cached = cached_detections(
             args.against, {roots[name]: items for name, (items, _) in sets.items()}, args.limit, args.cache
         )
-        base = outcomes(sets, {name: cached[roots[name]] for name in sets}, load_config(args.against).policy)
+        policy0 = load_config(args.against).policy
+        base = [judged(name, items, cached[roots[name]], policy0) for name, (items, _) in sets.items()]
     for values in itertools.product(*grid.values()) if grid else [()]:
         policy = dataclasses.replace(cfg.policy, **dict(zip(grid, values, strict=True)))
-        counts = [set_score(name, score(items, dets, policy, 0, with_ap=False)) for name, (items, dets) in sets.items()]
+        counts = [judged(name, items, dets, policy) for name, (items, dets) in sets.items()]
         cols = "  ".join(f"{c.name} {c.hits}/{c.false_taps}" for c in counts)
         label = " ".join(f"{k}={v:g}" for k, v in zip(grid, values, strict=True)) or "config.yaml"
         right, false = sum(c.hits for c in counts), sum(c.false_taps for c in counts)
         print(f"{label}: {right} right / {false} false taps | {cols}")
         if base is not None:
-            now = outcomes(sets, {name: dets for name, (_, dets) in sets.items()}, policy)
-            print(f"  against {args.against}: {tap_change([(base[name], now[name]) for name in sets])}")
+            print(f"  against {args.against}: {Comparison(tuple(zip(base, counts, strict=True))).change}")
     return 0
-
-
-def outcomes(sets: dict[str, tuple[list, list]], dets: dict[str, list], policy) -> dict[str, list[str]]:
-    """Each set's screens judged as `closebot eval` judges them: the kind of each ("hit", "false_tap", ...)."""
-    return {
-        name: [judge(item, d, policy).kind for item, d in zip(items, dets[name], strict=True)]
-        for name, (items, _) in sets.items()
-    }
 
 
 if __name__ == "__main__":

@@ -172,3 +172,26 @@ def test_a_verifier_only_promotion_leaves_the_installed_ssd_alone(
     assert (sha256_of(ssd), ssd.with_suffix(".json").read_text()) == ssd_before  # not kept as its own parent
     assert sorted(p.name for p in wdir.glob("closebot-ssd*")) == ["closebot-ssd.json", "closebot-ssd.pt"]
     assert sha256_of(ver) == sha256_of(tmp_path / "v-new.pt")
+
+
+def test_a_set_judged_screen_by_screen_counts_as_its_evaluation_report_does() -> None:
+    from detector.evaluate import score
+    from detector.promote import judged, set_score
+    from detector.types import Box, Detection, GroundTruth
+    from detector.voc import VocItem
+    from policies.decide import PolicyConfig
+
+    close = GroundTruth(Box(900, 100, 1000, 200), "close")
+    skip = GroundTruth(Box(700, 2000, 1000, 2100), "skip")
+    on_close, on_skip = Detection(close.box, "close", 0.95), Detection(skip.box, "skip", 0.95)
+    stray = Detection(Box(100, 1000, 160, 1060), "close", 0.95)
+    items = [
+        VocItem(f"s{i}", Path(f"s{i}.png"), 1080, 2400, objs)
+        for i, objs in enumerate([(close,), (close, skip), (skip,), (), (close,), ()])
+    ]
+    dets = [[on_close], [on_skip], [on_skip], [stray], [], []]  # hit, wrong button, hit, false tap, miss, nothing
+    got = judged("s", items, dets, PolicyConfig())
+    assert got.kinds == ("hit", "wrong_button", "hit", "false_tap", "miss", "correct_no_tap")
+    assert got == SetScore("s", 6, 4, 2, 2, got.kinds)
+    report = set_score("s", score(items, dets, PolicyConfig()))
+    assert (report.screens, report.targets, report.hits, report.false_taps) == (6, 4, 2, 2)
