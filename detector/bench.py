@@ -1,7 +1,8 @@
 """``closebot bench``: speed of whole-frame detection on this machine, and of a template matcher on the same frames.
 
 Frames are generated 1080x2400 ad screens (held-out layouts and assets); generation is not timed, nor is capture.
-Both detectors run in one process, one after the other, so their ratio is measured under the same conditions.
+Both detectors run in one process and in turn: the template matcher on frames spread over the run, each right
+after closebot saw it, so their ratio is measured under the same conditions even on a machine whose speed drifts.
 The template matcher is what a user of template tools would write: a few close/skip templates, grey-scale
 ``cv2.matchTemplate`` (normalised correlation) at 8 scales covering 24-150 px buttons.
 """
@@ -23,7 +24,7 @@ from typing import get_args
 import cv2
 import numpy as np
 
-from detector.engine import Detector
+from detector.engine import Detector, DetectResult
 from detector.errors import WeightsError
 from detector.quantize import load_int8
 from detector.runtime import OnnxRunner, TileRunner, TorchRunner
@@ -178,6 +179,34 @@ def model_ms_by_precision(det: Detector, imgs: list[np.ndarray]) -> dict[str, fl
     return _in_turn({p: (runners[p], cuts) for p in ("fp32", "int8")}, det.cfg.batch_size)
 
 
+def spread(n: int, k: int) -> list[int]:
+    """``k`` indices of ``n`` frames spread evenly from the first to the last (all of them when ``k >= n``)."""
+    if k >= n:
+        return list(range(n))
+    if k == 1:
+        return [0]
+    return [round(i * (n - 1) / (k - 1)) for i in range(k)]
+
+
+def timed_in_turn(
+    det: Detector, imgs: list[np.ndarray], templates: list[np.ndarray], template_at: list[int]
+) -> tuple[list[tuple[float, DetectResult]], list[float]]:
+    """Each frame through ``det`` (ms and result), and the frames at ``template_at`` through the template matcher
+    right after closebot saw them (ms): the two detectors alternate over the whole run, so a machine that slows
+    down or speeds up during it (one VM's median frame varied 86-122 ms within an hour, README "Measured") moves
+    both medians alike and their ratio stays what it is."""
+    timed, tm = [], []
+    for i, img in enumerate(imgs):
+        t0 = time.perf_counter()
+        r = det.detect(img)
+        timed.append(((time.perf_counter() - t0) * 1000, r))
+        if i in template_at:
+            t0 = time.perf_counter()
+            template_match(img, templates)
+            tm.append((time.perf_counter() - t0) * 1000)
+    return timed, tm
+
+
 def run_bench(
     det: Detector,
     frames: int = 20,
@@ -191,11 +220,11 @@ def run_bench(
     """``verifier_arg``: the ``--verifier`` value the measured `closebot detect` process gets (None: the config's)."""
     imgs = bench_frames(frames, seed)
     det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
+    templates = _templates()
+    timed, tm = timed_in_turn(det, imgs, templates, spread(len(imgs), max(1, template_frames)))
     totals, pre, model, post, verify, zoom, crops = [], [], [], [], [], [], []
-    for img in imgs:
-        t0 = time.perf_counter()
-        r = det.detect(img)
-        totals.append((time.perf_counter() - t0) * 1000)
+    for ms, r in timed:
+        totals.append(ms)
         pre.append(r.timings.preprocess_ms)
         model.append(r.timings.model_ms)
         post.append(r.timings.postprocess_ms)
@@ -209,12 +238,6 @@ def run_bench(
         eager_ms = round(_model_ms(det, eager, imgs), 1)
     by_shape = model_ms_by_shape(det, imgs)
     by_precision = model_ms_by_precision(det, imgs)
-    templates = _templates()
-    tm = []
-    for img in imgs[: max(1, template_frames)]:
-        t0 = time.perf_counter()
-        template_match(img, templates)
-        tm.append((time.perf_counter() - t0) * 1000)
     tiles = len(det.plan(imgs[0].shape[1], imgs[0].shape[0]))
     tile = det.plan(1080, 2400)[0]
     mh, mw = det.input_dims(tile, 1080, 2400)
@@ -248,6 +271,7 @@ def run_bench(
         "median_model_ms_by_precision": by_precision,
         "template_matcher_median_ms": round(tmed, 1),
         "template_matcher_calls_per_frame": len(templates) * len(TEMPLATE_SCALES),
+        "template_matcher_frames": len(tm),
         "speedup_vs_template": round(tmed / med, 1),
         "peak_rss_detect_mib": (
             round(_peak_rss_of_detect(imgs[:5], weights, config, verifier_arg, det.runner.precision), 0)
@@ -295,7 +319,7 @@ def run_bench(
         (
             "template matcher median ms per frame",
             f"{result['template_matcher_median_ms']} "
-            f"({result['template_matcher_calls_per_frame']} matchTemplate calls)",
+            f"({result['template_matcher_calls_per_frame']} matchTemplate calls; {len(tm)} frames, in turn)",
         ),
         ("speed-up vs template matcher", f"{result['speedup_vs_template']}x"),
         ("peak RSS of `closebot detect` (MiB)", result["peak_rss_detect_mib"]),

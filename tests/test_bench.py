@@ -53,3 +53,27 @@ def test_peak_rss_is_the_commands_own_not_the_callers():
     with pytest.raises(subprocess.CalledProcessError) as e:
         bench.peak_rss_mib([sys.executable, "-c", "raise SystemExit(3)"])
     assert e.value.returncode == 3 and e.value.cmd[-1] == "raise SystemExit(3)"
+
+
+def test_template_frames_spread_over_the_run():
+    assert bench.spread(20, 5) == [0, 5, 10, 14, 19]
+    assert bench.spread(20, 1) == [0]
+    assert bench.spread(3, 5) == [0, 1, 2]
+    assert bench.spread(2, 2) == [0, 1]
+
+
+def test_closebot_and_the_template_matcher_take_turns(monkeypatch):
+    """The template matcher sees each of its frames right after closebot did, not in a block after every closebot
+    frame: machine drift during the run then moves both medians alike."""
+    order: list[str] = []
+
+    class Recording:
+        def detect(self, img):
+            order.append(f"closebot {int(img[0, 0, 0])}")
+            return "result"
+
+    monkeypatch.setattr(bench, "template_match", lambda img, templates: order.append(f"template {int(img[0, 0, 0])}"))
+    frames = [np.full((4, 4, 3), i, np.uint8) for i in range(5)]
+    timed, tm = bench.timed_in_turn(Recording(), frames, [], bench.spread(5, 2))
+    assert order == ["closebot 0", "template 0", "closebot 1", "closebot 2", "closebot 3", "closebot 4", "template 4"]
+    assert [r for _, r in timed] == ["result"] * 5 and len(tm) == 2 and all(ms >= 0 for ms in tm)

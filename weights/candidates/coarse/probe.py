@@ -1,0 +1,103 @@
+"""Probe: a coarse pass for large buttons. The whole screen through the network once more at half the training
+scale (a 1080x2400 screen as 352x800 model px), so a 260-px "広告をスキップ ▶▶" pill, seen as ~160 model px by the
+strips (past the largest default box the training ranges filled), becomes ~85 px. Its close/skip boxes at least
+``--min-side`` screen px long, scored by the shipped verifier, join the cached detections of the shipped pipeline
+when they score ``--accept``, and each screen is judged again with the shipped policy.
+
+    python3 weights/candidates/coarse/probe.py --config C --data data/synth3 ... [--save DIR]
+
+Reads judge-policy.py's cached detections of C (run it first); the coarse detections are saved per set in DIR
+(default runs/coarse) and reused."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import math
+import pickle
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from agent.config import load_config  # noqa: E402
+from detector.data import load_items, read_image  # noqa: E402
+from detector.engine import Detector  # noqa: E402
+from detector.evaluate import judge  # noqa: E402
+from detector.tiling import merge_detections  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
+jp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(jp)
+
+
+def coarse(det: Detector, image: np.ndarray, factor: float) -> list:
+    """The network's close/skip detections (verified) on the whole screen at ``factor`` x the strips' scale."""
+    h, w = image.shape[:2]
+    cell = max(det.spec.steps)
+    short = min(w, h)
+    k = factor * det.training_scale(w, h)
+    across = max(cell, round(short * k / cell) * cell)  # the short side on whole cells, as the strips do
+    k = across / short
+    sw, sh = round(w * k), round(h * k)
+    mw, mh = math.ceil(sw / cell) * cell, math.ceil(sh / cell) * cell
+    small = cv2.resize(image, (sw, sh), interpolation=cv2.INTER_AREA)
+    batch = np.full((1, mh, mw, 3), 114, np.uint8)
+    batch[0, :sh, :sw] = small
+    reg, sc = det.runner(batch)
+    origins = np.array([[0, 0, w / sw, h / sh]], np.float32)
+    dets = [d for d in det._clipped(det._decode((mh, mw), origins, reg, sc), w, h) if d.label in ("close", "skip")]
+    return det.verifier.rescore(image, dets) if dets else []
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", type=Path, required=True)
+    ap.add_argument("--data", type=Path, action="append", required=True)
+    ap.add_argument("--limit", type=int, default=400)
+    ap.add_argument("--factor", type=float, default=0.5)
+    ap.add_argument("--save", type=Path, default=Path("runs/coarse"))
+    args = ap.parse_args()
+    cfg = load_config(args.config)
+    sets = {r: load_items([r], "val")[: args.limit] for r in args.data}
+    cached = jp.cached_detections(args.config, sets, args.limit, Path("runs/policy"))
+    det = None
+    args.save.mkdir(parents=True, exist_ok=True)
+    extra = {}
+    for r, items in sets.items():
+        path = args.save / f"{r.name}-{args.factor:g}-{args.limit}.pkl"
+        if path.exists():
+            extra[r] = pickle.loads(path.read_bytes())
+            continue
+        if det is None:
+            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+        extra[r] = [coarse(det, read_image(i.image_path), args.factor) for i in items]
+        path.write_bytes(pickle.dumps(extra[r]))
+        print(f"{r.name}: coarse pass done", file=sys.stderr)
+    policy = cfg.policy
+    for min_side in (0, 80, 110, 150):
+        for accept in (0.66, 0.8, 0.9, 0.95):
+            tot = [0, 0, 0, 0]
+            cols = []
+            for r, items in sets.items():
+                right = wrong = right0 = wrong0 = 0
+                for it, dets, ex in zip(items, cached[r], extra[r], strict=True):
+                    add = [d for d in ex if d.score >= accept and max(d.box.width, d.box.height) >= min_side]
+                    a, b = judge(it, dets, policy), judge(it, merge_detections(dets + add, 0.5), policy)
+                    right0 += a.kind == "hit"
+                    wrong0 += a.kind in ("false_tap", "wrong_button")
+                    right += b.kind == "hit"
+                    wrong += b.kind in ("false_tap", "wrong_button")
+                cols.append(f"{r.name} {right}/{wrong}")
+                tot = [tot[0] + right0, tot[1] + wrong0, tot[2] + right, tot[3] + wrong]
+            head = f"min_side {min_side:3d} accept {accept:.2f}: {tot[2]} / {tot[3]} (was {tot[0]} / {tot[1]})"
+            print(head + " | " + "  ".join(cols))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
