@@ -80,6 +80,23 @@ def cached_detections(
     return out
 
 
+def probe_arguments(description: str) -> argparse.ArgumentParser:
+    """The arguments every probe over cached detections takes: ``--config C`` (the configuration whose cached
+    detections are read), ``--data DIR`` (repeated) and ``--limit`` (val screens per set, as this script's)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--config", type=Path, required=True)
+    ap.add_argument("--data", type=Path, action="append", required=True)
+    ap.add_argument("--limit", type=int, default=400)
+    return ap
+
+
+def cached_sets(args: argparse.Namespace, cache: Path = Path("runs/policy")):
+    """(config, each ``--data`` root's first ``--limit`` val screens, their cached detections) for a probe's
+    :func:`probe_arguments`."""
+    sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
+    return load_config(args.config), sets, cached_detections(args.config, sets, args.limit, cache)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", action="append", required=True, type=Path)

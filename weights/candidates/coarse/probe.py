@@ -11,7 +11,6 @@ Reads judge-policy.py's cached detections of C (run it first); the coarse detect
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import math
 import pickle
@@ -24,10 +23,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from agent.config import load_config  # noqa: E402
-from detector.data import load_items, read_image  # noqa: E402
+from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-from detector.evaluate import judge  # noqa: E402
+from detector.evaluate import WRONG_KINDS, judge, tap_change  # noqa: E402
 from detector.tiling import merge_detections  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
@@ -55,16 +53,11 @@ def coarse(det: Detector, image: np.ndarray, factor: float) -> list:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--config", type=Path, required=True)
-    ap.add_argument("--data", type=Path, action="append", required=True)
-    ap.add_argument("--limit", type=int, default=400)
+    ap = jp.probe_arguments(__doc__.split("\n\n")[0])
     ap.add_argument("--factor", type=float, default=0.5)
     ap.add_argument("--save", type=Path, default=Path("runs/coarse"))
     args = ap.parse_args()
-    cfg = load_config(args.config)
-    sets = {r: load_items([r], "val")[: args.limit] for r in args.data}
-    cached = jp.cached_detections(args.config, sets, args.limit, Path("runs/policy"))
+    cfg, sets, cached = jp.cached_sets(args)
     det = None
     args.save.mkdir(parents=True, exist_ok=True)
     extra = {}
@@ -79,23 +72,21 @@ def main() -> int:
         path.write_bytes(pickle.dumps(extra[r]))
         print(f"{r.name}: coarse pass done", file=sys.stderr)
     policy = cfg.policy
+    before = {
+        r: [judge(it, dets, policy).kind for it, dets in zip(items, cached[r], strict=True)]
+        for r, items in sets.items()
+    }
     for min_side in (0, 80, 110, 150):
         for accept in (0.66, 0.8, 0.9, 0.95):
-            tot = [0, 0, 0, 0]
-            cols = []
+            after = {}
             for r, items in sets.items():
-                right = wrong = right0 = wrong0 = 0
+                after[r] = []
                 for it, dets, ex in zip(items, cached[r], extra[r], strict=True):
                     add = [d for d in ex if d.score >= accept and max(d.box.width, d.box.height) >= min_side]
-                    a, b = judge(it, dets, policy), judge(it, merge_detections(dets + add, 0.5), policy)
-                    right0 += a.kind == "hit"
-                    wrong0 += a.kind in ("false_tap", "wrong_button")
-                    right += b.kind == "hit"
-                    wrong += b.kind in ("false_tap", "wrong_button")
-                cols.append(f"{r.name} {right}/{wrong}")
-                tot = [tot[0] + right0, tot[1] + wrong0, tot[2] + right, tot[3] + wrong]
-            head = f"min_side {min_side:3d} accept {accept:.2f}: {tot[2]} / {tot[3]} (was {tot[0]} / {tot[1]})"
-            print(head + " | " + "  ".join(cols))
+                    after[r].append(judge(it, merge_detections(dets + add, 0.5), policy).kind)
+            cols = [f"{r.name} {k.count('hit')}/{sum(x in WRONG_KINDS for x in k)}" for r, k in after.items()]
+            change = tap_change([(before[r], after[r]) for r in sets])
+            print(f"min_side {min_side:3d} accept {accept:.2f}: {change} | " + "  ".join(cols))
     return 0
 
 

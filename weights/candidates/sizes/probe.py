@@ -9,7 +9,6 @@ policy; the cached detections of judge-policy.py (run it first) judged again, pe
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import importlib.util
 import sys
@@ -18,8 +17,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from agent.config import load_config  # noqa: E402
-from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.types import Detection  # noqa: E402
 
@@ -44,14 +41,8 @@ def lifted(dets: list[Detection], width: int, height: int, min_side: float, t_la
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--config", type=Path, required=True)
-    ap.add_argument("--data", type=Path, action="append", required=True)
-    ap.add_argument("--limit", type=int, default=400)
-    args = ap.parse_args()
-    cfg = load_config(args.config)
-    sets = {r: load_items([r], "val")[: args.limit] for r in args.data}
-    cached = jp.cached_detections(args.config, sets, args.limit, Path("runs/policy"))
+    args = jp.probe_arguments(__doc__.split("\n\n")[0]).parse_args()
+    cfg, sets, cached = jp.cached_sets(args)
     policy = cfg.policy
     for min_side in (90, 120, 150, 200):
         for t_large in (0.66, 0.6, 0.5, 0.4, 0.3):
