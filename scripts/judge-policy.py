@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector, InferenceConfig  # noqa: E402
-from detector.evaluate import detect_all  # noqa: E402
+from detector.evaluate import WRONG_KINDS, detect_all, judge, tap_change  # noqa: E402
 from detector.promote import Comparison, judged  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
@@ -95,6 +95,23 @@ def cached_sets(args: argparse.Namespace, cache: Path = Path("runs/policy")):
     :func:`probe_arguments`."""
     sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
     return load_config(args.config), sets, cached_detections(args.config, sets, args.limit, cache)
+
+
+def detected_against(detector, cfg, sets: dict[Path, list], cached: dict[Path, list]):
+    """A probe's detector run on each set's screens and judged with ``cfg``'s policy against the cached detections
+    (:func:`cached_sets`), screen by screen: (the change, :class:`detector.evaluate.TapChange`; per set "name
+    right/false"). Each set's line is printed as it is done, with every screen whose outcome changed."""
+    pairs, cols = [], []
+    for root, items in sets.items():
+        before = [judge(it, d, cfg.policy).kind for it, d in zip(items, cached[root], strict=True)]
+        after = [judge(it, d, cfg.policy).kind for it, d in zip(items, detect_all(detector, items, False), strict=True)]
+        pairs.append((before, after))
+        for it, a, b in zip(items, before, after, strict=True):
+            if a != b:
+                print(f"  {root.name} {it.image_id}: {a} -> {b}")
+        cols.append(f"{root.name} {after.count('hit')}/{sum(k in WRONG_KINDS for k in after)}")
+        print(cols[-1], flush=True)
+    return tap_change(pairs), cols
 
 
 def main() -> int:

@@ -22,7 +22,6 @@ sys.path.insert(0, str(ROOT))
 import detector.engine as engine  # noqa: E402
 from detector import zoom  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-from detector.evaluate import WRONG_KINDS, detect_all, judge, tap_change  # noqa: E402
 from detector.types import Detection  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
@@ -63,17 +62,8 @@ def main() -> int:
     cfg, sets, cached = jp.cached_sets(args)
     patch(args.skip_high)
     det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-    pairs, cols = [], []
-    for root, items in sets.items():
-        before = [judge(it, d, cfg.policy).kind for it, d in zip(items, cached[root], strict=True)]
-        after = [judge(it, d, cfg.policy).kind for it, d in zip(items, detect_all(det, items, False), strict=True)]
-        pairs.append((before, after))
-        for it, a, b in zip(items, before, after, strict=True):
-            if a != b:
-                print(f"  {root.name} {it.image_id}: {a} -> {b}")
-        cols.append(f"{root.name} {after.count('hit')}/{sum(k in WRONG_KINDS for k in after)}")
-        print(cols[-1], flush=True)
-    print(f"skip candidates in [low, {args.skip_high}) looked at: {tap_change(pairs)} | " + "  ".join(cols))
+    change, cols = jp.detected_against(det, cfg, sets, cached)
+    print(f"skip candidates in [low, {args.skip_high}) looked at: {change} | " + "  ".join(cols))
     return 0
 
 
