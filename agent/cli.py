@@ -144,6 +144,21 @@ def _detect_table(name: str, res, tap, ms: float) -> str:
 # ------------------------------------------------------------------------------------------------------------- synth
 
 
+def _at_least(least: int):
+    """An argparse type: an integer of ``least`` or more, so that a count out of range stops the command before it
+    loads anything, with exit status 2 and a message naming the flag (``argument --n: must be 1 or more, got -3``)
+    instead of an empty data set, a silently shortened one (``--limit -1`` dropped the last screen) or a traceback."""
+
+    def parse(text: str) -> int:
+        value = int(text)  # a ValueError: argparse says "invalid <name> value: 'x'"
+        if value < least:
+            raise argparse.ArgumentTypeError(f"must be {least} or more, got {value}")
+        return value
+
+    parse.__name__ = f"integer >= {least}"
+    return parse
+
+
 def _int_pair(value: str, sep: str, flag: str, shape: str) -> tuple[int, int]:
     """``value`` as two integers separated by ``sep`` (``--size 1080x2400``, ``--close-px 24-150``)."""
     try:
@@ -373,9 +388,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
     from detector.evaluate import detect_for_eval, score, sweep, write_report
 
-    if args.intervals < 0:
-        print(f"closebot eval: --intervals {args.intervals}: must be 0 or more", file=sys.stderr)
-        return 2
     cfg, det = _detector(args)
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
@@ -421,10 +433,6 @@ def _write_failure_sheet(report: EvalReport, items: list[VocItem], path: Path) -
 def cmd_bench(args: argparse.Namespace) -> int:
     from detector.bench import run_bench
 
-    for flag, value in (("--frames", args.frames), ("--template-frames", args.template_frames)):
-        if value < 1:
-            print(f"closebot bench: {flag} {value}: must be 1 or more", file=sys.stderr)
-            return 2
     cfg, det = _detector(args)
     result = run_bench(
         det,
@@ -720,10 +728,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("synth", help="generate a Pascal VOC dataset of synthetic ad screens")
     s.add_argument("--out", type=Path, required=True)
-    s.add_argument("--n", type=int, required=True, help="number of screens")
+    s.add_argument("--n", type=_at_least(1), required=True, help="number of screens")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument("--val-fraction", type=float, default=0.1, help="share of screens from held-out layouts/assets")
-    s.add_argument("--workers", type=int, default=2)
+    s.add_argument("--workers", type=_at_least(0), default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
     s.add_argument(
@@ -732,7 +740,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--text-negatives",
-        type=int,
+        type=_at_least(0),
         default=0,
         metavar="N",
         help="also draw 1 to N word pills, text bubbles and words with a '×' on each training-layout screen, "
@@ -756,7 +764,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic = sub.add_parser("icons", help="render close/skip/negative icons of open icon sets (npm @iconify-json) to masks")
     ic.add_argument("--npm-dir", type=Path, required=True, help="a node_modules folder holding @iconify-json/*")
     ic.add_argument("--out", type=Path, required=True, help="cache folder (masks + index.json) for synth --icons")
-    ic.add_argument("--negatives", type=int, default=80, help="other icons per set kept as hard negatives")
+    ic.add_argument("--negatives", type=_at_least(0), default=80, help="other icons per set kept as hard negatives")
     ic.add_argument("--quiet", action="store_true")
     ic.set_defaults(func=cmd_icons)
 
@@ -764,25 +772,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", type=Path, action="append", required=True, help="VOC dataset folder (repeatable)")
     t.add_argument("--out", type=Path, required=True, help="weights file to write (best epoch); OUT.ckpt to resume")
     t.add_argument("--init", type=Path, help="start from these weights (fine-tuning)")
-    t.add_argument("--epochs", type=int, default=10)
+    t.add_argument("--epochs", type=_at_least(1), default=10)
     t.add_argument("--resume", action="store_true", help="continue from OUT.ckpt")
     t.add_argument("--lr", type=float, default=2e-3)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--eval-screens", type=int, default=200, help="validation screens per epoch (0: all)")
+    t.add_argument("--eval-screens", type=_at_least(0), default=200, help="validation screens per epoch (0: all)")
     t.add_argument(
         "--workers",
         type=int,
         default=0,
         help="data-loading processes (0: batches cut in this process between steps, by --load-threads threads)",
     )
-    t.add_argument("--load-threads", type=int, default=2, help="threads cutting tiles when --workers is 0")
-    t.add_argument("--screens-per-batch", type=int, default=8)
-    t.add_argument("--crops-per-screen", type=int, default=4, help="tiles cut from each decoded screen")
+    t.add_argument("--load-threads", type=_at_least(1), default=2, help="threads cutting tiles when --workers is 0")
+    t.add_argument("--screens-per-batch", type=_at_least(1), default=8)
+    t.add_argument("--crops-per-screen", type=_at_least(1), default=4, help="tiles cut from each decoded screen")
     t.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
     t.add_argument(
-        "--harvest-repeat", type=int, default=1, help="each harvested item counts N times per epoch (scarce data)"
+        "--harvest-repeat",
+        type=_at_least(1),
+        default=1,
+        help="each harvested item counts N times per epoch (scarce data)",
     )
-    t.add_argument("--max-steps-per-epoch", type=int, default=0)
+    t.add_argument("--max-steps-per-epoch", type=_at_least(0), default=0)
     t.add_argument(
         "--ignore-iou",
         type=float,
@@ -856,10 +867,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="long-window: fine-tune only the squeezed window of an --init file merged with --long-from, on the "
         "long boxes it scores; its square networks are kept bit for bit (default: all)",
     )
-    tv.add_argument("--harvest-repeat", type=int, default=1, help="mine each harvested screen N times (scarce data)")
-    tv.add_argument("--screens", type=int, default=0, help="training screens to mine (0: all)")
     tv.add_argument(
-        "--pairs", type=int, default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
+        "--harvest-repeat", type=_at_least(1), default=1, help="mine each harvested screen N times (scarce data)"
+    )
+    tv.add_argument("--screens", type=_at_least(0), default=0, help="training screens to mine (0: all)")
+    tv.add_argument(
+        "--pairs", type=_at_least(0), default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
     )
     tv.add_argument(
         "--icons",
@@ -874,21 +887,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tv.add_argument(
         "--pills",
-        type=int,
+        type=_at_least(0),
         default=0,
         help="close, skip and word pills of one colour pasted per screen (icons from --icons when given)",
     )
     tv.add_argument(
         "--counts",
-        type=int,
+        type=_at_least(0),
         default=0,
         help='counts with a times sign ("×10": none) and the sign alone (close), one font and colour, per screen',
     )
-    tv.add_argument("--val-screens", type=int, default=300)
+    tv.add_argument("--val-screens", type=_at_least(0), default=300)
     tv.add_argument(
         "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"
     )
-    tv.add_argument("--epochs", type=int, default=20)
+    tv.add_argument("--epochs", type=_at_least(1), default=20)
     tv.add_argument("--lr", type=float, default=2e-3)
     tv.add_argument("--seed", type=int, default=0)
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
@@ -913,7 +926,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")
     e.add_argument("--data", type=Path, action="append", required=True)
     e.add_argument("--split", default="val")
-    e.add_argument("--limit", type=int, default=0)
+    e.add_argument("--limit", type=_at_least(0), default=0)
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", type=Path, help="also write the full JSON report here")
     e.add_argument(
@@ -922,7 +935,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
     e.add_argument(
         "--intervals",
-        type=int,
+        type=_at_least(0),
         default=1000,
         metavar="N",
         help="95%% intervals for AP, tap success, false taps and Japanese-text screens from N draws of the screens "
@@ -996,7 +1009,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("new", type=Path, help="the candidate weights file")
     pr.add_argument("--current", type=Path, default=None, help="the installed weights (default: detector.weights)")
     pr.add_argument("--data", type=Path, action="append", required=True, help="evaluation set (its val split)")
-    pr.add_argument("--limit", type=int, default=0, help="val screens per set (0: all)")
+    pr.add_argument("--limit", type=_at_least(0), default=0, help="val screens per set (0: all)")
     pr.add_argument("--dry-run", action="store_true", help="compare only")
     pr.add_argument("--config", type=Path, default=None)
     pr.add_argument(
@@ -1018,9 +1031,9 @@ def build_parser() -> argparse.ArgumentParser:
     pl.add_argument("--seed", type=int, default=0)
     pl.add_argument("--size", default="1080x2400")
     pl.add_argument("--synth", type=Path, default=None, help="synthetic dataset for the mix (default: generate)")
-    pl.add_argument("--synth-n", type=int, default=160, help="screens to generate when --synth is not given")
-    pl.add_argument("--steps", type=int, default=150, help="fine-tuning steps")
-    pl.add_argument("--harvest-repeat", type=int, default=3, help="each harvested item counts N times")
+    pl.add_argument("--synth-n", type=_at_least(1), default=160, help="screens to generate when --synth is not given")
+    pl.add_argument("--steps", type=_at_least(1), default=150, help="fine-tuning steps")
+    pl.add_argument("--harvest-repeat", type=_at_least(1), default=3, help="each harvested item counts N times")
     pl.add_argument("--work", type=Path, default=None, help="output folder (default: RUN_DIR/prove-loop-<time>)")
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--adb-host", default=None)
@@ -1033,17 +1046,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     qz.add_argument("--data", action="append", required=True, help="VOC dataset folder of calibration screens")
     qz.add_argument("--split", default="train", help="which screens of --data (default: train)")
-    qz.add_argument("--screens", type=int, default=64, help="calibration screens, the first N (default: 64)")
+    qz.add_argument("--screens", type=_at_least(1), default=64, help="calibration screens, the first N (default: 64)")
     qz.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     qz.add_argument("--weights", type=Path, default=None, help="SSD weights (default: detector.weights in the config)")
     qz.add_argument("--quiet", action="store_true")
     qz.set_defaults(func=cmd_quantize)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
-    b.add_argument("--frames", type=int, default=20, help="generated 1080x2400 frames timed (default: 20)")
+    b.add_argument("--frames", type=_at_least(1), default=20, help="generated 1080x2400 frames timed (default: 20)")
     b.add_argument(
         "--template-frames",
-        type=int,
+        type=_at_least(1),
         default=5,
         help="of those, frames spread over the run also timed through the template matcher, each right after "
         "closebot (default: 5)",

@@ -77,11 +77,3 @@ def test_closebot_and_the_template_matcher_take_turns(monkeypatch):
     timed, tm = bench.timed_in_turn(Recording(), frames, [], bench.spread(5, 2))
     assert order == ["closebot 0", "template 0", "closebot 1", "closebot 2", "closebot 3", "closebot 4", "template 4"]
     assert [r for _, r in timed] == ["result"] * 5 and len(tm) == 2 and all(ms >= 0 for ms in tm)
-
-
-@pytest.mark.parametrize("flag", ["--frames", "--template-frames"])
-def test_bench_refuses_no_frames_before_loading_anything(flag, capsys):
-    from agent.cli import main
-
-    assert main(["bench", flag, "0", "--weights", "no-such-file.pt"]) == 2
-    assert f"{flag} 0: must be 1 or more" in capsys.readouterr().err

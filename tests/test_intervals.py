@@ -122,8 +122,10 @@ def test_score_gives_intervals_only_when_asked():
 def test_eval_cli_refuses_a_negative_count_before_loading_anything(capsys):
     from agent.cli import main
 
-    assert main(["eval", "--data", "no-such-dir", "--intervals", "-1"]) == 2
-    assert "--intervals -1: must be 0 or more" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["eval", "--data", "no-such-dir", "--intervals", "-1"])
+    assert e.value.code == 2
+    assert "argument --intervals: must be 0 or more, got -1" in capsys.readouterr().err
 
 
 def test_paired_difference_is_about_the_screens_that_changed():
