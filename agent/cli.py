@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
@@ -156,6 +157,21 @@ def _at_least(least: int):
         return value
 
     parse.__name__ = f"integer >= {least}"
+    return parse
+
+
+def _number_in(low: float, high: float = math.inf, above: bool = False):
+    """An argparse type: a number from ``low`` (or, with ``above``, over it) to ``high``, checked like
+    :func:`_at_least` (``argument --val-fraction: must be from 0 to 1, got 1.5``)."""
+    want = (f"more than {low:g}" if above else f"at least {low:g}") if high == math.inf else f"from {low:g} to {high:g}"
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if math.isnan(value) or (value <= low if above else value < low) or value > high:
+            raise argparse.ArgumentTypeError(f"must be {want}, got {value:g}")
+        return value
+
+    parse.__name__ = "number"
     return parse
 
 
@@ -730,7 +746,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, required=True)
     s.add_argument("--n", type=_at_least(1), required=True, help="number of screens")
     s.add_argument("--seed", type=int, default=0)
-    s.add_argument("--val-fraction", type=float, default=0.1, help="share of screens from held-out layouts/assets")
+    s.add_argument(
+        "--val-fraction", type=_number_in(0, 1), default=0.1, help="share of screens from held-out layouts/assets"
+    )
     s.add_argument("--workers", type=_at_least(0), default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
@@ -774,7 +792,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--init", type=Path, help="start from these weights (fine-tuning)")
     t.add_argument("--epochs", type=_at_least(1), default=10)
     t.add_argument("--resume", action="store_true", help="continue from OUT.ckpt")
-    t.add_argument("--lr", type=float, default=2e-3)
+    t.add_argument("--lr", type=_number_in(0, above=True), default=2e-3)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--eval-screens", type=_at_least(0), default=200, help="validation screens per epoch (0: all)")
     t.add_argument(
@@ -902,7 +920,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"
     )
     tv.add_argument("--epochs", type=_at_least(1), default=20)
-    tv.add_argument("--lr", type=float, default=2e-3)
+    tv.add_argument("--lr", type=_number_in(0, above=True), default=2e-3)
     tv.add_argument("--seed", type=int, default=0)
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     tv.add_argument("--quiet", action="store_true")
@@ -954,10 +972,10 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--size", default="1080x2400", help="physical size in portrait, e.g. 720x1600, 1440x3120")
     sm.add_argument("--rotation", type=int, choices=(0, 1, 2, 3), default=0, help="0..3 = 0/90/180/270 degrees")
     sm.add_argument("--override", default=None, help="`wm size` override, e.g. 720x1600")
-    sm.add_argument("--seconds", type=float, default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
+    sm.add_argument("--seconds", type=_number_in(0), default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
     sm.add_argument("--corrupt", action="store_true", help="fault: damaged screencap output every other second")
     sm.add_argument("--blank", action="store_true", help="fault: the screen is black")
-    sm.add_argument("--slow", type=float, default=0.0, help="fault: seconds each screencap takes")
+    sm.add_argument("--slow", type=_number_in(0), default=0.0, help="fault: seconds each screencap takes")
     sm.add_argument("--rotate-at", default=None, help="fault: T:R turns the display to rotation R at T seconds")
     sm.add_argument("--override-at", default=None, help="fault: T:WxH sets a `wm size` override at T seconds")
     sm.set_defaults(func=cmd_sim)
@@ -966,7 +984,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--device", action="append", required=True, help="device serial (repeatable); host:port is connected"
     )
     r.add_argument("--dry-run", action="store_true", help="never send input; record detections and would-be taps")
-    r.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: run on)")
+    r.add_argument(
+        "--duration",
+        type=_number_in(0, above=True),
+        default=None,
+        help="stop after this many seconds (default: run on)",
+    )
     r.add_argument("--run-dir", default=None, help="where runs are recorded (default: agent.run_dir)")
     r.add_argument("--adb-host", default=None, help="adb server host (default: agent.adb.host)")
     r.add_argument("--adb-port", type=int, default=None, help="adb server port (default: agent.adb.port)")
@@ -974,7 +997,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     dm = sub.add_parser("demo", help="simulated phone + real adb server + daemon; ends with a table")
-    dm.add_argument("--seconds", type=float, default=60.0)
+    dm.add_argument("--seconds", type=_number_in(0, above=True), default=60.0)
     dm.add_argument("--size", action="append", default=None, help="phone size (repeatable: one phone each)")
     dm.add_argument("--scenario", default="default")
     dm.add_argument("--seed", type=int, default=0)
@@ -1027,7 +1050,7 @@ def build_parser() -> argparse.ArgumentParser:
         "prove-loop",
         help="run -> harvest -> label from the simulated phone's truth (test-only) -> fine-tune -> run again",
     )
-    pl.add_argument("--seconds", type=float, default=120.0, help="length of each of the two runs")
+    pl.add_argument("--seconds", type=_number_in(0, above=True), default=120.0, help="length of each of the two runs")
     pl.add_argument("--seed", type=int, default=0)
     pl.add_argument("--size", default="1080x2400")
     pl.add_argument("--synth", type=Path, default=None, help="synthetic dataset for the mix (default: generate)")

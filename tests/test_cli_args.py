@@ -1,6 +1,7 @@
-"""Count flags out of range stop a command before it loads anything: exit status 2 and a message naming the flag.
-Each case below did something worse before (2026-12-06): wrote an empty or a "-3 screens" data set, judged all but
-the last screen, trained nothing and exited 0, or ended in a traceback."""
+"""Count and number flags out of range stop a command before it loads anything: exit status 2 and a message naming
+the flag. Each case below did something worse before (2026-12-06): wrote an empty, a "-3 screens" or a "-2 train + 6
+val screens" data set, judged all but the last screen, trained nothing and exited 0, ran a demo of -5 s, or ended in a
+traceback."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import argparse
 
 import pytest
 
-from agent.cli import _at_least, main
+from agent.cli import _at_least, _number_in, main
 
 
 @pytest.mark.parametrize(
@@ -26,6 +27,11 @@ from agent.cli import _at_least, main
         (["bench", "--template-frames", "0"], "argument --template-frames: must be 1 or more, got 0"),
         (["prove-loop", "--steps", "0"], "argument --steps: must be 1 or more, got 0"),
         (["train", "--data", "x", "--out", "y", "--epochs", "ten"], "argument --epochs: invalid integer >= 1 value"),
+        (["synth", "--out", "x", "--n", "4", "--val-fraction", "1.5"], "--val-fraction: must be from 0 to 1, got 1.5"),
+        (["train", "--data", "x", "--out", "y", "--lr", "0"], "argument --lr: must be more than 0, got 0"),
+        (["demo", "--seconds", "-5"], "argument --seconds: must be more than 0, got -5"),
+        (["run", "--device", "x", "--duration", "0"], "argument --duration: must be more than 0, got 0"),
+        (["sim", "--seconds", "-1"], "argument --seconds: must be at least 0, got -1"),
     ],
 )
 def test_a_count_out_of_range_stops_the_command_with_status_2(argv, message, capsys):
@@ -41,3 +47,13 @@ def test_at_least_takes_its_bound_and_above():
     with pytest.raises(argparse.ArgumentTypeError, match="must be 1 or more, got 0"):
         parse("0")
     assert _at_least(0)("0") == 0
+
+
+def test_number_in_takes_its_range_and_refuses_nan():
+    share = _number_in(0, 1)
+    assert share("0") == 0 and share("1") == 1 and share("0.25") == 0.25
+    for bad in ("-0.1", "1.01", "nan"):
+        with pytest.raises(argparse.ArgumentTypeError, match="must be from 0 to 1"):
+            share(bad)
+    with pytest.raises(argparse.ArgumentTypeError, match="must be more than 0, got 0"):
+        _number_in(0, above=True)("0")
