@@ -78,6 +78,11 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from detector.render import annotate, save_png
     from policies.decide import decide
 
+    if args.out:  # before the model loads: a folder that cannot be made fails now, not after the first image
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise ClosebotError(f"--out {args.out}: cannot make the folder ({e.strerror or e})") from None
     cfg, det = _detector(args)
     failed = 0
     for i, name in enumerate(args.images):
@@ -117,8 +122,12 @@ def cmd_detect(args: argparse.Namespace) -> int:
         else:
             print(_detect_table(name, res, tap, ms), flush=True)
         if args.out:
-            stem = Path(name).stem
-            save_png(annotate(img, res.detections, tap), Path(args.out) / f"{i:03d}-{stem}.png")
+            png = Path(args.out) / f"{i:03d}-{Path(name).stem}.png"
+            try:
+                save_png(annotate(img, res.detections, tap), png)
+            except OSError as e:  # a full disk: the image's detections are printed above, the next images go on
+                failed += 1
+                print(f"{name}: error: cannot write {png}: {e}", file=sys.stderr, flush=True)
     return 1 if failed else 0
 
 

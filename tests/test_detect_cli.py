@@ -68,3 +68,27 @@ def test_detect_table_output(capsys, images, tiny_weights):
 def test_missing_weights_is_a_clear_error(tmp_path, capsys, images):
     assert main(["detect", str(images[0]), "--weights", str(tmp_path / "no.pt")]) == 1
     assert "weights file not found" in capsys.readouterr().err
+
+
+def test_an_out_folder_that_cannot_be_made_fails_before_the_model_loads(tmp_path, capsys, images):
+    """--out under a regular file: one clear error naming the flag and folder, before the weights are read (a missing
+    weights file would be the error otherwise), not a traceback after the first image."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    out = blocker / "annotated"
+    assert main(["detect", str(images[0]), "--out", str(out), "--weights", str(tmp_path / "no.pt")]) == 1
+    err = capsys.readouterr().err
+    assert f"--out {out}: cannot make the folder" in err and "Traceback" not in err
+
+
+def test_a_png_that_cannot_be_written_is_an_error_line_and_the_rest_go_on(tmp_path, capsys, images, tiny_weights):
+    ok = images[0]
+    out = tmp_path / "ann"
+    out.mkdir()
+    (out / "000-screen.png.tmp.png").mkdir()  # the first image's PNG cannot be written there; the second's can
+    status = main(["detect", str(ok), str(ok), "--json", "--weights", str(tiny_weights), "--out", str(out)])
+    assert status == 1
+    captured = capsys.readouterr()
+    assert [json.loads(line)["image"] for line in captured.out.splitlines()] == [str(ok), str(ok)]
+    assert f"{ok}: error: cannot write {out / '000-screen.png'}" in captured.err
+    assert (out / "001-screen.png").is_file() and not (out / "000-screen.png").exists()
