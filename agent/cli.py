@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -78,11 +79,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from detector.render import annotate, save_png
     from policies.decide import decide
 
-    if args.out:  # before the model loads: a folder that cannot be made fails now, not after the first image
-        try:
-            Path(args.out).mkdir(parents=True, exist_ok=True)
-        except OSError as e:
-            raise ClosebotError(f"--out {args.out}: cannot make the folder ({e.strerror or e})") from None
+    _make_room("--out", args.out, folder=True)
     cfg, det = _detector(args)
     failed = 0
     for i, name in enumerate(args.images):
@@ -184,6 +181,23 @@ def _number_in(low: float, high: float = math.inf, above: bool = False):
     return parse
 
 
+def _make_room(flag: str, path: Path | str | None, folder: bool = False) -> None:
+    """Fail now, before a model loads or a long run starts, when ``path`` (a file to write, or with ``folder`` a
+    folder to write into) could not be written at the end: its folder is made here and must be writable."""
+    if not path:
+        return
+    path = Path(path)
+    where = path if folder else path.parent
+    try:
+        where.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ClosebotError(f"{flag} {path}: cannot make the folder {where} ({e.strerror or e})") from None
+    if not os.access(where, os.W_OK):
+        raise ClosebotError(f"{flag} {path}: the folder {where} is not writable")
+    if not folder and path.is_dir():
+        raise ClosebotError(f"{flag} {path}: is a folder, not a file")
+
+
 def _int_pair(value: str, sep: str, flag: str, shape: str) -> tuple[int, int]:
     """``value`` as two integers separated by ``sep`` (``--size 1080x2400``, ``--close-px 24-150``)."""
     try:
@@ -262,6 +276,7 @@ def cmd_icons(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from detector.train import TrainConfig, train
 
+    _make_room("--out", args.out)
     cfg = TrainConfig(
         data=tuple(str(d) for d in args.data),
         out=str(args.out),
@@ -299,6 +314,7 @@ def cmd_merge_verifiers(args: argparse.Namespace) -> int:
 
     if args.long_from and args.long_from < 1.0:
         raise ConfigError(f"--long-from must be at least 1 (a box's long side / its short side), got {args.long_from}")
+    _make_room("--out", args.out)
     lv = merge_verifiers(list(args.files), args.out, args.long_from)
 
     def named(g: VerifierSpec) -> str:
@@ -324,15 +340,10 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    checks = (
-        ("--squeeze", args.squeeze, 1.0),
-        ("--long-context", args.long_context, 1.0),
-        ("--context", args.context, 1.0),
-    )
-    for flag, value, least in (*checks, ("--long-only", args.long_only or None, 1.0)):
-        if value is not None and not value >= least:
-            print(f"closebot train-verifier: {flag} {value}: must be at least {least}", file=sys.stderr)
-            return 2
+    if args.long_only and not args.long_only >= 1.0:  # 0 is "off"; --squeeze and the contexts are argparse's
+        print(f"closebot train-verifier: --long-only {args.long_only}: must be at least 1.0", file=sys.stderr)
+        return 2
+    _make_room("--out", args.out)
     config = load_config(args.config)
     detector = args.detector_weights or Path(config.detector.weights)
     cfg = VerifierTrainConfig(
@@ -413,6 +424,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
     from detector.evaluate import detect_for_eval, score, sweep, write_report
 
+    _make_room("--report", args.report)
+    _make_room("--sheet", args.sheet)
     cfg, det = _detector(args)
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
@@ -862,19 +875,19 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--init", type=Path, help="start from this verifier (fine-tuning; its network spec is kept)")
     tv.add_argument(
         "--squeeze",
-        type=float,
+        type=_number_in(1),
         help="a long box's crop window may be up to this many times longer than wide (1: square; default: "
         "the --init file's, else 1)",
     )
     tv.add_argument(
         "--long-context",
-        type=float,
+        type=_number_in(1),
         help="a long box's window along its length, in lengths (with --squeeze > 1; default: the --init file's, "
         "else 1.25)",
     )
     tv.add_argument(
         "--context",
-        type=float,
+        type=_number_in(1),
         help="the square window's side, in the box's longer sides (with --squeeze also a long box's window across, "
         "in its short sides; default: the --init file's, else 2); a wider "
         "look shows what lies beside the mark (the speaker beside a mute button's x, the digits after a price's x)",

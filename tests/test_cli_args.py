@@ -57,3 +57,32 @@ def test_number_in_takes_its_range_and_refuses_nan():
             share(bad)
     with pytest.raises(argparse.ArgumentTypeError, match="must be more than 0, got 0"):
         _number_in(0, above=True)("0")
+
+
+@pytest.mark.parametrize(
+    "argv_of",
+    [
+        lambda out: ["eval", "--data", "x", "--report", str(out / "report.json")],
+        lambda out: ["eval", "--data", "x", "--sheet", str(out / "sheet.png")],
+        lambda out: ["train", "--data", "x", "--out", str(out / "ssd.pt")],
+        lambda out: ["train-verifier", "--data", "x", "--out", str(out / "v.pt")],
+        lambda out: ["merge-verifiers", "a.pt", "b.pt", "--out", str(out / "v.pt")],
+        lambda out: ["detect", "screen.png", "--out", str(out)],
+    ],
+)
+def test_an_output_that_could_not_be_written_fails_before_any_work(argv_of, tmp_path, capsys):
+    """A --report, --sheet or --out under a regular file (so its folder cannot be made) is refused first, naming the
+    flag: before the data set "x" is read, the model loads or training starts, not after them with a traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    argv = argv_of(blocker / "sub")
+    assert main(argv) == 1
+    err = capsys.readouterr().err
+    flag = next(a for a in argv if a in ("--report", "--sheet", "--out"))
+    assert f"closebot: error: {flag} {blocker / 'sub'}" in err and "cannot make the folder" in err
+
+
+def test_an_output_file_that_is_a_folder_is_refused(tmp_path, capsys):
+    (tmp_path / "report.json").mkdir()
+    assert main(["eval", "--data", "x", "--report", str(tmp_path / "report.json")]) == 1
+    assert "is a folder, not a file" in capsys.readouterr().err

@@ -777,10 +777,13 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
     out = tmp_path / "v.pt"
     assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--pair-candidates"]) == 2
     assert "--pairs" in capsys.readouterr().err and not out.exists()
-    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--squeeze", "0.5"]) == 2
-    assert "--squeeze 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
-    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--context", "0.5"]) == 2
-    assert "--context 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
+    for flag in ("--squeeze", "--context", "--long-context"):
+        with pytest.raises(SystemExit) as e:
+            main(["train-verifier", "--data", str(tmp_path), "--out", str(out), flag, "0.5"])
+        assert e.value.code == 2 and not out.exists()
+        assert f"argument {flag}: must be at least 1, got 0.5" in capsys.readouterr().err
+    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--long-only", "0.5"]) == 2
+    assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
 
 
 def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
