@@ -226,6 +226,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
                 + "; ".join(thin)
                 + "): install them with `bash scripts/data.sh` (root), or pass --allow-thin-assets"
             )
+    _make_room("--out", args.out, folder=True)  # after the checks above, which leave nothing behind
     recipe = synthesize(
         Path(args.out),
         args.n,
@@ -258,6 +259,7 @@ def cmd_icons(args: argparse.Namespace) -> int:
             f"{npm}: no @iconify-json packages; `bash scripts/icons.sh` installs the pinned versions and renders "
             f"them, or install them yourself with\n  npm install --prefix {npm.parent} {packages}"
         )
+    _make_room("--out", args.out, folder=True)
     entries = build_icon_cache(npm, Path(args.out), negatives_per_set=args.negatives, show_progress=not args.quiet)
     counts = collections.Counter((e.split, e.role) for e in entries)
     sets = collections.Counter(split for _, split in {(e.set, e.split) for e in entries})
@@ -577,7 +579,9 @@ def _agent_config(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     from agent.daemon import Daemon
 
+    _make_room("--run-dir", args.run_dir, folder=True)
     cfg, det = _agent_config(args)
+    _make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
     daemon = Daemon(cfg, det, args.device, dry_run=args.dry_run, run_dir=args.run_dir)
     mode = "dry run: no input is sent" if args.dry_run else "tapping"
     print(f"closebot run: {', '.join(args.device)} ({mode}; Ctrl-C to stop)", flush=True)
@@ -599,7 +603,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from agent.demo import run_demo
     from agent.report import format_table
 
+    _make_room("--run-dir", args.run_dir, folder=True)
     cfg, det = _agent_config(args)
+    _make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
     print(
         f"closebot demo: {len(args.size)} simulated phone(s) ({', '.join(args.size)}), real adb server on port "
         f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",
@@ -627,6 +633,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_harvest(args: argparse.Namespace) -> int:
     from detector.harvest import harvest
 
+    _make_room("--out", args.out, folder=True)
     rep = harvest([Path(d) for d in args.run_dirs], args.out, show_progress=not args.quiet)
     for line in rep.skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -640,6 +647,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from detector.review import write_gallery
 
+    _make_room("--html", args.html)
     out = write_gallery(args.dataset, args.html)
     print(f"review gallery: {out}")
     return 0
@@ -726,6 +734,7 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
         )
     weights = Path(args.weights) if args.weights else Path(cfg.detector.weights)
     work = args.work or Path(cfg.agent.run_dir) / ("prove-loop-" + time.strftime("%Y%m%d-%H%M%S"))
+    _make_room("--work" if args.work else "agent.run_dir", work, folder=True)
     opts = ProofOptions(
         work=work,
         weights=weights,

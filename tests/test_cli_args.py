@@ -68,6 +68,12 @@ def test_number_in_takes_its_range_and_refuses_nan():
         lambda out: ["train-verifier", "--data", "x", "--out", str(out / "v.pt")],
         lambda out: ["merge-verifiers", "a.pt", "b.pt", "--out", str(out / "v.pt")],
         lambda out: ["detect", "screen.png", "--out", str(out)],
+        lambda out: ["synth", "--out", str(out), "--n", "2", "--allow-thin-assets"],
+        lambda out: ["harvest", "runs/x", "--out", str(out)],
+        lambda out: ["review", "x", "--html", str(out / "review.html")],
+        lambda out: ["demo", "--run-dir", str(out)],
+        lambda out: ["run", "--device", "x", "--run-dir", str(out)],
+        lambda out: ["prove-loop", "--work", str(out)],
     ],
 )
 def test_an_output_that_could_not_be_written_fails_before_any_work(argv_of, tmp_path, capsys):
@@ -78,7 +84,7 @@ def test_an_output_that_could_not_be_written_fails_before_any_work(argv_of, tmp_
     argv = argv_of(blocker / "sub")
     assert main(argv) == 1
     err = capsys.readouterr().err
-    flag = next(a for a in argv if a in ("--report", "--sheet", "--out"))
+    flag = next(a for a in argv if a in ("--report", "--sheet", "--out", "--html", "--run-dir", "--work"))
     assert f"closebot: error: {flag} {blocker / 'sub'}" in err and "cannot make the folder" in err
 
 

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from detector.synth import assets, screen
 from detector.voc import read_split
 
@@ -245,9 +247,10 @@ def test_synth_refuses_a_bad_text_negatives_count(tmp_path, capsys):
     from agent.cli import main
 
     out = tmp_path / "s"
-    assert main(["synth", "--out", str(out), "--n", "1", "--text-negatives", "-1", "--quiet"]) == 1
-    assert "text negatives per screen -1" in capsys.readouterr().err
-    assert not (out / "JPEGImages").exists()
+    with pytest.raises(SystemExit) as e:  # argparse's check, before anything is made
+        main(["synth", "--out", str(out), "--n", "1", "--text-negatives", "-1", "--quiet"])
+    assert e.value.code == 2 and "argument --text-negatives: must be 0 or more, got -1" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_a_text_negative_pill_never_names_or_marks_close_or_skip():
