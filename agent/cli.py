@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
-import os
 import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agent.arguments import at_least, int_pair, make_room, number_in
 from detector.errors import ClosebotError, ConfigError
 from detector.types import CROP_SHAPES, PRECISIONS, TRAIN_PARTS, VERIFIER_TRAIN_PARTS
 
@@ -79,7 +78,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
     from detector.render import annotate, save_png
     from policies.decide import decide
 
-    _make_room("--out", args.out, folder=True)
+    make_room("--out", args.out, folder=True)
     cfg, det = _detector(args)
     failed = 0
     for i, name in enumerate(args.images):
@@ -151,69 +150,13 @@ def _detect_table(name: str, res, tap, ms: float) -> str:
 # ------------------------------------------------------------------------------------------------------------- synth
 
 
-def _at_least(least: int):
-    """An argparse type: an integer of ``least`` or more, so that a count out of range stops the command before it
-    loads anything, with exit status 2 and a message naming the flag (``argument --n: must be 1 or more, got -3``)
-    instead of an empty data set, a silently shortened one (``--limit -1`` dropped the last screen) or a traceback."""
-
-    def parse(text: str) -> int:
-        value = int(text)  # a ValueError: argparse says "invalid <name> value: 'x'"
-        if value < least:
-            raise argparse.ArgumentTypeError(f"must be {least} or more, got {value}")
-        return value
-
-    parse.__name__ = f"integer >= {least}"
-    return parse
-
-
-def _number_in(low: float, high: float = math.inf, above: bool = False):
-    """An argparse type: a number from ``low`` (or, with ``above``, over it) to ``high``, checked like
-    :func:`_at_least` (``argument --val-fraction: must be from 0 to 1, got 1.5``)."""
-    want = (f"more than {low:g}" if above else f"at least {low:g}") if high == math.inf else f"from {low:g} to {high:g}"
-
-    def parse(text: str) -> float:
-        value = float(text)
-        if math.isnan(value) or (value <= low if above else value < low) or value > high:
-            raise argparse.ArgumentTypeError(f"must be {want}, got {value:g}")
-        return value
-
-    parse.__name__ = "number"
-    return parse
-
-
-def _make_room(flag: str, path: Path | str | None, folder: bool = False) -> None:
-    """Fail now, before a model loads or a long run starts, when ``path`` (a file to write, or with ``folder`` a
-    folder to write into) could not be written at the end: its folder is made here and must be writable."""
-    if not path:
-        return
-    path = Path(path)
-    where = path if folder else path.parent
-    try:
-        where.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise ClosebotError(f"{flag} {path}: cannot make the folder {where} ({e.strerror or e})") from None
-    if not os.access(where, os.W_OK):
-        raise ClosebotError(f"{flag} {path}: the folder {where} is not writable")
-    if not folder and path.is_dir():
-        raise ClosebotError(f"{flag} {path}: is a folder, not a file")
-
-
-def _int_pair(value: str, sep: str, flag: str, shape: str) -> tuple[int, int]:
-    """``value`` as two integers separated by ``sep`` (``--size 1080x2400``, ``--close-px 24-150``)."""
-    try:
-        a, b = (int(v) for v in value.lower().split(sep))
-    except ValueError:
-        raise ClosebotError(f"{flag} {value!r}: expected {shape}") from None
-    return a, b
-
-
 def cmd_synth(args: argparse.Namespace) -> int:
     from detector.synth.generate import synthesize
     from detector.synth.screen import DEFAULT_CLOSE_PILLS, DEFAULT_CLOSE_PX
 
-    size = _int_pair(args.size, "x", "--size", "WIDTHxHEIGHT, e.g. 1080x2400") if args.size else None
+    size = int_pair(args.size, "x", "--size", "WIDTHxHEIGHT, e.g. 1080x2400") if args.size else None
     close_px = (
-        _int_pair(args.close_px, "-", "--close-px", "MIN-MAX in px, e.g. 24-150") if args.close_px else DEFAULT_CLOSE_PX
+        int_pair(args.close_px, "-", "--close-px", "MIN-MAX in px, e.g. 24-150") if args.close_px else DEFAULT_CLOSE_PX
     )
     if not args.allow_thin_assets:
         from detector.synth import assets
@@ -226,7 +169,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
                 + "; ".join(thin)
                 + "): install them with `bash scripts/data.sh` (root), or pass --allow-thin-assets"
             )
-    _make_room("--out", args.out, folder=True)  # after the checks above, which leave nothing behind
+    make_room("--out", args.out, folder=True)  # after the checks above, which leave nothing behind
     recipe = synthesize(
         Path(args.out),
         args.n,
@@ -259,7 +202,7 @@ def cmd_icons(args: argparse.Namespace) -> int:
             f"{npm}: no @iconify-json packages; `bash scripts/icons.sh` installs the pinned versions and renders "
             f"them, or install them yourself with\n  npm install --prefix {npm.parent} {packages}"
         )
-    _make_room("--out", args.out, folder=True)
+    make_room("--out", args.out, folder=True)
     entries = build_icon_cache(npm, Path(args.out), negatives_per_set=args.negatives, show_progress=not args.quiet)
     counts = collections.Counter((e.split, e.role) for e in entries)
     sets = collections.Counter(split for _, split in {(e.set, e.split) for e in entries})
@@ -278,7 +221,7 @@ def cmd_icons(args: argparse.Namespace) -> int:
 def cmd_train(args: argparse.Namespace) -> int:
     from detector.train import TrainConfig, train
 
-    _make_room("--out", args.out)
+    make_room("--out", args.out)
     cfg = TrainConfig(
         data=tuple(str(d) for d in args.data),
         out=str(args.out),
@@ -316,7 +259,7 @@ def cmd_merge_verifiers(args: argparse.Namespace) -> int:
 
     if args.long_from and args.long_from < 1.0:
         raise ConfigError(f"--long-from must be at least 1 (a box's long side / its short side), got {args.long_from}")
-    _make_room("--out", args.out)
+    make_room("--out", args.out)
     lv = merge_verifiers(list(args.files), args.out, args.long_from)
 
     def named(g: VerifierSpec) -> str:
@@ -345,7 +288,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     if args.long_only and not args.long_only >= 1.0:  # 0 is "off"; --squeeze and the contexts are argparse's
         print(f"closebot train-verifier: --long-only {args.long_only}: must be at least 1.0", file=sys.stderr)
         return 2
-    _make_room("--out", args.out)
+    make_room("--out", args.out)
     config = load_config(args.config)
     detector = args.detector_weights or Path(config.detector.weights)
     cfg = VerifierTrainConfig(
@@ -426,8 +369,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from detector.data import load_items
     from detector.evaluate import detect_for_eval, score, sweep, write_report
 
-    _make_room("--report", args.report)
-    _make_room("--sheet", args.sheet)
+    make_room("--report", args.report)
+    make_room("--sheet", args.sheet)
     cfg, det = _detector(args)
     items = load_items([Path(d) for d in args.data], args.split, args.include_unreviewed)
     if args.limit:
@@ -579,9 +522,9 @@ def _agent_config(args: argparse.Namespace):
 def cmd_run(args: argparse.Namespace) -> int:
     from agent.daemon import Daemon
 
-    _make_room("--run-dir", args.run_dir, folder=True)
+    make_room("--run-dir", args.run_dir, folder=True)
     cfg, det = _agent_config(args)
-    _make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
+    make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
     daemon = Daemon(cfg, det, args.device, dry_run=args.dry_run, run_dir=args.run_dir)
     mode = "dry run: no input is sent" if args.dry_run else "tapping"
     print(f"closebot run: {', '.join(args.device)} ({mode}; Ctrl-C to stop)", flush=True)
@@ -603,9 +546,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from agent.demo import run_demo
     from agent.report import format_table
 
-    _make_room("--run-dir", args.run_dir, folder=True)
+    make_room("--run-dir", args.run_dir, folder=True)
     cfg, det = _agent_config(args)
-    _make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
+    make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
     print(
         f"closebot demo: {len(args.size)} simulated phone(s) ({', '.join(args.size)}), real adb server on port "
         f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",
@@ -633,7 +576,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_harvest(args: argparse.Namespace) -> int:
     from detector.harvest import harvest
 
-    _make_room("--out", args.out, folder=True)
+    make_room("--out", args.out, folder=True)
     rep = harvest([Path(d) for d in args.run_dirs], args.out, show_progress=not args.quiet)
     for line in rep.skipped:
         print(f"skipped {line}", file=sys.stderr)
@@ -647,7 +590,7 @@ def cmd_harvest(args: argparse.Namespace) -> int:
 def cmd_review(args: argparse.Namespace) -> int:
     from detector.review import write_gallery
 
-    _make_room("--html", args.html)
+    make_room("--html", args.html)
     out = write_gallery(args.dataset, args.html)
     print(f"review gallery: {out}")
     return 0
@@ -734,7 +677,7 @@ def cmd_prove_loop(args: argparse.Namespace) -> int:
         )
     weights = Path(args.weights) if args.weights else Path(cfg.detector.weights)
     work = args.work or Path(cfg.agent.run_dir) / ("prove-loop-" + time.strftime("%Y%m%d-%H%M%S"))
-    _make_room("--work" if args.work else "agent.run_dir", work, folder=True)
+    make_room("--work" if args.work else "agent.run_dir", work, folder=True)
     opts = ProofOptions(
         work=work,
         weights=weights,
@@ -775,12 +718,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("synth", help="generate a Pascal VOC dataset of synthetic ad screens")
     s.add_argument("--out", type=Path, required=True)
-    s.add_argument("--n", type=_at_least(1), required=True, help="number of screens")
+    s.add_argument("--n", type=at_least(1), required=True, help="number of screens")
     s.add_argument("--seed", type=int, default=0)
     s.add_argument(
-        "--val-fraction", type=_number_in(0, 1), default=0.1, help="share of screens from held-out layouts/assets"
+        "--val-fraction", type=number_in(0, 1), default=0.1, help="share of screens from held-out layouts/assets"
     )
-    s.add_argument("--workers", type=_at_least(0), default=2)
+    s.add_argument("--workers", type=at_least(0), default=2)
     s.add_argument("--size", help="fixed screen size WIDTHxHEIGHT (default: a mix of phone sizes)")
     s.add_argument("--icons", type=Path, default=None, help="icon-mask cache from `closebot icons` to draw from too")
     s.add_argument(
@@ -789,7 +732,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--text-negatives",
-        type=_at_least(0),
+        type=at_least(0),
         default=0,
         metavar="N",
         help="also draw 1 to N word pills, text bubbles and words with a '×' on each training-layout screen, "
@@ -813,7 +756,7 @@ def build_parser() -> argparse.ArgumentParser:
     ic = sub.add_parser("icons", help="render close/skip/negative icons of open icon sets (npm @iconify-json) to masks")
     ic.add_argument("--npm-dir", type=Path, required=True, help="a node_modules folder holding @iconify-json/*")
     ic.add_argument("--out", type=Path, required=True, help="cache folder (masks + index.json) for synth --icons")
-    ic.add_argument("--negatives", type=_at_least(0), default=80, help="other icons per set kept as hard negatives")
+    ic.add_argument("--negatives", type=at_least(0), default=80, help="other icons per set kept as hard negatives")
     ic.add_argument("--quiet", action="store_true")
     ic.set_defaults(func=cmd_icons)
 
@@ -821,28 +764,28 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--data", type=Path, action="append", required=True, help="VOC dataset folder (repeatable)")
     t.add_argument("--out", type=Path, required=True, help="weights file to write (best epoch); OUT.ckpt to resume")
     t.add_argument("--init", type=Path, help="start from these weights (fine-tuning)")
-    t.add_argument("--epochs", type=_at_least(1), default=10)
+    t.add_argument("--epochs", type=at_least(1), default=10)
     t.add_argument("--resume", action="store_true", help="continue from OUT.ckpt")
-    t.add_argument("--lr", type=_number_in(0, above=True), default=2e-3)
+    t.add_argument("--lr", type=number_in(0, above=True), default=2e-3)
     t.add_argument("--seed", type=int, default=0)
-    t.add_argument("--eval-screens", type=_at_least(0), default=200, help="validation screens per epoch (0: all)")
+    t.add_argument("--eval-screens", type=at_least(0), default=200, help="validation screens per epoch (0: all)")
     t.add_argument(
         "--workers",
         type=int,
         default=0,
         help="data-loading processes (0: batches cut in this process between steps, by --load-threads threads)",
     )
-    t.add_argument("--load-threads", type=_at_least(1), default=2, help="threads cutting tiles when --workers is 0")
-    t.add_argument("--screens-per-batch", type=_at_least(1), default=8)
-    t.add_argument("--crops-per-screen", type=_at_least(1), default=4, help="tiles cut from each decoded screen")
+    t.add_argument("--load-threads", type=at_least(1), default=2, help="threads cutting tiles when --workers is 0")
+    t.add_argument("--screens-per-batch", type=at_least(1), default=8)
+    t.add_argument("--crops-per-screen", type=at_least(1), default=4, help="tiles cut from each decoded screen")
     t.add_argument("--include-unreviewed", action="store_true", help="harvested data: also unreviewed items")
     t.add_argument(
         "--harvest-repeat",
-        type=_at_least(1),
+        type=at_least(1),
         default=1,
         help="each harvested item counts N times per epoch (scarce data)",
     )
-    t.add_argument("--max-steps-per-epoch", type=_at_least(0), default=0)
+    t.add_argument("--max-steps-per-epoch", type=at_least(0), default=0)
     t.add_argument(
         "--ignore-iou",
         type=float,
@@ -884,19 +827,19 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--init", type=Path, help="start from this verifier (fine-tuning; its network spec is kept)")
     tv.add_argument(
         "--squeeze",
-        type=_number_in(1),
+        type=number_in(1),
         help="a long box's crop window may be up to this many times longer than wide (1: square; default: "
         "the --init file's, else 1)",
     )
     tv.add_argument(
         "--long-context",
-        type=_number_in(1),
+        type=number_in(1),
         help="a long box's window along its length, in lengths (with --squeeze > 1; default: the --init file's, "
         "else 1.25)",
     )
     tv.add_argument(
         "--context",
-        type=_number_in(1),
+        type=number_in(1),
         help="the square window's side, in the box's longer sides (with --squeeze also a long box's window across, "
         "in its short sides; default: the --init file's, else 2); a wider "
         "look shows what lies beside the mark (the speaker beside a mute button's x, the digits after a price's x)",
@@ -917,11 +860,11 @@ def build_parser() -> argparse.ArgumentParser:
         "long boxes it scores; its square networks are kept bit for bit (default: all)",
     )
     tv.add_argument(
-        "--harvest-repeat", type=_at_least(1), default=1, help="mine each harvested screen N times (scarce data)"
+        "--harvest-repeat", type=at_least(1), default=1, help="mine each harvested screen N times (scarce data)"
     )
-    tv.add_argument("--screens", type=_at_least(0), default=0, help="training screens to mine (0: all)")
+    tv.add_argument("--screens", type=at_least(0), default=0, help="training screens to mine (0: all)")
     tv.add_argument(
-        "--pairs", type=_at_least(0), default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
+        "--pairs", type=at_least(0), default=0, help="plate-matched mute/close pairs pasted per screen (needs --icons)"
     )
     tv.add_argument(
         "--icons",
@@ -936,22 +879,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tv.add_argument(
         "--pills",
-        type=_at_least(0),
+        type=at_least(0),
         default=0,
         help="close, skip and word pills of one colour pasted per screen (icons from --icons when given)",
     )
     tv.add_argument(
         "--counts",
-        type=_at_least(0),
+        type=at_least(0),
         default=0,
         help='counts with a times sign ("×10": none) and the sign alone (close), one font and colour, per screen',
     )
-    tv.add_argument("--val-screens", type=_at_least(0), default=300)
+    tv.add_argument("--val-screens", type=at_least(0), default=300)
     tv.add_argument(
         "--cache-dir", type=Path, help="where mined crops are kept (default: $XDG_CACHE_HOME/closebot/verifier-crops)"
     )
-    tv.add_argument("--epochs", type=_at_least(1), default=20)
-    tv.add_argument("--lr", type=_number_in(0, above=True), default=2e-3)
+    tv.add_argument("--epochs", type=at_least(1), default=20)
+    tv.add_argument("--lr", type=number_in(0, above=True), default=2e-3)
     tv.add_argument("--seed", type=int, default=0)
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     tv.add_argument("--quiet", action="store_true")
@@ -975,7 +918,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("eval", help="tap-decision and AP@0.5 evaluation on a VOC dataset")
     e.add_argument("--data", type=Path, action="append", required=True)
     e.add_argument("--split", default="val")
-    e.add_argument("--limit", type=_at_least(0), default=0)
+    e.add_argument("--limit", type=at_least(0), default=0)
     e.add_argument("--json", action="store_true")
     e.add_argument("--report", type=Path, help="also write the full JSON report here")
     e.add_argument(
@@ -984,7 +927,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--sweep", action="store_true", help="also show tap success / false taps for thresholds 0.3-0.9")
     e.add_argument(
         "--intervals",
-        type=_at_least(0),
+        type=at_least(0),
         default=1000,
         metavar="N",
         help="95%% intervals for AP, tap success, false taps and Japanese-text screens from N draws of the screens "
@@ -1003,10 +946,10 @@ def build_parser() -> argparse.ArgumentParser:
     sm.add_argument("--size", default="1080x2400", help="physical size in portrait, e.g. 720x1600, 1440x3120")
     sm.add_argument("--rotation", type=int, choices=(0, 1, 2, 3), default=0, help="0..3 = 0/90/180/270 degrees")
     sm.add_argument("--override", default=None, help="`wm size` override, e.g. 720x1600")
-    sm.add_argument("--seconds", type=_number_in(0), default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
+    sm.add_argument("--seconds", type=number_in(0), default=0.0, help="stop after this long (0: at SIGINT/SIGTERM)")
     sm.add_argument("--corrupt", action="store_true", help="fault: damaged screencap output every other second")
     sm.add_argument("--blank", action="store_true", help="fault: the screen is black")
-    sm.add_argument("--slow", type=_number_in(0), default=0.0, help="fault: seconds each screencap takes")
+    sm.add_argument("--slow", type=number_in(0), default=0.0, help="fault: seconds each screencap takes")
     sm.add_argument("--rotate-at", default=None, help="fault: T:R turns the display to rotation R at T seconds")
     sm.add_argument("--override-at", default=None, help="fault: T:WxH sets a `wm size` override at T seconds")
     sm.set_defaults(func=cmd_sim)
@@ -1017,7 +960,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true", help="never send input; record detections and would-be taps")
     r.add_argument(
         "--duration",
-        type=_number_in(0, above=True),
+        type=number_in(0, above=True),
         default=None,
         help="stop after this many seconds (default: run on)",
     )
@@ -1028,7 +971,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.set_defaults(func=cmd_run)
 
     dm = sub.add_parser("demo", help="simulated phone + real adb server + daemon; ends with a table")
-    dm.add_argument("--seconds", type=_number_in(0, above=True), default=60.0)
+    dm.add_argument("--seconds", type=number_in(0, above=True), default=60.0)
     dm.add_argument("--size", action="append", default=None, help="phone size (repeatable: one phone each)")
     dm.add_argument("--scenario", default="default")
     dm.add_argument("--seed", type=int, default=0)
@@ -1063,7 +1006,7 @@ def build_parser() -> argparse.ArgumentParser:
     pr.add_argument("new", type=Path, help="the candidate weights file")
     pr.add_argument("--current", type=Path, default=None, help="the installed weights (default: detector.weights)")
     pr.add_argument("--data", type=Path, action="append", required=True, help="evaluation set (its val split)")
-    pr.add_argument("--limit", type=_at_least(0), default=0, help="val screens per set (0: all)")
+    pr.add_argument("--limit", type=at_least(0), default=0, help="val screens per set (0: all)")
     pr.add_argument("--dry-run", action="store_true", help="compare only")
     pr.add_argument("--config", type=Path, default=None)
     pr.add_argument(
@@ -1081,13 +1024,13 @@ def build_parser() -> argparse.ArgumentParser:
         "prove-loop",
         help="run -> harvest -> label from the simulated phone's truth (test-only) -> fine-tune -> run again",
     )
-    pl.add_argument("--seconds", type=_number_in(0, above=True), default=120.0, help="length of each of the two runs")
+    pl.add_argument("--seconds", type=number_in(0, above=True), default=120.0, help="length of each of the two runs")
     pl.add_argument("--seed", type=int, default=0)
     pl.add_argument("--size", default="1080x2400")
     pl.add_argument("--synth", type=Path, default=None, help="synthetic dataset for the mix (default: generate)")
-    pl.add_argument("--synth-n", type=_at_least(1), default=160, help="screens to generate when --synth is not given")
-    pl.add_argument("--steps", type=_at_least(1), default=150, help="fine-tuning steps")
-    pl.add_argument("--harvest-repeat", type=_at_least(1), default=3, help="each harvested item counts N times")
+    pl.add_argument("--synth-n", type=at_least(1), default=160, help="screens to generate when --synth is not given")
+    pl.add_argument("--steps", type=at_least(1), default=150, help="fine-tuning steps")
+    pl.add_argument("--harvest-repeat", type=at_least(1), default=3, help="each harvested item counts N times")
     pl.add_argument("--work", type=Path, default=None, help="output folder (default: RUN_DIR/prove-loop-<time>)")
     pl.add_argument("--json", action="store_true")
     pl.add_argument("--adb-host", default=None)
@@ -1100,17 +1043,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     qz.add_argument("--data", action="append", required=True, help="VOC dataset folder of calibration screens")
     qz.add_argument("--split", default="train", help="which screens of --data (default: train)")
-    qz.add_argument("--screens", type=_at_least(1), default=64, help="calibration screens, the first N (default: 64)")
+    qz.add_argument("--screens", type=at_least(1), default=64, help="calibration screens, the first N (default: 64)")
     qz.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     qz.add_argument("--weights", type=Path, default=None, help="SSD weights (default: detector.weights in the config)")
     qz.add_argument("--quiet", action="store_true")
     qz.set_defaults(func=cmd_quantize)
 
     b = sub.add_parser("bench", help="ms per 1080x2400 frame, split by stage, vs. an OpenCV template matcher")
-    b.add_argument("--frames", type=_at_least(1), default=20, help="generated 1080x2400 frames timed (default: 20)")
+    b.add_argument("--frames", type=at_least(1), default=20, help="generated 1080x2400 frames timed (default: 20)")
     b.add_argument(
         "--template-frames",
-        type=_at_least(1),
+        type=at_least(1),
         default=5,
         help="of those, frames spread over the run also timed through the template matcher, each right after "
         "closebot (default: 5)",

@@ -9,7 +9,8 @@ import argparse
 
 import pytest
 
-from agent.cli import _at_least, _number_in, main
+from agent.arguments import at_least, number_in
+from agent.cli import main
 
 
 @pytest.mark.parametrize(
@@ -42,21 +43,21 @@ def test_a_count_out_of_range_stops_the_command_with_status_2(argv, message, cap
 
 
 def test_at_least_takes_its_bound_and_above():
-    parse = _at_least(1)
+    parse = at_least(1)
     assert parse("1") == 1 and parse("40") == 40
     with pytest.raises(argparse.ArgumentTypeError, match="must be 1 or more, got 0"):
         parse("0")
-    assert _at_least(0)("0") == 0
+    assert at_least(0)("0") == 0
 
 
 def test_number_in_takes_its_range_and_refuses_nan():
-    share = _number_in(0, 1)
+    share = number_in(0, 1)
     assert share("0") == 0 and share("1") == 1 and share("0.25") == 0.25
     for bad in ("-0.1", "1.01", "nan"):
         with pytest.raises(argparse.ArgumentTypeError, match="must be from 0 to 1"):
             share(bad)
     with pytest.raises(argparse.ArgumentTypeError, match="must be more than 0, got 0"):
-        _number_in(0, above=True)("0")
+        number_in(0, above=True)("0")
 
 
 @pytest.mark.parametrize(
