@@ -24,7 +24,7 @@ from pathlib import Path
 from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
-from detector.evaluate import WRONG_KINDS, EvalReport, TapChange, detect_all, judge, tap_change
+from detector.evaluate import WRONG_KINDS, TapChange, detect_all, judge, tap_change
 from detector.types import Detection
 from detector.verifier import Verifier
 from detector.weights import manifest_path, sha256_of
@@ -139,12 +139,6 @@ class Comparison:
                 "false_taps_95": [c.false_taps_interval.low, c.false_taps_interval.high],
             }
         return out
-
-
-def set_score(name: str, rep: EvalReport) -> SetScore:
-    """The gate's counts for one set from its evaluation report."""
-    hits = round(rep.tap_success * rep.target_screens) if rep.target_screens else 0
-    return SetScore(name, rep.screens, rep.target_screens, hits, rep.false_taps)
 
 
 def judged(name: str, items, dets: list[list[Detection]], policy: PolicyConfig) -> SetScore:

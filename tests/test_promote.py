@@ -176,7 +176,7 @@ def test_a_verifier_only_promotion_leaves_the_installed_ssd_alone(
 
 def test_a_set_judged_screen_by_screen_counts_as_its_evaluation_report_does() -> None:
     from detector.evaluate import score
-    from detector.promote import judged, set_score
+    from detector.promote import judged
     from detector.types import Box, Detection, GroundTruth
     from detector.voc import VocItem
     from policies.decide import PolicyConfig
@@ -193,5 +193,6 @@ def test_a_set_judged_screen_by_screen_counts_as_its_evaluation_report_does() ->
     got = judged("s", items, dets, PolicyConfig())
     assert got.kinds == ("hit", "wrong_button", "hit", "false_tap", "miss", "correct_no_tap")
     assert got == SetScore("s", 6, 4, 2, 2, got.kinds)
-    report = set_score("s", score(items, dets, PolicyConfig()))
-    assert (report.screens, report.targets, report.hits, report.false_taps) == (6, 4, 2, 2)
+    report = score(items, dets, PolicyConfig())
+    assert (report.screens, report.target_screens, report.false_taps) == (got.screens, got.targets, got.false_taps)
+    assert report.tap_success == got.hits / got.targets
