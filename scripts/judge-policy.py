@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector, InferenceConfig  # noqa: E402
-from detector.evaluate import WRONG_KINDS, detect_all, judge, tap_change  # noqa: E402
+from detector.evaluate import detect_all  # noqa: E402
 from detector.promote import Comparison, judged  # noqa: E402
 from detector.quantize import int8_path  # noqa: E402
 from detector.weights import sha256_of  # noqa: E402
@@ -99,19 +99,18 @@ def cached_sets(args: argparse.Namespace, cache: Path = Path("runs/policy")):
 
 def detected_against(detector, cfg, sets: dict[Path, list], cached: dict[Path, list]):
     """A probe's detector run on each set's screens and judged with ``cfg``'s policy against the cached detections
-    (:func:`cached_sets`), screen by screen: (the change, :class:`detector.evaluate.TapChange`; per set "name
+    (:func:`cached_sets`), screen by screen: (the change, :attr:`detector.promote.Comparison.change`; per set "name
     right/false"). Each set's line is printed as it is done, with every screen whose outcome changed."""
-    pairs, cols = [], []
+    rows = []
     for root, items in sets.items():
-        before = [judge(it, d, cfg.policy).kind for it, d in zip(items, cached[root], strict=True)]
-        after = [judge(it, d, cfg.policy).kind for it, d in zip(items, detect_all(detector, items, False), strict=True)]
-        pairs.append((before, after))
-        for it, a, b in zip(items, before, after, strict=True):
+        before = judged(root.name, items, cached[root], cfg.policy)
+        after = judged(root.name, items, detect_all(detector, items, False), cfg.policy)
+        for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
             if a != b:
                 print(f"  {root.name} {it.image_id}: {a} -> {b}")
-        cols.append(f"{root.name} {after.count('hit')}/{sum(k in WRONG_KINDS for k in after)}")
-        print(cols[-1], flush=True)
-    return tap_change(pairs), cols
+        print(f"{root.name} {after.hits}/{after.false_taps}", flush=True)
+        rows.append((before, after))
+    return Comparison(tuple(rows)).change, [f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows]
 
 
 def main() -> int:

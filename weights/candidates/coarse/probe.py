@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-from detector.evaluate import WRONG_KINDS, judge, tap_change  # noqa: E402
+from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import merge_detections  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
@@ -72,21 +72,18 @@ def main() -> int:
         path.write_bytes(pickle.dumps(extra[r]))
         print(f"{r.name}: coarse pass done", file=sys.stderr)
     policy = cfg.policy
-    before = {
-        r: [judge(it, dets, policy).kind for it, dets in zip(items, cached[r], strict=True)]
-        for r, items in sets.items()
-    }
+    before = {r: judged(r.name, items, cached[r], policy) for r, items in sets.items()}
     for min_side in (0, 80, 110, 150):
         for accept in (0.66, 0.8, 0.9, 0.95):
-            after = {}
+            rows = []
             for r, items in sets.items():
-                after[r] = []
-                for it, dets, ex in zip(items, cached[r], extra[r], strict=True):
+                joined = []
+                for dets, ex in zip(cached[r], extra[r], strict=True):
                     add = [d for d in ex if d.score >= accept and max(d.box.width, d.box.height) >= min_side]
-                    after[r].append(judge(it, merge_detections(dets + add, 0.5), policy).kind)
-            cols = [f"{r.name} {k.count('hit')}/{sum(x in WRONG_KINDS for x in k)}" for r, k in after.items()]
-            change = tap_change([(before[r], after[r]) for r in sets])
-            print(f"min_side {min_side:3d} accept {accept:.2f}: {change} | " + "  ".join(cols))
+                    joined.append(merge_detections(dets + add, 0.5))
+                rows.append((before[r], judged(r.name, items, joined, policy)))
+            cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
+            print(f"min_side {min_side:3d} accept {accept:.2f}: {Comparison(tuple(rows)).change} | {cols}")
     return 0
 
 
