@@ -64,14 +64,25 @@ def _rate(counts: np.ndarray, numerator: np.ndarray, denominator: np.ndarray) ->
     return np.divide(top, bottom, out=np.full(len(counts), np.nan), where=bottom > 0)
 
 
+def _checked(name: str, replicates: int, level: float) -> None:
+    if replicates < 1 or not 0 < level < 1:
+        raise ValueError(f"{name}: replicates must be >= 1 and level in (0, 1), got {replicates}, {level}")
+
+
+def _middle(values: np.ndarray, level: float) -> Interval:
+    """The middle ``level`` of ``values`` (the percentile interval)."""
+    tail = (1 - level) / 2 * 100
+    lo, hi = np.percentile(values, [tail, 100 - tail])
+    return Interval(float(lo), float(hi))
+
+
 def bootstrap(
     tallies: Sequence[ScreenTally], replicates: int = 1000, level: float = 0.95, seed: int = 0
 ) -> dict[str, Interval]:
     """A ``level`` interval for each number of an :class:`~detector.evaluate.EvalReport` that has one: ``ap_close``,
     ``ap_skip``, ``tap_success``, ``false_tap_rate``, ``ja_no_target_clean_per_class``; a number with no screens to
     stand on (no skip on the set, say) is left out. Seeded: the same tallies give the same intervals."""
-    if replicates < 1 or not 0 < level < 1:
-        raise ValueError(f"bootstrap: replicates must be >= 1 and level in (0, 1), got {replicates}, {level}")
+    _checked("bootstrap", replicates, level)
     n = len(tallies)
     if n == 0:
         return {}
@@ -98,14 +109,12 @@ def bootstrap(
         values["false_tap_rate"].append(_rate(counts, flags["false_tap"], ones))
         ja_clean = flags["ja_clean"] & flags["ja_negative"]
         values["ja_no_target_clean_per_class"].append(_rate(counts, ja_clean, flags["ja_negative"]))
-    tail = (1 - level) / 2 * 100
     out = {}
     for name, chunks in values.items():
         v = np.concatenate(chunks)
         v = v[~np.isnan(v)]
         if len(v):  # NaN: a draw without the screens the number is over (none at all: no interval)
-            lo, hi = np.percentile(v, [tail, 100 - tail])
-            out[name] = Interval(float(lo), float(hi))
+            out[name] = _middle(v, level)
     return out
 
 
@@ -117,8 +126,7 @@ def paired_difference(
     draw takes every set's screens again with replacement, as many as it has, the two values of a screen together:
     what the two have in common cancels, so the interval is about the change alone (a screen both tap right is
     no evidence either way)."""
-    if replicates < 1 or not 0 < level < 1:
-        raise ValueError(f"paired_difference: replicates must be >= 1 and level in (0, 1), got {replicates}, {level}")
+    _checked("paired_difference", replicates, level)
     rng = np.random.default_rng(seed)
     total = np.zeros(replicates)
     for first, second in sets:
@@ -131,6 +139,4 @@ def paired_difference(
         for start in range(0, replicates, CHUNK):
             k = min(CHUNK, replicates - start)
             total[start : start + k] += rng.multinomial(n, np.full(n, 1 / n), size=k) @ change
-    tail = (1 - level) / 2 * 100
-    lo, hi = np.percentile(total, [tail, 100 - tail])
-    return Interval(float(lo), float(hi))
+    return _middle(total, level)
