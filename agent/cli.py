@@ -40,9 +40,10 @@ def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
         )
         p.add_argument(
             "--precision",
-            choices=("fp32", "int8"),
+            choices=("fp32", "bf16", "int8"),
             default=None,
-            help="the network in floats or 8-bit integers (`closebot quantize`; default: detector.inference.precision)",
+            help="the network in 32-bit floats, bfloat16 (a CPU with AVX512-BF16 or AMX, or CUDA) or 8-bit integers "
+            "(`closebot quantize`; default: detector.inference.precision)",
         )
 
 

@@ -27,7 +27,7 @@ import numpy as np
 from detector.engine import Detector, DetectResult
 from detector.errors import WeightsError
 from detector.quantize import load_int8
-from detector.runtime import OnnxRunner, TileRunner, TorchRunner
+from detector.runtime import InferencePrecision, OnnxRunner, TileRunner, TorchRunner, native_bf16, onnx_wanted
 from detector.synth import assets, screen
 from detector.tiling import TileShape
 
@@ -164,19 +164,29 @@ def model_ms_by_shape(det: Detector, imgs: list[np.ndarray]) -> dict[str, float]
 
 
 def model_ms_by_precision(det: Detector, imgs: list[np.ndarray]) -> dict[str, float] | None:
-    """Median ms per frame of the network in fp32 and in int8 (:mod:`detector.quantize`) over the same tiles of
-    ``imgs``, timed in turn; None where int8 cannot run (not ONNX Runtime, or no int8 graph for these weights)."""
-    if det.runner.name != "onnxruntime":
+    """Median ms per frame of the network in each precision that can run here (fp32; int8 with its graph under ONNX
+    Runtime on the CPU, :mod:`detector.quantize`; bf16 where the device computes it natively) over the same tiles of
+    ``imgs``, timed in turn; None when only the detector's own can."""
+    runners: dict[str, TileRunner] = {det.runner.precision: det.runner}
+    float_onnx = det.device.type == "cpu" and onnx_wanted(det.cfg.runtime, det.device)
+    if "fp32" not in runners:
+        runners["fp32"] = (
+            OnnxRunner(det.model, det.spec.input_size, det.threads)
+            if float_onnx
+            else TorchRunner(det.model, det.device)
+        )
+    if "int8" not in runners and float_onnx:
+        try:
+            graph = load_int8(det.source, det.manifest.get("sha256", ""))
+            runners["int8"] = OnnxRunner(det.model, det.spec.input_size, det.threads, graph)
+        except WeightsError as e:
+            log.info("bench: no int8 timing (%s)", e)
+    if "bf16" not in runners and native_bf16(det.device):
+        runners["bf16"] = TorchRunner(det.model, det.device, bf16=True)
+    if len(runners) < 2:
         return None
-    other = "int8" if det.runner.precision == "fp32" else "fp32"
-    try:
-        graph = load_int8(det.source, det.manifest.get("sha256", "")) if other == "int8" else None
-    except WeightsError as e:
-        log.info("bench: no int8 timing (%s)", e)
-        return None
-    runners = {det.runner.precision: det.runner, other: OnnxRunner(det.model, det.spec.input_size, det.threads, graph)}
     cuts = [det.cut(img, det.plan(img.shape[1], img.shape[0]))[0] for img in imgs]
-    return _in_turn({p: (runners[p], cuts) for p in ("fp32", "int8")}, det.cfg.batch_size)
+    return _in_turn({p: (runners[p], cuts) for p in get_args(InferencePrecision) if p in runners}, det.cfg.batch_size)
 
 
 def spread(n: int, k: int) -> list[int]:
@@ -312,7 +322,12 @@ def run_bench(
             " / ".join(str(v) for v in by_shape.values()),
         ),
         *(
-            [("  model, precisions in turn: fp32 / int8", f"{by_precision['fp32']} / {by_precision['int8']}")]
+            [
+                (
+                    "  model, precisions in turn: " + " / ".join(by_precision),
+                    " / ".join(str(v) for v in by_precision.values()),
+                )
+            ]
             if by_precision is not None
             else []
         ),

@@ -21,8 +21,8 @@ from torchvision.ops import batched_nms
 
 from detector.errors import ImageError, WeightsError
 from detector.model import ModelSpec, anchors_xyxy
-from detector.quantize import InferencePrecision, load_int8
-from detector.runtime import Runtime, make_runner
+from detector.quantize import load_int8
+from detector.runtime import InferencePrecision, Runtime, make_runner, onnx_wanted
 from detector.tiling import (
     REFERENCE_SHORT_SIDE,
     TRAINING_TILE,
@@ -74,7 +74,8 @@ class InferenceConfig:
     threads: int = 0  # 0: one per core, capped at 2
     torch_device: TorchDevice = "auto"
     runtime: Runtime = "auto"  # auto: ONNX Runtime on CPU when installed, else PyTorch
-    # int8: the quantized graph beside the weights (NAME.int8.onnx, `closebot quantize`), ONNX Runtime on CPU only
+    # int8: the quantized graph beside the weights (NAME.int8.onnx, `closebot quantize`), ONNX Runtime on CPU only;
+    # bf16: PyTorch under bfloat16 autocast, on a CPU with native bfloat16 (AVX512-BF16, AMX) or CUDA
     precision: InferencePrecision = "fp32"
     zoom: ZoomConfig = field(default_factory=ZoomConfig)  # a closer look at close candidates under the threshold
 
@@ -151,9 +152,15 @@ class Detector:
         self._anchors: dict[tuple[int, int], torch.Tensor] = {}
         if cfg.precision == "int8" and int8 is None:
             raise WeightsError(f"{source}: precision int8 needs the int8 graph beside a weights file (Detector.load)")
-        self.runner = make_runner(self.model, spec.input_size, self.device, cfg.runtime, self.threads, int8)
-        # the verifier runs where the network does (its crops are cut on the CPU either way)
-        self.verifier = verifier.on_runtime(self.runner.name, self.threads) if verifier is not None else None
+        self.runner = make_runner(
+            self.model, spec.input_size, self.device, cfg.runtime, self.threads, int8, cfg.precision
+        )
+        # The verifier runs in fp32 where a float network would (its crops are cut on the CPU either way): with the
+        # SSD in bf16 still under ONNX Runtime, which runs the small network faster than eager PyTorch does.
+        on_onnx = self.runner.name == "onnxruntime" or onnx_wanted(cfg.runtime, self.device)
+        self.verifier = (
+            verifier.on_runtime("onnxruntime" if on_onnx else "torch", self.threads) if verifier is not None else None
+        )
         log.info(
             "detector %s on %s (%s, %s), %d threads, verifier %s",
             source,

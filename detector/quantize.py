@@ -42,7 +42,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -56,8 +56,6 @@ FORMAT = "closebot-int8/1"
 PERCENTILE = 99.99  # of each quantized input's values on the calibration tiles: its range (module docstring)
 # The convolutions quantized, by the module path the exporter writes into node names (see the module docstring).
 QUANTIZED = ("/backbone/stage8/", "/backbone/stage16/", "/backbone/stage32/")
-# what the network computes in at inference (detector.inference.precision); training has its own (types.PRECISIONS)
-InferencePrecision = Literal["fp32", "int8"]
 
 
 def int8_path(ssd: Path | str) -> Path:

@@ -25,26 +25,13 @@ from detector.engine import Detector, InferenceConfig, resolve_device
 from detector.errors import TrainingError
 from detector.evaluate import EvalReport, evaluate
 from detector.model import ModelSpec, build_model
+from detector.runtime import BF16_CPU_FLAGS, cpu_has_bf16
 from detector.types import CROP_SHAPES, PRECISIONS, TRAIN_PARTS
 from detector.weights import load_weights, model_from_weights, save_weights
 from detector.zoom import ZoomConfig
 from policies.decide import PolicyConfig
 
 log = logging.getLogger(__name__)
-# CPU flags under which bfloat16 autocast runs natively; without them it is emulated, and a training step under
-# autocast took 10-20x longer than in fp32 on an AVX2-only EPYC here (on one with AVX512-BF16: 24% more steps an hour).
-BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
-
-
-def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool | None:
-    """Whether this CPU computes bfloat16 natively (one of :data:`BF16_CPU_FLAGS`); None when ``cpuinfo`` is not
-    readable (not Linux), i.e. unknown."""
-    try:
-        text = cpuinfo.read_text()
-    except OSError:
-        return None
-    flags = {f for line in text.splitlines() if line.startswith("flags") for f in line.partition(":")[2].split()}
-    return bool(flags & BF16_CPU_FLAGS)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from agent.cli import main
+from detector import bench, runtime
 from detector.bench import model_ms_by_precision
 from detector.engine import Detector, InferenceConfig
 from detector.errors import WeightsError
@@ -127,8 +128,9 @@ def test_the_shipped_int8_graph_is_for_the_shipped_ssd():
     assert load_int8(SHIPPED, sha256_of(SHIPPED))
 
 
-def test_bench_times_both_precisions_on_the_same_tiles(tiny_int8: Path, tiny_weights: Path):
+def test_bench_times_every_precision_that_runs_here_on_the_same_tiles(tiny_int8: Path, tiny_weights: Path, monkeypatch):
     frames = [np.random.default_rng(i).integers(0, 256, (2400, 1080, 3), dtype=np.uint8) for i in range(2)]
+    monkeypatch.setattr(bench, "native_bf16", lambda device: False)  # a CPU without native bfloat16
     for precision in ("fp32", "int8"):  # whichever the detector runs, the other is built beside it
         det = Detector.load(tiny_int8, replace(INT8, precision=precision))
         ms = model_ms_by_precision(det, frames)
@@ -141,6 +143,14 @@ def test_bench_times_both_precisions_on_the_same_tiles(tiny_int8: Path, tiny_wei
     assert (
         model_ms_by_precision(Detector.load(tiny_weights, replace(INT8, precision="fp32")), frames) is None
     )  # no file
+    # with native bfloat16 bf16 joins, and a detector in bf16 gets the fp32 and int8 networks beside its own
+    monkeypatch.setattr(bench, "native_bf16", lambda device: True)
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    for precision in ("fp32", "bf16"):
+        ms = model_ms_by_precision(Detector.load(tiny_int8, replace(INT8, precision=precision)), frames)
+        assert ms is not None and list(ms) == ["fp32", "bf16", "int8"] and all(v > 0 for v in ms.values())
+    ms = model_ms_by_precision(Detector.load(tiny_weights, replace(INT8, precision="fp32", runtime="torch")), frames)
+    assert ms is not None and list(ms) == ["fp32", "bf16"]
 
 
 def test_prove_loop_refuses_int8_before_it_starts(tiny_int8: Path, tmp_path: Path, capsys):

@@ -118,3 +118,53 @@ def test_auto_picks_onnxruntime_on_cpu_and_refuses_it_on_cuda():
     assert runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "auto", 1).name == "onnxruntime"
     with pytest.raises(WeightsError, match="CPU only"):
         runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cuda"), "onnxruntime", 1)
+
+
+def test_bf16_runner_scores_near_the_float_one_and_returns_floats(monkeypatch):
+    """bf16 (PyTorch under bfloat16 autocast) computes the fp32 network to bfloat16's rounding; emulated on a CPU
+    without native bf16 it is slow but the same numbers, so this runs on any CPU."""
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    torch.manual_seed(0)
+    model = build_model(TINY_SPEC).eval()
+    fp32 = runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "torch", 1)
+    bf16 = runtime.make_runner(model, TINY_SPEC.input_size, torch.device("cpu"), "auto", 1, precision="bf16")
+    assert (fp32.name, fp32.precision, bf16.name, bf16.precision) == ("torch", "fp32", "torch", "bf16")
+    s = TINY_SPEC.input_size
+    batch = np.random.default_rng(3).integers(0, 256, (3, s, s + 64, 3), dtype=np.uint8)
+    (reg_f, sc_f), (reg_b, sc_b) = fp32(batch), bf16(batch)
+    assert reg_b.dtype == sc_b.dtype == torch.float32 and (reg_b.shape, sc_b.shape) == (reg_f.shape, sc_f.shape)
+    assert torch.allclose(reg_b, reg_f, atol=0.1)
+    assert not torch.equal(sc_b, sc_f)  # really computed in bfloat16 (8 mantissa bits): not bit for bit
+    assert torch.allclose(sc_b, sc_f, atol=0.05) and torch.allclose(sc_b.sum(-1), torch.ones(sc_b.shape[:2]), atol=0.01)
+
+
+def test_bf16_is_refused_without_native_bfloat16_or_under_onnxruntime(monkeypatch):
+    model = build_model(TINY_SPEC)
+    cpu = torch.device("cpu")
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: False)
+    with pytest.raises(WeightsError, match="native bfloat16 .* use precision fp32"):
+        runtime.make_runner(model, TINY_SPEC.input_size, cpu, "auto", 1, precision="bf16")
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    with pytest.raises(WeightsError, match="runs in PyTorch, not ONNX Runtime"):
+        runtime.make_runner(model, TINY_SPEC.input_size, cpu, "onnxruntime", 1, precision="bf16")
+
+
+def test_with_the_ssd_in_bf16_the_verifier_stays_on_onnxruntime(monkeypatch, tiny_weights):
+    monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
+    spec = VerifierSpec(input_size=16, widths=(4, 8, 8, 8))
+    ver = Verifier(VerifierNet(spec), spec, max_candidates=7, source="v.pt")
+    det = Detector.load(tiny_weights, InferenceConfig(precision="bf16"), ver)
+    assert (det.runner.name, det.runner.precision, det.verifier.runtime) == ("torch", "bf16", "onnxruntime")
+    det = Detector.load(tiny_weights, InferenceConfig(precision="bf16", runtime="torch"), ver)
+    assert det.verifier.runtime == "torch"
+
+
+def test_native_bf16_follows_the_cpu_flags_and_onednn_only_where_they_cannot_tell(monkeypatch):
+    cpu = torch.device("cpu")
+    assert runtime.native_bf16(torch.device("cuda")) is True
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
+    for flags, native in ((True, True), (False, False), (None, True)):
+        monkeypatch.setattr(runtime, "cpu_has_bf16", lambda flags=flags: flags)
+        assert runtime.native_bf16(cpu) is native
+    monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)
+    assert runtime.native_bf16(cpu) is False

@@ -7,7 +7,8 @@ import torch
 from detector.data import CropPolicy, TileDataset, collate, load_items
 from detector.errors import DatasetError, TrainingError
 from detector.model import build_model
-from detector.train import TrainConfig, cpu_has_bf16, train, train_one_epoch
+from detector.runtime import cpu_has_bf16
+from detector.train import TrainConfig, train, train_one_epoch
 from detector.weights import load_weights
 
 from .conftest import TINY_SPEC
