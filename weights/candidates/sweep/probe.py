@@ -1,0 +1,106 @@
+"""Probe: a magnified sweep for a close before a skip is tapped. 15 of the shipped pair's 32 wrong taps on the nine
+judging sets are a skip tapped on a screen whose close was missed, most of them a plain 22-95 px close away from the
+screen corners (the corner look's squares) that the network proposes nothing for. On every screen where the policy
+would tap a skip, the whole screen is covered by squares of the corner look's magnification (``--side`` reference px
+each, seen as the closer look's 324 model px: a 24-px x as ~28 px instead of ~14), overlapping by ``--overlap``;
+the closes found there scoring ``--accept`` (verified) with no Japanese text on them join the frame's detections as
+the corner look's do (:func:`detector.zoom.add_corner_closes`), and the screen is judged again.
+
+    python3 weights/candidates/sweep/probe.py --config C --data data/synth7 ... [--side 280] [--overlap 80]
+
+Reads judge-policy.py's cached detections of C (run it first); the sweeps' detections are saved per set in
+runs/sweep and reused."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.util
+import math
+import pickle
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from detector.data import read_image  # noqa: E402
+from detector.engine import Detector  # noqa: E402
+from detector.evaluate import judge  # noqa: E402
+from detector.promote import Comparison, judged  # noqa: E402
+from detector.tiling import REFERENCE_SHORT_SIDE  # noqa: E402
+from detector.types import Box  # noqa: E402
+from detector.zoom import add_corner_closes  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
+jp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(jp)
+
+
+def sweep_boxes(w: int, h: int, side: float, overlap: float, context: float) -> list[Box]:
+    """Pseudo-candidates whose closer-look squares (``context`` x their side) cover the screen, overlapping."""
+    sq = side * min(w, h) / REFERENCE_SHORT_SIDE
+    ov = overlap * min(w, h) / REFERENCE_SHORT_SIDE
+    nx, ny = max(1, math.ceil((w - ov) / (sq - ov))), max(1, math.ceil((h - ov) / (sq - ov)))
+    xs = [sq / 2 + i * (w - sq) / max(1, nx - 1) for i in range(nx)] if nx > 1 else [w / 2]
+    ys = [sq / 2 + j * (h - sq) / max(1, ny - 1) for j in range(ny)] if ny > 1 else [h / 2]
+    b = sq / context / 2
+    return [Box(x - b, y - b, x + b, y + b) for y in ys for x in xs]
+
+
+def main() -> int:
+    ap = jp.probe_arguments(__doc__.split("\n\n")[0])
+    ap.add_argument("--side", type=float, default=280.0)
+    ap.add_argument("--overlap", type=float, default=80.0)
+    args = ap.parse_args()
+    cfg, sets, cached = jp.cached_sets(args)
+    zoom = cfg.detector.inference.zoom
+    det = None
+    save = Path("runs/sweep")
+    save.mkdir(parents=True, exist_ok=True)
+    swept: dict[Path, list] = {}
+    for r, items in sets.items():
+        path = save / f"{r.name}-{args.side:g}-{args.overlap:g}-{args.limit}.pkl"
+        if path.exists():
+            swept[r] = pickle.loads(path.read_bytes())
+            continue
+        if det is None:
+            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+        out, t0, n = [], time.perf_counter(), 0
+        for it, dets in zip(items, cached[r], strict=True):
+            tap = judge(it, dets, cfg.policy).tap
+            if tap is None or tap.label != "skip":
+                out.append(None)
+                continue
+            image = read_image(it.image_path)
+            h, w = image.shape[:2]
+            boxes = sweep_boxes(w, h, args.side, args.overlap, zoom.context)
+            out.append(det.look_closer(image, boxes))
+            n += 1
+        swept[r] = out
+        path.write_bytes(pickle.dumps(out))
+        ms = (time.perf_counter() - t0) * 1000 / max(1, n)
+        print(f"{r.name}: swept {n} screens, {ms:.0f} ms each", file=sys.stderr)
+    for accept in (0.9, 0.95, 0.98):
+        z = dataclasses.replace(zoom, accept=accept)
+        rows = []
+        for r, items in sets.items():
+            joined = [
+                add_corner_closes(d, s, z, cfg.detector.inference.nms_iou) if s else d
+                for d, s in zip(cached[r], swept[r], strict=True)
+            ]
+            before, after = judged(r.name, items, cached[r], cfg.policy), judged(r.name, items, joined, cfg.policy)
+            if accept == 0.9:
+                for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
+                    if a != b:
+                        print(f"  {r.name} {it.image_id}: {a} -> {b}")
+            rows.append((before, after))
+        cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
+        right, false = sum(n.hits for _, n in rows), sum(n.false_taps for _, n in rows)
+        print(f"accept {accept}: {right} right / {false} false taps | {cols}")
+        print(f"  against C: {Comparison(tuple(rows)).change}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
