@@ -86,7 +86,7 @@ def _folded(backbone: nn.Module, scale: Tensor, shift: Tensor) -> nn.Module | No
 
 class TorchRunner:
     """Eager PyTorch, channels-last, without autograd; CPU or CUDA. ``bf16``: the convolutions under bfloat16
-    autocast (weights stay fp32, outputs are returned as fp32), which on a CPU with AVX512-BF16 took 35% off the
+    autocast (weights stay fp32, outputs are returned as fp32), which on a CPU with AVX512-BF16 took 33-37% off the
     network's time against ONNX Runtime in fp32, scores moving by 0.002 (median; 0.012 at the 99th percentile)
     (docs/experiments.md, "bfloat16 inference")."""
 
