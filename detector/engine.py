@@ -44,6 +44,7 @@ from detector.zoom import (
     corner_boxes,
     corners_blocked,
     refine_targets,
+    usable,
     zoom_square,
 )
 from detector.zoom import apply as apply_zoom
@@ -352,14 +353,15 @@ class Detector:
         te = time.perf_counter()
         looked = candidates(dets, zoom) if zoom.enabled else []
         if looked:
-            dets = apply_zoom(dets, looked, self.look_closer(image, [d.box for d in looked]), zoom, self.cfg.nms_iou)
+            zoomed = self.look_closer(image, [d.box for d in looked], accept=zoom.accept)
+            dets = apply_zoom(dets, looked, zoomed, zoom, self.cfg.nms_iou)
         if faint:  # faint closes the closer look did not raise are dropped again
             gone = {d.box for d in faint}
             dets = [d for d in dets if d.box not in gone]
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners = corner_boxes(w, h, zoom)
-            dets = add_corner_closes(dets, self.look_closer(image, corners), zoom, self.cfg.nms_iou)
+            dets = add_corner_closes(dets, self.look_closer(image, corners, accept=zoom.accept), zoom, self.cfg.nms_iou)
         refined = refine_targets(dets, zoom) if zoom.enabled else []
         if refined:  # the best close/skip boxes, fitted again magnified (their scores stay: no verifier)
             zoomed = self.look_closer(image, [d.box for d in refined], zoom.refine_context, verify=False)
@@ -408,11 +410,17 @@ class Detector:
 
     @torch.inference_mode()
     def look_closer(
-        self, image: np.ndarray, boxes: list[Box], context: float | None = None, verify: bool = True
+        self,
+        image: np.ndarray,
+        boxes: list[Box],
+        context: float | None = None,
+        verify: bool = True,
+        accept: float | None = None,
     ) -> list[Detection]:
         """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
         candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
-        squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`."""
+        squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`. With
+        ``accept``, only what a caller taking closes verified to that score can use (:func:`detector.zoom.usable`)."""
         h, w = image.shape[:2]
         context = self.cfg.zoom.context if context is None else context
         m = self.zoom_input_side(w, h, context)
@@ -426,4 +434,6 @@ class Detector:
             origins[i] = (sq.x, sq.y, sq.w / m, sq.h / m)
         reg, sc = self.runner(crops)
         zoomed = self._decode((m, m), origins, reg, sc)
+        if accept is not None:
+            zoomed = usable(zoomed, accept)
         return self.verifier.rescore(image, zoomed) if self.verifier is not None and verify else zoomed

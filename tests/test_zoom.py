@@ -21,6 +21,7 @@ from detector.zoom import (
     corner_boxes,
     refine,
     refine_targets,
+    usable,
     zoom_square,
 )
 
@@ -376,6 +377,60 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     det.detect(img)
     assert seen[0] == ([0.5], None)
     assert seen[1:2] == ([([0.15], det.verifier.max_candidates - 1)] if faint_verified else [])
+
+
+def test_usable_keeps_the_text_and_the_closes_that_can_still_reach_accept():
+    """sqrt(score x p) >= 0.9 needs a network score of 0.81 (p <= 1): the rest can not join once verified."""
+    kept = [_det("close", 0.81), _det("close", 0.99, 300), _det("ja_char", 0.05, 500)]
+    dropped = [_det("close", 0.8099), _det("skip", 0.99, 700)]
+    assert usable(kept + dropped, 0.9) == kept
+    assert usable(dropped, 0.9) == [] and usable(dropped, 0.5) == dropped[:1]
+
+
+def test_the_verified_looks_show_the_verifier_only_what_they_can_use(tiny_weights):
+    """The candidates' and the corners' looks take closes verified to ``accept`` and text: the verifier is shown
+    their closes scoring accept squared (0.81) or more, and neither the others nor skips; their text stays."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0)), VERIFIER)
+    img = np.full((2400, 1080, 3), 200, np.uint8)
+    _, _, a_kept = _two_close_anchors(det)
+    pass_dims = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
+    side = det.zoom_input_side(1080, 2400)
+    zoom_anchors = det.anchors((side, side))
+    mid = (zoom_anchors[:, :2] + zoom_anchors[:, 2:]) / 2
+    wh = zoom_anchors[:, 2:] - zoom_anchors[:, :2]
+    apart = [i for i in range(len(zoom_anchors)) if (wh[i] - 40).abs().max() < 10]
+    spots = [apart[0]] + [i for i in apart if (mid[i] - mid[apart[0]]).abs().min() > 60][:3]
+    zoom_scores = {  # one square's boxes: two closes either side of 0.81, a sure skip, a character
+        spots[0]: [0.15, 0.85, 0.0, 0.0],
+        spots[1]: [0.2, 0.8, 0.0, 0.0],
+        spots[2]: [0.01, 0.0, 0.99, 0.0],
+        spots[3]: [0.5, 0.0, 0.0, 0.5],
+    }
+
+    def runner(batch: np.ndarray):
+        n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
+        scores = torch.zeros(n, a, 4)
+        scores[..., 0] = 1.0
+        if batch.shape[1:3] == pass_dims:  # the whole-screen pass: one close candidate in the band
+            scores[0, a_kept] = torch.tensor([0.5, 0.5, 0.0, 0.0])
+        else:
+            for i, v in zoom_scores.items():
+                scores[:, i] = torch.tensor(v)
+        return torch.zeros(n, a, 4), scores
+
+    seen: list[list[tuple[str, float]]] = []
+
+    def rescore(image, dets, limit=None):  # keeps the network's scores, records what it was shown
+        seen.append(sorted((d.label, round(d.score, 2)) for d in dets))
+        return dets
+
+    det.runner = runner
+    det.verifier.rescore = rescore
+    res = det.detect(img)
+    assert res.timings.zoom_crops == 1 + 4  # the candidate's square, then the corners'
+    assert seen[0] == [("close", 0.5)]  # the whole-screen pass
+    assert seen[1] == [("close", 0.85), ("ja_char", 0.5)]  # the candidate's look
+    assert seen[2] == [("close", 0.85)] * 4 + [("ja_char", 0.5)] * 4  # the corners'
 
 
 def test_detect_refines_the_best_boxes_last_in_one_more_batch(tiny_weights):

@@ -17,26 +17,16 @@ from detector.bench import bench_frames
 from detector.engine import Detector
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--config", required=True)
-    ap.add_argument("--frames", type=int, default=20)
-    ap.add_argument("--passes", type=int, default=3)
-    ap.add_argument("--seed", type=int, default=123)  # closebot bench's default
-    args = ap.parse_args()
-    cfg = load_config(args.config)
-    inf = cfg.detector.inference
-    dets = {
-        p: Detector.load(cfg.detector.weights, replace(inf, precision=p), cfg.detector.verifier.weights)
-        for p in ("fp32", "bf16")
-    }
-    frames = bench_frames(args.frames, args.seed)
+def in_turn(dets: dict[str, Detector], frames: list, passes: int) -> None:
+    """Each detector warmed up on every frame, then ``passes`` passes of every frame through each, their order
+    alternating; prints each one's median frame, network and closer look, and the second's / the first's frame by
+    frame (weights/candidates/usable/in-turn.py uses it too)."""
     for det in dets.values():
         for f in frames:
             det.detect(f)
     ms: dict[str, list[float]] = {p: [] for p in dets}
     parts: dict[str, dict[str, list[float]]] = {p: {"model": [], "zoom": []} for p in dets}
-    for k in range(args.passes):
+    for k in range(passes):
         for i, f in enumerate(frames):
             order = list(dets) if (i + k) % 2 == 0 else list(reversed(dets))
             for p in order:
@@ -52,8 +42,29 @@ def main() -> None:
             f"{p}: median {statistics.median(ms[p]):.1f} ms a frame (p90 {p90:.1f}), model {model:.1f},"
             f" closer look mean {zoom:.1f} ({len(ms[p])} frames)"
         )
-    ratio = [b / a for a, b in zip(ms["fp32"], ms["bf16"], strict=True)]
-    print(f"bf16 / fp32, frame by frame: median {statistics.median(ratio):.3f}")
+    first, second = list(dets)
+    ratio = [b / a for a, b in zip(ms[first], ms[second], strict=True)]
+    print(f"{second} / {first}, frame by frame: median {statistics.median(ratio):.3f}")
+
+
+def arguments() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--config", required=True)
+    ap.add_argument("--frames", type=int, default=20)
+    ap.add_argument("--passes", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=123)  # closebot bench's default
+    return ap
+
+
+def main() -> None:
+    args = arguments().parse_args()
+    cfg = load_config(args.config)
+    inf = cfg.detector.inference
+    dets = {
+        p: Detector.load(cfg.detector.weights, replace(inf, precision=p), cfg.detector.verifier.weights)
+        for p in ("fp32", "bf16")
+    }
+    in_turn(dets, bench_frames(args.frames, args.seed), args.passes)
 
 
 if __name__ == "__main__":
