@@ -86,7 +86,7 @@ def _folded(backbone: nn.Module, scale: Tensor, shift: Tensor) -> nn.Module | No
 
 class TorchRunner:
     """Eager PyTorch, channels-last, without autograd; CPU or CUDA. ``bf16``: the convolutions under bfloat16
-    autocast (weights stay fp32, outputs are returned as fp32), which on a CPU with AVX512-BF16 took 33-37% off the
+    autocast (weights stay fp32, outputs are returned as fp32), which on a CPU with AVX512-BF16 took 35-38% off the
     network's time against ONNX Runtime in fp32, scores moving by 0.002 (median; 0.012 at the 99th percentile)
     (docs/experiments.md, "bfloat16 inference")."""
 
@@ -193,7 +193,7 @@ def onnxruntime_available() -> bool:
 
 # CPU flags under which bfloat16 autocast runs natively; without them it is emulated, and a training step under
 # autocast took 10-20x longer than in fp32 on an AVX2-only EPYC here (on one with AVX512-BF16: 24% more steps an hour,
-# and inference 33-37% less network time).
+# and inference 35-38% less network time).
 BF16_CPU_FLAGS = frozenset({"avx512_bf16", "amx_bf16"})
 
 
