@@ -3,6 +3,7 @@ them follows the config: ``auto`` falls back to PyTorch without onnxruntime, an 
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import astuple
 
@@ -168,3 +169,19 @@ def test_native_bf16_follows_the_cpu_flags_and_onednn_only_where_they_cannot_tel
         assert runtime.native_bf16(cpu) is native
     monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: False)
     assert runtime.native_bf16(cpu) is False
+
+
+def test_detect_in_bf16_from_the_command_line(monkeypatch, tiny_weights, tiny_dataset, tmp_path, capsys):
+    """--precision bf16 reaches the detector: it runs where the CPU has native bfloat16 (faked here; emulated it
+    computes the same) and is refused, naming the fix, where it has not."""
+    from agent.cli import main
+
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"detector:\n  weights: {tiny_weights}\n  verifier:\n    weights: ''\n")
+    image = sorted((tiny_dataset / "JPEGImages").iterdir())[0]
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: True)
+    assert main(["detect", str(image), "--json", "--config", str(cfg), "--precision", "bf16"]) == 0
+    assert json.loads(capsys.readouterr().out)["image"] == str(image)
+    monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)
+    assert main(["detect", str(image), "--json", "--config", str(cfg), "--precision", "bf16"]) == 1
+    assert "precision bf16 needs a CPU with native bfloat16" in capsys.readouterr().err
