@@ -798,7 +798,8 @@ def build_parser() -> argparse.ArgumentParser:
         choices=TRAIN_PARTS,
         default="all",
         help="wide-anchors (with --init): change only the outputs of anchors wider than tall (pills), every other "
-        "output staying the --init network's",
+        "output staying the --init network's; heads (with --init): only the heads' last 1x1 convolutions, the "
+        "features frozen",
     )
     t.add_argument(
         "--crop-shape",

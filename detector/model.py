@@ -157,7 +157,8 @@ class ClosebotSSD(SSD):
     * with :meth:`ignore_near_misses`, anchors overlapping an object almost enough to be its are not mined as
       background (:class:`BandMatcher`);
     * with :meth:`train_only`, a fine-tune may change only some of the outputs (``"wide-anchors"``: the scores and
-      boxes of the anchors wider than tall, where pills are found), every other output staying bit for bit;
+      boxes of the anchors wider than tall, where pills are found), every other output staying bit for bit, or only
+      the heads' last layers (``"heads"``);
     * in training, inputs of another size than the training square (strips, ``CropPolicy(shape="strip")``) are
       seen at their own size with the default boxes the engine gives that size (:meth:`native_loss`), where
       torchvision's would resize them to the square.
@@ -187,7 +188,9 @@ class ClosebotSSD(SSD):
         rows of the square and tall anchors get exactly zero gradient; with batch norm kept in inference mode
         (:meth:`train`) and no weight decay (the caller's part), their outputs stay those of the network fine-tuned
         from. What a fine-tune on pills can then move is the
-        pills' anchors alone, not the features every small x is found with."""
+        pills' anchors alone, not the features every small x is found with. ``"heads"``: the same last 1x1
+        convolutions, for every anchor and object (the features and batch norm frozen as above): a fine-tune that
+        can re-weigh what the network already sees but not change the features."""
         if part not in TRAIN_PARTS:
             raise ValueError(f"part must be one of {', '.join(TRAIN_PARTS)}, got {part!r}")
         self.part = part

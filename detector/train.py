@@ -59,8 +59,9 @@ class TrainConfig:
     # anchors overlapping an object by IoU in [ignore_iou, 0.5) are neither object nor background
     # (detector.model.BandMatcher); None: torchvision's matching
     ignore_iou: float | None = None
-    # what the fine-tune may change (detector.model.ClosebotSSD.train_only): "all", or "wide-anchors" (the heads'
-    # outputs for anchors wider than tall; every other output stays the --init network's, bit for bit)
+    # what the fine-tune may change (detector.model.ClosebotSSD.train_only): "all", "wide-anchors" (the heads'
+    # outputs for anchors wider than tall; every other output stays the --init network's, bit for bit) or "heads"
+    # (the heads' last 1x1 convolutions, the features frozen)
     train_only: str = "all"
     # square: jittered squares (every shipped network); strip: strips across the screen's short side at the
     # engine's scale, as `tile_shape: strip` cuts at inference (detector.data)

@@ -11,7 +11,7 @@ CLASSES: tuple[Label, ...] = ("close", "skip", "ja_char")
 # Training precisions (`closebot train --precision`): bf16 runs the forward pass and loss under bfloat16 autocast.
 PRECISIONS: tuple[str, ...] = ("fp32", "bf16")
 # What a fine-tune may change (`closebot train --train-only`, detector.model.ClosebotSSD.train_only).
-TRAIN_PARTS: tuple[str, ...] = ("all", "wide-anchors")
+TRAIN_PARTS: tuple[str, ...] = ("all", "wide-anchors", "heads")
 # what `closebot train` cuts from a screen (detector.data.CropPolicy.shape)
 CROP_SHAPES: tuple[str, ...] = ("square", "strip")
 # What `closebot train-verifier --train-only` trains of an --init file of several windows (detector.verifier_train).

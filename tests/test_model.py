@@ -140,5 +140,7 @@ def test_wide_anchor_training_learns_from_wide_objects_only():
     assert box_loss(square) > 0 and box_loss(wide) > 0
     model.train_only("wide-anchors")
     assert box_loss(square) == 0 and box_loss(wide) > 0
+    model.train_only("heads")  # every anchor learns again, from every object
+    assert box_loss(square) > 0 and box_loss(wide) > 0
     with pytest.raises(ValueError, match="must be one of"):
         model.train_only("backbone")

@@ -154,7 +154,25 @@ def test_a_wide_anchor_fine_tune_changes_only_the_wide_anchors_outputs(tmp_path,
     assert load_weights(out).manifest["train"]["train_only"] == "wide-anchors"
 
 
-@pytest.mark.parametrize("part, init, message", [("heads", True, "must be one of"), ("wide-anchors", False, "--init")])
+def test_a_heads_fine_tune_changes_only_the_heads_last_layers(tmp_path, tiny_dataset, tiny_weights):
+    out = tmp_path / "heads.pt"
+    train(_short_run(tiny_dataset, out, max_steps_per_epoch=3, init=str(tiny_weights), train_only="heads"), False)
+    before, after = load_weights(tiny_weights).state_dict, load_weights(out).state_dict
+    last = {k for k in _wide_rows(build_model(TINY_SPEC))} | {
+        k.replace(".weight", ".bias") for k in _wide_rows(build_model(TINY_SPEC))
+    }
+    changed = {k for k in before if not torch.equal(before[k], after[k])}
+    assert changed and changed <= last  # the backbone, batch norm and the heads' depthwise blocks as they were
+    # square and tall anchors' rows train too (a wide-anchors fine-tune keeps them bit for bit)
+    rows = _wide_rows(build_model(TINY_SPEC))
+    assert any(not torch.equal(before[k][~w], after[k][~w]) for k, w in rows.items())
+    assert load_weights(out).manifest["train"]["train_only"] == "heads"
+
+
+@pytest.mark.parametrize(
+    "part, init, message",
+    [("backbone", True, "must be one of"), ("wide-anchors", False, "--init"), ("heads", False, "--init")],
+)
 def test_a_partial_fine_tune_needs_a_known_part_and_an_init(tmp_path, tiny_dataset, tiny_weights, part, init, message):
     cfg = TrainConfig(
         data=(str(tiny_dataset),),
