@@ -156,15 +156,14 @@ def test_a_wide_anchor_fine_tune_changes_only_the_wide_anchors_outputs(tmp_path,
 
 def test_a_heads_fine_tune_changes_only_the_heads_last_layers(tmp_path, tiny_dataset, tiny_weights):
     out = tmp_path / "heads.pt"
-    train(_short_run(tiny_dataset, out, max_steps_per_epoch=3, init=str(tiny_weights), train_only="heads"), False)
+    cfg = _short_run(tiny_dataset, out, max_steps_per_epoch=3, init=str(tiny_weights), train_only="heads")
+    train(cfg, show_progress=False)
     before, after = load_weights(tiny_weights).state_dict, load_weights(out).state_dict
-    last = {k for k in _wide_rows(build_model(TINY_SPEC))} | {
-        k.replace(".weight", ".bias") for k in _wide_rows(build_model(TINY_SPEC))
-    }
+    rows = _wide_rows(build_model(TINY_SPEC))  # the heads' last convolutions' weights, with their wide rows
+    last = set(rows) | {k.replace(".weight", ".bias") for k in rows}
     changed = {k for k in before if not torch.equal(before[k], after[k])}
     assert changed and changed <= last  # the backbone, batch norm and the heads' depthwise blocks as they were
     # square and tall anchors' rows train too (a wide-anchors fine-tune keeps them bit for bit)
-    rows = _wide_rows(build_model(TINY_SPEC))
     assert any(not torch.equal(before[k][~w], after[k][~w]) for k, w in rows.items())
     assert load_weights(out).manifest["train"]["train_only"] == "heads"
 
