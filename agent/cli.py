@@ -47,13 +47,14 @@ def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
         )
 
 
-def _detector(args: argparse.Namespace):
+def _detector(args: argparse.Namespace, cfg=None):
+    """The config (``cfg`` when the caller loaded it already) and the detector it and the flags describe."""
     import dataclasses
 
     from agent.config import load_config
     from detector.engine import Detector
 
-    cfg = load_config(args.config)
+    cfg = cfg or load_config(args.config)
     inf = cfg.detector.inference
     if getattr(args, "torch_device", None):
         inf = dataclasses.replace(inf, torch_device=args.torch_device)
@@ -513,19 +514,23 @@ def cmd_sim(args: argparse.Namespace) -> int:
 # ------------------------------------------------------------------------------------------------------- run / demo
 
 
-def _agent_config(args: argparse.Namespace):
+def _agent_config(args: argparse.Namespace, run_dir: bool = False):
+    """The config with the command's adb flags, and the detector. ``run_dir``: the command records into ``--run-dir``
+    (else ``agent.run_dir``), made room for before the model loads."""
+    from agent.config import load_config
     from agent.demo import with_adb_port
 
-    cfg, det = _detector(args)
+    cfg = load_config(args.config)
+    if run_dir:
+        make_room("--run-dir" if args.run_dir else "agent.run_dir", args.run_dir or cfg.agent.run_dir, folder=True)
+    cfg, det = _detector(args, cfg)
     return with_adb_port(cfg, getattr(args, "adb_host", None), getattr(args, "adb_port", None)), det
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from agent.daemon import Daemon
 
-    make_room("--run-dir", args.run_dir, folder=True)
-    cfg, det = _agent_config(args)
-    make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
+    cfg, det = _agent_config(args, run_dir=True)
     daemon = Daemon(cfg, det, args.device, dry_run=args.dry_run, run_dir=args.run_dir)
     mode = "dry run: no input is sent" if args.dry_run else "tapping"
     print(f"closebot run: {', '.join(args.device)} ({mode}; Ctrl-C to stop)", flush=True)
@@ -547,9 +552,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from agent.demo import run_demo
     from agent.report import format_table
 
-    make_room("--run-dir", args.run_dir, folder=True)
-    cfg, det = _agent_config(args)
-    make_room("agent.run_dir", None if args.run_dir else cfg.agent.run_dir, folder=True)
+    cfg, det = _agent_config(args, run_dir=True)
     print(
         f"closebot demo: {len(args.size)} simulated phone(s) ({', '.join(args.size)}), real adb server on port "
         f"{cfg.agent.adb.port}, daemon for {args.seconds:.0f} s",

@@ -93,3 +93,16 @@ def test_an_output_file_that_is_a_folder_is_refused(tmp_path, capsys):
     (tmp_path / "report.json").mkdir()
     assert main(["eval", "--data", "x", "--report", str(tmp_path / "report.json")]) == 1
     assert "is a folder, not a file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["run", "--device", "x"], ["demo"]])
+def test_the_configs_run_dir_is_made_room_for_before_the_model_loads(command, tmp_path, capsys):
+    """Without --run-dir, run and demo record into agent.run_dir: a folder that cannot be made stops them first,
+    naming the key (the weights file here does not exist: the model never loads)."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"detector:\n  weights: {tmp_path / 'none.pt'}\nagent:\n  run_dir: {blocker / 'runs'}\n")
+    assert main([*command, "--config", str(cfg)]) == 1
+    err = capsys.readouterr().err
+    assert f"closebot: error: agent.run_dir {blocker / 'runs'}: cannot make the folder" in err
