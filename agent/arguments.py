@@ -42,6 +42,20 @@ def number_in(low: float, high: float = math.inf, above: bool = False):
     return parse
 
 
+def off_or_at_least(least: float):
+    """An argparse type: 0 (the option off) or a number of ``least`` or more, checked like :func:`at_least`
+    (``argument --long-only: must be 0 (off) or at least 1, got 0.5``)."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if value != 0 and not value >= least:  # NaN too
+            raise argparse.ArgumentTypeError(f"must be 0 (off) or at least {least:g}, got {value:g}")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
 def make_room(flag: str, path: Path | str | None, folder: bool = False) -> None:
     """Fail now, before a model loads or a long run starts, when ``path`` (a file to write, or with ``folder`` a
     folder to write into) could not be written at the end: its folder is made here and must be writable."""

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from agent.arguments import at_least, int_pair, make_room, number_in
+from agent.arguments import at_least, int_pair, make_room, number_in, off_or_at_least
 from detector.errors import ClosebotError, ConfigError
 from detector.types import CROP_SHAPES, PRECISIONS, TRAIN_PARTS, VERIFIER_TRAIN_PARTS
 
@@ -259,8 +259,6 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_merge_verifiers(args: argparse.Namespace) -> int:
     from detector.verifier import VerifierSpec, merge_verifiers, window_groups
 
-    if args.long_from and args.long_from < 1.0:
-        raise ConfigError(f"--long-from must be at least 1 (a box's long side / its short side), got {args.long_from}")
     make_room("--out", args.out)
     lv = merge_verifiers(list(args.files), args.out, args.long_from)
 
@@ -286,9 +284,6 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
             "give --pairs N, --pills N or --counts N",
             file=sys.stderr,
         )
-        return 2
-    if args.long_only and not args.long_only >= 1.0:  # 0 is "off"; --squeeze and the contexts are argparse's
-        print(f"closebot train-verifier: --long-only {args.long_only}: must be at least 1.0", file=sys.stderr)
         return 2
     make_room("--out", args.out)
     config = load_config(args.config)
@@ -775,7 +770,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--eval-screens", type=at_least(0), default=200, help="validation screens per epoch (0: all)")
     t.add_argument(
         "--workers",
-        type=int,
+        type=at_least(0),
         default=0,
         help="data-loading processes (0: batches cut in this process between steps, by --load-threads threads)",
     )
@@ -851,7 +846,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     tv.add_argument(
         "--long-only",
-        type=float,
+        type=off_or_at_least(1),
         default=0.0,
         metavar="R",
         help="train and validate on the crops of boxes at least R times longer than wide only, as a squeezed "
@@ -912,7 +907,7 @@ def build_parser() -> argparse.ArgumentParser:
     mv.add_argument("--out", type=Path, required=True, help="ensemble verifier file to write")
     mv.add_argument(
         "--long-from",
-        type=float,
+        type=off_or_at_least(1),
         default=0.0,
         metavar="R",
         help="squeezed windows only score boxes at least R times longer than wide; the square ones alone score the "

@@ -9,7 +9,7 @@ import argparse
 
 import pytest
 
-from agent.arguments import at_least, number_in
+from agent.arguments import at_least, number_in, off_or_at_least
 from agent.cli import main
 
 
@@ -33,6 +33,8 @@ from agent.cli import main
         (["demo", "--seconds", "-5"], "argument --seconds: must be more than 0, got -5"),
         (["run", "--device", "x", "--duration", "0"], "argument --duration: must be more than 0, got 0"),
         (["sim", "--seconds", "-1"], "argument --seconds: must be at least 0, got -1"),
+        (["train", "--data", "x", "--out", "y", "--workers", "-1"], "argument --workers: must be 0 or more, got -1"),
+        (["merge-verifiers", "a", "b", "--out", "y", "--long-from", "0.5"], "--long-from: must be 0 (off) or at least"),
     ],
 )
 def test_a_count_out_of_range_stops_the_command_with_status_2(argv, message, capsys):
@@ -48,6 +50,14 @@ def test_at_least_takes_its_bound_and_above():
     with pytest.raises(argparse.ArgumentTypeError, match="must be 1 or more, got 0"):
         parse("0")
     assert at_least(0)("0") == 0
+
+
+def test_off_or_at_least_takes_zero_and_its_bound_and_above():
+    parse = off_or_at_least(1)
+    assert parse("0") == 0 and parse("1") == 1 and parse("2.5") == 2.5
+    for bad in ("0.5", "-1", "nan"):
+        with pytest.raises(argparse.ArgumentTypeError, match="must be 0 \\(off\\) or at least 1"):
+            parse(bad)
 
 
 def test_number_in_takes_its_range_and_refuses_nan():

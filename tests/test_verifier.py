@@ -325,8 +325,10 @@ def test_with_long_from_squeezed_windows_only_score_long_boxes(tmp_path: Path, c
         merge_verifiers([a, a], tmp_path / "x.pt", long_from=1.6)
     with pytest.raises(WeightsError, match="long_from 1.6 needs"):
         merge_verifiers([w, w], tmp_path / "x.pt", long_from=1.6)
-    assert main(["merge-verifiers", str(a), str(w), "--out", str(tmp_path / "x.pt"), "--long-from", "0.5"]) == 2
-    assert "--long-from must be at least 1" in capsys.readouterr().err and not (tmp_path / "x.pt").exists()
+    with pytest.raises(SystemExit) as e:
+        main(["merge-verifiers", str(a), str(w), "--out", str(tmp_path / "x.pt"), "--long-from", "0.5"])
+    assert e.value.code == 2 and not (tmp_path / "x.pt").exists()
+    assert "argument --long-from: must be 0 (off) or at least 1, got 0.5" in capsys.readouterr().err
 
 
 def test_the_mining_key_follows_the_crops_not_the_number_of_networks() -> None:
@@ -555,8 +557,10 @@ def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_we
         "window squeeze 2.0 (1 network(s)): kept as it was (no crops of boxes at least 50:1 long to train or "
         f"validate on); verifier {tmp_path / 'vw4.pt'}"
     )
-    assert main([*command, "--out", str(tmp_path / "y.pt"), "--long-only", "0.5"]) == 2
-    assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not (tmp_path / "y.pt").exists()
+    with pytest.raises(SystemExit) as e:  # argparse's check (agent.arguments.off_or_at_least)
+        main([*command, "--out", str(tmp_path / "y.pt"), "--long-only", "0.5"])
+    assert e.value.code == 2 and not (tmp_path / "y.pt").exists()
+    assert "argument --long-only: must be 0 (off) or at least 1, got 0.5" in capsys.readouterr().err
 
 
 def test_train_only_long_window_trains_the_squeezed_window_alone(
@@ -782,8 +786,10 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
             main(["train-verifier", "--data", str(tmp_path), "--out", str(out), flag, "0.5"])
         assert e.value.code == 2 and not out.exists()
         assert f"argument {flag}: must be at least 1, got 0.5" in capsys.readouterr().err
-    assert main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--long-only", "0.5"]) == 2
-    assert "--long-only 0.5: must be at least 1.0" in capsys.readouterr().err and not out.exists()
+    with pytest.raises(SystemExit) as e:
+        main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--long-only", "0.5"])
+    assert e.value.code == 2 and not out.exists()
+    assert "argument --long-only: must be 0 (off) or at least 1, got 0.5" in capsys.readouterr().err
 
 
 def test_training_with_pair_candidates_reads_the_cache_and_reports_them(
