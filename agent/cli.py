@@ -42,8 +42,8 @@ def _add_common(p: argparse.ArgumentParser, weights: bool = True) -> None:
             "--precision",
             choices=("fp32", "bf16", "int8"),
             default=None,
-            help="the network in 32-bit floats, bfloat16 (a CPU with AVX512-BF16 or AMX, or CUDA) or 8-bit integers "
-            "(`closebot quantize`; default: detector.inference.precision)",
+            help="the network in 32-bit floats, bfloat16 (a CPU with AVX512-BF16 or AMX, a GPU from Ampere on) or "
+            "8-bit integers (`closebot quantize`; default: detector.inference.precision)",
         )
 
 

@@ -76,7 +76,7 @@ class InferenceConfig:
     torch_device: TorchDevice = "auto"
     runtime: Runtime = "auto"  # auto: ONNX Runtime on CPU when installed, else PyTorch
     # int8: the quantized graph beside the weights (NAME.int8.onnx, `closebot quantize`), ONNX Runtime on CPU only;
-    # bf16: PyTorch under bfloat16 autocast, on a CPU with native bfloat16 (AVX512-BF16, AMX) or CUDA
+    # bf16: PyTorch under bfloat16 autocast, on a CPU with native bfloat16 (AVX512-BF16, AMX) or GPU (Ampere on)
     precision: InferencePrecision = "fp32"
     zoom: ZoomConfig = field(default_factory=ZoomConfig)  # a closer look at close candidates under the threshold
 

@@ -27,7 +27,7 @@ from detector.errors import WeightsError
 log = logging.getLogger(__name__)
 Runtime = Literal["auto", "torch", "onnxruntime"]
 # What the network computes in at inference (detector.inference.precision); training has its own (types.PRECISIONS).
-# fp32: ONNX Runtime (or PyTorch); bf16: PyTorch under bfloat16 autocast, on a CPU with native bfloat16 or CUDA;
+# fp32: ONNX Runtime (or PyTorch); bf16: PyTorch under bfloat16 autocast, on a CPU or GPU with native bfloat16;
 # int8: the quantized graph of detector.quantize under ONNX Runtime on the CPU.
 InferencePrecision = Literal["fp32", "bf16", "int8"]
 
@@ -209,10 +209,10 @@ def cpu_has_bf16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool | None:
 
 
 def native_bf16(device: torch.device) -> bool:
-    """Whether ``device`` computes bfloat16 natively: CUDA does; a CPU with one of :data:`BF16_CPU_FLAGS`, or where
-    ``/proc/cpuinfo`` cannot tell (not Linux), when oneDNN reports bfloat16 support."""
+    """Whether ``device`` computes bfloat16 natively: a GPU that PyTorch says does (Ampere and later); a CPU with one
+    of :data:`BF16_CPU_FLAGS`, or where ``/proc/cpuinfo`` cannot tell (not Linux), when oneDNN reports support."""
     if device.type == "cuda":
-        return True
+        return bool(torch.cuda.is_bf16_supported())
     known = cpu_has_bf16()
     if known is not None:
         return known
@@ -244,8 +244,8 @@ def make_runner(
             raise WeightsError("precision bf16 runs in PyTorch, not ONNX Runtime; use runtime auto or torch")
         if not native_bf16(device):
             raise WeightsError(
-                "precision bf16 needs a CPU with native bfloat16 (AVX512-BF16 or AMX) or CUDA, and this CPU has "
-                "neither (emulated, bf16 is several times slower than fp32); use precision fp32"
+                f"precision bf16 needs native bfloat16 (a CPU with AVX512-BF16 or AMX, a GPU from Ampere on), and "
+                f"this {device.type} has none (emulated, bf16 is several times slower than fp32); use precision fp32"
             )
         return TorchRunner(model, device, bf16=True)
     if int8 is not None and (device.type != "cpu" or runtime == "torch" or not onnxruntime_available()):

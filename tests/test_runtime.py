@@ -143,7 +143,7 @@ def test_bf16_is_refused_without_native_bfloat16_or_under_onnxruntime(monkeypatc
     model = build_model(TINY_SPEC)
     cpu = torch.device("cpu")
     monkeypatch.setattr(runtime, "native_bf16", lambda device: False)
-    with pytest.raises(WeightsError, match="native bfloat16 .* use precision fp32"):
+    with pytest.raises(WeightsError, match="needs native bfloat16 .* this cpu has none .* use precision fp32"):
         runtime.make_runner(model, TINY_SPEC.input_size, cpu, "auto", 1, precision="bf16")
     monkeypatch.setattr(runtime, "native_bf16", lambda device: True)
     with pytest.raises(WeightsError, match="runs in PyTorch, not ONNX Runtime"):
@@ -162,7 +162,9 @@ def test_with_the_ssd_in_bf16_the_verifier_stays_on_onnxruntime(monkeypatch, tin
 
 def test_native_bf16_follows_the_cpu_flags_and_onednn_only_where_they_cannot_tell(monkeypatch):
     cpu = torch.device("cpu")
-    assert runtime.native_bf16(torch.device("cuda")) is True
+    for gpu in (True, False):  # what PyTorch says of the GPU (pre-Ampere ones have no bfloat16 units)
+        monkeypatch.setattr(torch.cuda, "is_bf16_supported", lambda gpu=gpu: gpu)
+        assert runtime.native_bf16(torch.device("cuda")) is gpu
     monkeypatch.setattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", lambda: True)
     for flags, native in ((True, True), (False, False), (None, True)):
         monkeypatch.setattr(runtime, "cpu_has_bf16", lambda flags=flags: flags)
@@ -184,4 +186,4 @@ def test_detect_in_bf16_from_the_command_line(monkeypatch, tiny_weights, tiny_da
     assert json.loads(capsys.readouterr().out)["image"] == str(image)
     monkeypatch.setattr(runtime, "cpu_has_bf16", lambda: False)
     assert main(["detect", str(image), "--json", "--config", str(cfg), "--precision", "bf16"]) == 1
-    assert "precision bf16 needs a CPU with native bfloat16" in capsys.readouterr().err
+    assert "precision bf16 needs native bfloat16" in capsys.readouterr().err
