@@ -100,17 +100,19 @@ def cached_sets(args: argparse.Namespace, cache: Path = Path("runs/policy")):
 def detected_against(detector, cfg, sets: dict[Path, list], cached: dict[Path, list]):
     """A probe's detector run on each set's screens and judged with ``cfg``'s policy against the cached detections
     (:func:`cached_sets`), screen by screen: (the change, :attr:`detector.promote.Comparison.change`; per set "name
-    right/false"). Each set's line is printed as it is done, with every screen whose outcome changed."""
-    rows = []
+    right/false"; per set the new detections). Each set's line is printed as it is done, with every screen whose
+    outcome changed."""
+    rows, detections = [], {}
     for root, items in sets.items():
+        detections[root] = detect_all(detector, items, False)
         before = judged(root.name, items, cached[root], cfg.policy)
-        after = judged(root.name, items, detect_all(detector, items, False), cfg.policy)
+        after = judged(root.name, items, detections[root], cfg.policy)
         for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
             if a != b:
                 print(f"  {root.name} {it.image_id}: {a} -> {b}")
         print(f"{root.name} {after.hits}/{after.false_taps}", flush=True)
         rows.append((before, after))
-    return Comparison(tuple(rows)).change, [f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows]
+    return Comparison(tuple(rows)).change, [f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows], detections
 
 
 def main() -> int:

@@ -62,7 +62,7 @@ def main() -> int:
     cfg, sets, cached = jp.cached_sets(args)
     patch(args.skip_high)
     det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-    change, cols = jp.detected_against(det, cfg, sets, cached)
+    change, cols, _ = jp.detected_against(det, cfg, sets, cached)
     print(f"skip candidates in [low, {args.skip_high}) looked at: {change} | " + "  ".join(cols))
     return 0
 

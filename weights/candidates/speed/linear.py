@@ -30,7 +30,7 @@ def main() -> int:
     cfg, sets, cached = jp.cached_sets(args)
     engine.SHRINK = cv2.INTER_LINEAR  # the strips' frame only: the closer looks' crops resize as they did
     det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-    change, cols = jp.detected_against(det, cfg, sets, cached)
+    change, cols, _ = jp.detected_against(det, cfg, sets, cached)
     print(f"INTER_LINEAR for the strips: {change} | " + "  ".join(cols))
     return 0
 

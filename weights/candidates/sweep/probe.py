@@ -42,8 +42,8 @@ def sweep_boxes(w: int, h: int, side: float, overlap: float, context: float) -> 
     sq = side * min(w, h) / REFERENCE_SHORT_SIDE
     ov = overlap * min(w, h) / REFERENCE_SHORT_SIDE
     nx, ny = max(1, math.ceil((w - ov) / (sq - ov))), max(1, math.ceil((h - ov) / (sq - ov)))
-    xs = [sq / 2 + i * (w - sq) / max(1, nx - 1) for i in range(nx)] if nx > 1 else [w / 2]
-    ys = [sq / 2 + j * (h - sq) / max(1, ny - 1) for j in range(ny)] if ny > 1 else [h / 2]
+    xs = [sq / 2 + i * (w - sq) / (nx - 1) for i in range(nx)] if nx > 1 else [w / 2]
+    ys = [sq / 2 + j * (h - sq) / (ny - 1) for j in range(ny)] if ny > 1 else [h / 2]
     b = sq / context / 2
     return [Box(x - b, y - b, x + b, y + b) for y in ys for x in xs]
 

@@ -1,7 +1,7 @@
 """Check: the closer looks verifying only what they can use (detector.zoom.usable) tap as before, screen for screen.
 Runs the current code's detector over each set and judges it against judge-policy.py's cached detections of C (made
-by the code before; run it first), and counts the screens whose detections differ at all (boxes, labels, scores to
-1e-6).
+by the code before; run it first: judge-policy.py's detected_against), and counts the screens whose detections differ
+at all (boxes, labels, scores to 1e-6).
 
     python3 weights/candidates/usable/same-taps.py --config C --data data/synth7 ... [--limit 400]
 """
@@ -17,8 +17,6 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 from detector.engine import Detector  # noqa: E402
-from detector.evaluate import detect_all  # noqa: E402
-from detector.promote import judged  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
 jp = importlib.util.module_from_spec(_spec)
@@ -38,13 +36,11 @@ def main() -> int:
     args = jp.probe_arguments(__doc__.split("\n\n")[0]).parse_args()
     cfg, sets, cached = jp.cached_sets(args)
     det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+    change, cols, now = jp.detected_against(det, cfg, sets, cached)
+    print(f"against the cache: {change}")
     for r, items in sets.items():
-        now = detect_all(det, items, False)
-        before, after = judged(r.name, items, cached[r], cfg.policy), judged(r.name, items, now, cfg.policy)
-        differ = sum(not same(a, b) for a, b in zip(cached[r], now, strict=True))
-        changed = sum(a != b for a, b in zip(before.kinds, after.kinds, strict=True))
-        print(f"{r.name}: {after.hits}/{after.false_taps} (cached {before.hits}/{before.false_taps}),", end=" ")
-        print(f"{changed} outcomes changed, {differ} of {len(items)} screens' detections differ", flush=True)
+        differ = sum(not same(a, b) for a, b in zip(cached[r], now[r], strict=True))
+        print(f"{r.name}: {differ} of {len(items)} screens' detections differ")
     return 0
 
 
