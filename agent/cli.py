@@ -132,6 +132,7 @@ def cmd_detect(args: argparse.Namespace) -> int:
 def _detect_table(name: str, res, tap, ms: float) -> str:
     crops = res.timings.zoom_crops
     looks = f", {crops} closer look{'s' if crops != 1 else ''}" if crops else ""
+    looks += ", a coarse look" if res.timings.coarse else ""
     lines = [
         f"{name}  {res.width}x{res.height}  {len(res.detections)} detections  {ms:.0f} ms "
         f"({res.timings.tiles} tiles{looks})"

@@ -100,6 +100,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.zoom.refine_min": (0.0, 1.0),
     "detector.inference.zoom.refine_weight": (0.0, 1.0),
     "detector.inference.zoom.refine_context": (1.0, 32.0),
+    "detector.inference.zoom.coarse": (0.0, 1.0),
     "detector.verifier.max_candidates": (1, 1000),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),

@@ -232,7 +232,7 @@ def run_bench(
     det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
     templates = _templates()
     timed, tm = timed_in_turn(det, imgs, templates, spread(len(imgs), max(1, template_frames)))
-    totals, pre, model, post, verify, zoom, crops = [], [], [], [], [], [], []
+    totals, pre, model, post, verify, zoom, crops, coarse = [], [], [], [], [], [], [], []
     for ms, r in timed:
         totals.append(ms)
         pre.append(r.timings.preprocess_ms)
@@ -241,6 +241,7 @@ def run_bench(
         verify.append(r.timings.verify_ms)
         zoom.append(r.timings.zoom_ms)
         crops.append(r.timings.zoom_crops)
+        coarse.append(r.timings.coarse)
     eager_ms = None
     if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
         eager = TorchRunner(det.model, det.device)
@@ -275,6 +276,7 @@ def run_bench(
         "median_zoom_ms": round(statistics.median(zoom), 1),
         "mean_zoom_ms": round(statistics.fmean(zoom), 1),
         "zoom_crops_per_frame": round(statistics.fmean(crops), 2),
+        "coarse_look_frames": sum(coarse),
         "median_model_ms_eager_torch": eager_ms,
         "median_model_ms_by_tile_shape": by_shape,
         "precision": det.runner.precision,
@@ -307,8 +309,9 @@ def run_bench(
             f" / {result['median_verify_ms'] if det.verifier else 'off'}",
         ),
         (
-            "  closer look: median / mean ms, crops per frame",
-            f"{result['median_zoom_ms']} / {result['mean_zoom_ms']}, {result['zoom_crops_per_frame']}"
+            "  closer look: median / mean ms, crops per frame, frames with a coarse look",
+            f"{result['median_zoom_ms']} / {result['mean_zoom_ms']}, {result['zoom_crops_per_frame']},"
+            f" {result['coarse_look_frames']} of {len(timed)}"
             if result["zoom"]
             else "off",
         ),

@@ -38,9 +38,13 @@ from detector.verifier import Verifier
 from detector.weights import load_weights, model_from_weights
 from detector.zoom import (
     ZoomConfig,
+    add_coarse,
     add_corner_closes,
     candidates,
     candidates_blocked,
+    coarse_blocked,
+    coarse_geometry,
+    coarse_targets,
     corner_boxes,
     corners_blocked,
     refine_targets,
@@ -90,6 +94,7 @@ class DetectTimings:
     verify_ms: float = 0.0  # the verifier's second look at close/skip candidates (0 without one)
     zoom_ms: float = 0.0  # the closer look at close candidates under the threshold (detector.zoom)
     zoom_crops: int = 0
+    coarse: bool = False  # the frame got the coarse look too (detector.zoom; its time is in zoom_ms)
 
     @property
     def total_ms(self) -> float:
@@ -362,6 +367,10 @@ class Detector:
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners = corner_boxes(w, h, zoom)
             dets = add_corner_closes(dets, self.look_closer(image, corners, accept=zoom.accept), zoom, self.cfg.nms_iou)
+        coarse = zoom.enabled and zoom.coarse > 0 and not coarse_blocked(dets, zoom)
+        if coarse:  # still no sure target: the whole screen once more, smaller, for buttons too large for the strips
+            seen = self.look_coarse(image, zoom.coarse * self.training_scale(w, h))
+            dets = add_coarse(dets, seen, zoom, self.cfg.nms_iou)
         refined = refine_targets(dets, zoom) if zoom.enabled else []
         if refined:  # the best close/skip boxes, fitted again magnified (their scores stay: no verifier)
             zoomed = self.look_closer(image, [d.box for d in refined], zoom.refine_context, verify=False)
@@ -385,6 +394,7 @@ class Detector:
             (te - td) * 1000,
             (tf - te) * 1000,
             len(looked) + len(corners) + len(refined),
+            coarse,
         )
         return DetectResult(w, h, dets, timings, below)
 
@@ -407,6 +417,20 @@ class Detector:
         z = self.cfg.zoom
         side = (z.context if context is None else context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
         return self.input_side(round(side), width, height)
+
+    @torch.inference_mode()
+    def look_coarse(self, image: np.ndarray, scale: float) -> list[Detection]:
+        """The whole of ``image`` through the network once at about ``scale`` model pixels per image pixel
+        (:func:`detector.zoom.coarse_geometry`): its close and skip boxes that can still reach ``zoom.accept``
+        (:func:`detector.zoom.coarse_targets`), verified when there is a verifier, in image pixels."""
+        h, w = image.shape[:2]
+        _, (sw, sh), (mh, mw) = coarse_geometry(w, h, scale, max(self.spec.steps))
+        batch = np.full((1, mh, mw, 3), 114, np.uint8)  # the long side padded grey to whole cells
+        batch[0, :sh, :sw] = cv2.resize(image, (sw, sh), interpolation=SHRINK if sw < w else cv2.INTER_LINEAR)
+        reg, sc = self.runner(batch)
+        origins = np.array([[0.0, 0.0, w / sw, h / sh]], np.float32)
+        found = coarse_targets(self._clipped(self._decode((mh, mw), origins, reg, sc), w, h), self.cfg.zoom.accept)
+        return self.verifier.rescore(image, found) if self.verifier is not None and found else found
 
     @torch.inference_mode()
     def look_closer(

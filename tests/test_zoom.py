@@ -9,15 +9,20 @@ from dataclasses import replace
 import numpy as np
 import pytest
 import torch
+from torchvision.ops import box_iou
 
 from detector.engine import Detector, InferenceConfig
 from detector.tiling import Tile, merge_detections
 from detector.types import Box, Detection
 from detector.zoom import (
     ZoomConfig,
+    add_coarse,
     add_corner_closes,
     apply,
     candidates,
+    coarse_blocked,
+    coarse_geometry,
+    coarse_targets,
     corner_boxes,
     refine,
     refine_targets,
@@ -273,7 +278,7 @@ def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
     a frame with a close at ``accept`` gets no corner look. (Which corner closes join: the test above; that real ones
     do: tests/test_shipped_weights.py.)"""
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
-    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0)  # nothing scores 1.0: no join
+    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0, coarse=0.0)  # nothing scores 1.0
     without = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, corners=0)), VERIFIER)
     on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=unsure), VERIFIER)
     r_without, r_on = without.detect(img), on.detect(img)
@@ -340,7 +345,8 @@ def test_faint_candidates_it_does_not_raise_are_dropped_again(tiny_weights):
     assert not any(b.iou(expect[0]) > 0.9 for b in boxes)
     assert any(b.iou(expect[1]) > 0.9 for b in boxes)
     assert calls[0] == len(det.plan(1080, 2400))  # the tiles of the screen
-    assert res.timings.zoom_crops == sum(calls[1:])  # the candidates' squares, then the corners'
+    # the candidates' squares, the corners', then the whole screen once more (no sure close or skip: a coarse look)
+    assert res.timings.coarse and res.timings.zoom_crops + 1 == sum(calls[1:])
     # the same network output at min_score 0.1 shows the faint one: it was there to drop
     det.cfg = InferenceConfig(runtime="torch", min_score=0.1)
     calls.clear()
@@ -352,7 +358,7 @@ def test_faint_candidates_are_verified_only_when_a_closer_look_can_follow(tiny_w
     """Faint closes (under min_score) serve only the closer look, which a frame with a tappable close never gets:
     the verifier sees them only when no close reaches zoom.high after its first pass, and then only in the room
     (max_candidates) the stronger candidates left. (The refinement, off here, would show the verifier its crops too.)"""
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0)), VERIFIER)
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0, coarse=0.0)), VERIFIER)
     img = np.full((2400, 1080, 3), 200, np.uint8)
     anchors, a_faint, a_kept = _two_close_anchors(det)
     pass_dims = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
@@ -390,7 +396,7 @@ def test_usable_keeps_the_text_and_the_closes_that_can_still_reach_accept():
 def test_the_verified_looks_show_the_verifier_only_what_they_can_use(tiny_weights):
     """The candidates' and the corners' looks take closes verified to ``accept`` and text: the verifier is shown
     their closes scoring accept squared (0.81) or more, and neither the others nor skips; their text stays."""
-    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0)), VERIFIER)
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(refine=0, coarse=0.0)), VERIFIER)
     img = np.full((2400, 1080, 3), 200, np.uint8)
     _, _, a_kept = _two_close_anchors(det)
     pass_dims = det.input_dims(det.plan(1080, 2400)[0], 1080, 2400)
@@ -438,7 +444,7 @@ def test_detect_refines_the_best_boxes_last_in_one_more_batch(tiny_weights):
     other looks alike), and every detection with it has the label and score of one without it; only the targets'
     boxes can move. (That the refined boxes fit real buttons better: tests/test_shipped_weights.py.)"""
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
-    base = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0)  # every candidate looked at, none raised
+    base = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0, coarse=0.0)  # every candidate, none raised
     off = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=base), VERIFIER)
     on_cfg = replace(base, refine=4, refine_min=0.0)
     on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=on_cfg), VERIFIER)
@@ -454,3 +460,124 @@ def test_detect_refines_the_best_boxes_last_in_one_more_batch(tiny_weights):
     for d in r_off.detections:
         if d not in targets and d not in r_on.detections:
             assert any(m.label == d.label and merge_detections([m, d]) == [m] for m in moved), d
+
+
+@pytest.mark.parametrize(
+    ("size", "scale", "geometry"),
+    [
+        # 0.7 x the training scale (0.6 model px a pixel at 1080 px wide): 453.6 px across, rounded to 14 cells
+        ((1080, 2400), 0.42, (448 / 1080, (448, 996), (1024, 448))),
+        ((2400, 1080), 0.42, (448 / 1080, (996, 448), (448, 1024))),  # landscape: the short side sets the scale
+        ((720, 1600), 0.63, (448 / 720, (448, 996), (1024, 448))),  # the scale follows the screen: the same input
+        ((1440, 3120), 0.315, (448 / 1440, (448, 971), (992, 448))),  # 970.67 rows, padded to 31 cells
+        ((100, 100), 0.42, (0.32, (32, 32), (32, 32))),  # never under one cell
+    ],
+)
+def test_coarse_geometry_exact_numbers(size, scale, geometry):
+    k, resized, dims = coarse_geometry(*size, scale, 32)
+    assert (k, resized, dims) == (pytest.approx(geometry[0]), geometry[1], geometry[2])
+
+
+def test_coarse_targets_are_closes_and_skips_that_can_still_reach_accept():
+    kept = [_det("close", 0.81), _det("skip", 0.95, 300)]
+    dropped = [_det("close", 0.8), _det("skip", 0.5, 500), _det("ja_char", 0.99, 700)]
+    assert coarse_targets(kept + dropped, 0.9) == kept
+
+
+@pytest.mark.parametrize(
+    ("frame", "blocked"),
+    [
+        ([_det("close", 0.9)], True),
+        ([_det("skip", 0.95), _det("close", 0.3, 300)], True),  # a sure skip is a sure target too
+        ([_det("close", 0.89), _det("skip", 0.89, 300), _det("ja_char", 0.99, 500)], False),
+        ([], False),
+    ],
+)
+def test_the_coarse_look_waits_for_a_frame_with_no_sure_close_or_skip(frame, blocked):
+    assert coarse_blocked(frame, Z) is blocked
+
+
+def test_coarse_closes_and_skips_join_when_sure():
+    frame = [_det("close", 0.4, 500, 1000), _det("skip", 0.75, 900, 2300)]
+    pill, skip = _det("close", 0.93, 300, 2000, 200), _det("skip", 0.95, 400, 200, 250)
+    unsure, text = _det("close", 0.85, 40, 40), _det("ja_char", 0.99, 600, 600)
+    assert set(add_coarse(frame, [pill, skip, unsure, text], Z)) == {pill, skip, *frame}
+    assert add_coarse(frame, [unsure, text], Z) is frame  # nothing sure enough: the frame as it was
+    again = _det("skip", 0.97, 900, 2300)  # the frame's skip seen again: one box, the higher score
+    assert set(add_coarse(frame, [again], Z)) == {frame[0], again}
+
+
+def test_the_coarse_look_sees_the_whole_screen_smaller_and_maps_back(tiny_weights):
+    """One input of the whole screen at 0.7 x the training scale (448 x 996 px on 14 x 32 cells, padded grey to 32
+    rows of cells), and a box the network finds there comes back in screen pixels; only closes and skips that can
+    still reach ``accept`` are verified."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
+    w, h = 1080, 2400
+    img = np.zeros((h, w, 3), np.uint8)
+    img[1000:1270, 270:540] = 255  # a 270-px button
+    seen: list[np.ndarray] = []
+    dims = (1024, 448)
+    anchors = det.anchors(dims)
+    k = 448 / 1080
+    target = torch.tensor([270 * k, 1000 * k, 540 * k, 1270 * k])
+    a = int(box_iou(anchors, target[None])[:, 0].argmax())
+
+    def runner(batch: np.ndarray):
+        seen.append(batch.copy())
+        n, m = len(batch), det.anchors(batch.shape[1:3]).shape[0]
+        reg, scores = torch.zeros(n, m, 4), torch.zeros(n, m, 4)
+        scores[..., 0] = 1.0
+        scores[0, a] = torch.tensor([0.05, 0.95, 0.0, 0.0])
+        scores[0, (a + 7) % m] = torch.tensor([0.0, 0.0, 0.0, 1.0])  # text: never verified here
+        return reg, scores
+
+    shown: list[list[str]] = []
+
+    def rescore(image, dets, limit=None):
+        shown.append([d.label for d in dets])
+        return dets
+
+    det.runner = runner
+    det.verifier.rescore = rescore
+    found = det.look_coarse(img, 0.7 * det.training_scale(w, h))
+    (batch,) = seen
+    assert batch.shape == (1, 1024, 448, 3)
+    assert (batch[0, 996:] == 114).all()  # the padding
+    ys, xs = np.nonzero(batch[0, :996, :, 0] > 127)
+    assert (xs.min() / k, ys.min() / k, (xs.max() + 1) / k, (ys.max() + 1) / k) == pytest.approx(
+        (270, 1000, 540, 1270), abs=3
+    )
+    assert shown == [["close"]]
+    (close,) = found
+    box = anchors[a] * torch.tensor([w / 448, h / 996, w / 448, h / 996])  # the pixels the resize kept, each way
+    assert (close.label, close.score) == ("close", pytest.approx(0.95))
+    assert (close.box.x1, close.box.y1, close.box.x2, close.box.y2) == pytest.approx(box.tolist(), abs=0.5)
+
+
+def test_detect_looks_coarse_only_without_a_sure_close(tiny_weights):
+    """After the corners' look, a frame with still no close or skip at ``accept`` gets one coarse look, in one more
+    batch; a frame with one at ``accept`` gets none, nor does ``coarse: 0``."""
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    unsure = ZoomConfig(low=0.0, high=1.0, accept=1.0, max_crops=8, refine=0, coarse=0.0)  # nothing scores 1.0
+    without = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=unsure), VERIFIER)
+    on = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, coarse=0.7)), VERIFIER)
+    shapes: list[tuple[int, ...]] = []
+    runner = on.runner
+
+    def recording(batch: np.ndarray):
+        shapes.append(batch.shape)
+        return runner(batch)
+
+    on.runner = recording
+    r_without, r_on = without.detect(img), on.detect(img)
+    assert r_on.timings.zoom_crops == r_without.timings.zoom_crops and r_on.timings.coarse
+    assert not r_without.timings.coarse
+    assert shapes[-1] == (1, 1024, 448, 3)  # the coarse look came last
+    assert r_on.detections == r_without.detections  # nothing reaches accept 1.0
+    sure = replace(unsure, accept=0.0, coarse=0.7)  # every close and skip is sure: no corner look, no coarse look
+    r_sure = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=sure), VERIFIER).detect(img)
+    r_sure_off = Detector.load(
+        tiny_weights, InferenceConfig(runtime="torch", zoom=replace(sure, coarse=0.0)), VERIFIER
+    ).detect(img)
+    assert any(d.label == "close" and d.score >= 0.0 for d in r_sure.detections)
+    assert r_sure.timings.zoom_crops == r_sure_off.timings.zoom_crops and not r_sure.timings.coarse

@@ -1,0 +1,60 @@
+"""Probe: the coarse pass (weights/candidates/coarse/probe.py) only on frames that still have no close at
+``zoom.accept`` after every other look, as the corner look waits for one. Reads the coarse pass's saved detections
+(run coarse/probe.py first) and judge-policy.py's cached detections of C; judges each screen again with C's policy.
+
+    python3 weights/candidates/coarselook/probe.py --config C --data data/synth7 ... [--factor 0.7]"""
+
+from __future__ import annotations
+
+import importlib.util
+import pickle
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from detector.promote import Comparison, judged  # noqa: E402
+from detector.tiling import merge_detections  # noqa: E402
+from detector.zoom import corners_blocked  # noqa: E402
+
+_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
+jp = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(jp)
+
+
+def main() -> int:
+    ap = jp.probe_arguments(__doc__.split("\n\n")[0])
+    ap.add_argument("--factor", type=float, default=0.7)
+    ap.add_argument("--save", type=Path, default=Path("runs/coarse"))
+    args = ap.parse_args()
+    cfg, sets, cached = jp.cached_sets(args)
+    zoom = cfg.detector.inference.zoom
+    extra = {r: pickle.loads((args.save / f"{r.name}-{args.factor:g}-{args.limit}.pkl").read_bytes()) for r in sets}
+    before = {r: judged(r.name, items, cached[r], cfg.policy) for r, items in sets.items()}
+    frames = sum(len(items) for items in sets.values())
+    for gated in (False, True):
+        for accept in (0.8, 0.9, 0.95):
+            rows, looked = [], 0
+            for r, items in sets.items():
+                joined = []
+                for dets, ex in zip(cached[r], extra[r], strict=True):
+                    if gated and corners_blocked(dets, zoom):
+                        joined.append(dets)
+                        continue
+                    looked += 1
+                    add = [d for d in ex if d.score >= accept]
+                    joined.append(merge_detections(dets + add, 0.5) if add else dets)
+                rows.append((before[r], judged(r.name, items, joined, cfg.policy)))
+                if accept == 0.9 and gated:
+                    for it, a, b in zip(items, rows[-1][0].kinds, rows[-1][1].kinds, strict=True):
+                        if a != b:
+                            print(f"  {r.name} {it.image_id}: {a} -> {b}")
+            cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
+            what = "gated " if gated else "always"
+            print(f"{what} accept {accept:.2f} ({looked}/{frames} frames): {Comparison(tuple(rows)).change} | {cols}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
