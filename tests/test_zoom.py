@@ -554,6 +554,35 @@ def test_the_coarse_look_sees_the_whole_screen_smaller_and_maps_back(tiny_weight
     assert (close.box.x1, close.box.y1, close.box.x2, close.box.y2) == pytest.approx(box.tolist(), abs=0.5)
 
 
+def test_the_coarse_look_shrinks_the_frame_the_tiles_were_cut_from(tiny_weights):
+    """Given the frame as the strips were cut from it (672 x 1493, ``cut_from``), the coarse look shrinks that
+    instead of the full frame: the same input size and nearly the same pixels (an area average of an area average);
+    a ``shrunk`` too small to shrink from is ignored."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), VERIFIER)
+    w, h = 1080, 2400
+    img = np.random.default_rng(1).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    img[1000:1270, 270:540] = 255
+    _, _, shrunk = det.cut_from(img, det.plan(w, h))
+    assert shrunk.shape == (1493, 672, 3)
+    seen: list[np.ndarray] = []
+
+    def runner(batch: np.ndarray):
+        seen.append(batch.copy())
+        n, m = len(batch), det.anchors(batch.shape[1:3]).shape[0]
+        return torch.zeros(n, m, 4), torch.zeros(n, m, 4)
+
+    det.runner = runner
+    scale = 0.7 * det.training_scale(w, h)
+    for given in (None, shrunk, shrunk[:500, :300]):
+        assert det.look_coarse(img, scale, given) == []
+    full, from_shrunk, too_small = seen
+    assert full.shape == from_shrunk.shape == (1, 1024, 448, 3)
+    assert (too_small == full).all()
+    diff = np.abs(full.astype(int) - from_shrunk.astype(int))
+    assert 0 < diff.mean() < 8 and (from_shrunk[0, 996:] == 114).all()
+    assert (from_shrunk[0, 420:520, 120:220] == 255).all()  # the button's middle, white either way
+
+
 def test_detect_looks_coarse_only_without_a_sure_close(tiny_weights):
     """After the corners' look, a frame with still no close or skip at ``accept`` gets one coarse look, in one more
     batch; a frame with one at ``accept`` gets none, nor does ``coarse: 0``."""

@@ -1,7 +1,7 @@
-"""Whole frames without and with the coarse look (``zoom.coarse`` 0 and 0.7), in turn on closebot bench's frames
-(weights/candidates/bf16/in-turn.py's loop); also how many of the frames got one.
+"""Whole frames without and with the coarse look (``zoom.coarse`` 0 and ``--coarse``, default 0.6), in turn on
+closebot bench's frames (weights/candidates/bf16/in-turn.py's loop); also how many of the frames got one.
 
-Usage: python3 weights/candidates/coarselook/in-turn.py --config C [--frames 20] [--passes 3]
+Usage: python3 weights/candidates/coarselook/in-turn.py --config C [--coarse 0.6] [--frames 20] [--passes 3]
 """
 
 from __future__ import annotations
@@ -21,7 +21,9 @@ _spec.loader.exec_module(loop)
 
 
 def main() -> None:
-    args = loop.arguments().parse_args()
+    ap = loop.arguments()
+    ap.add_argument("--coarse", type=float, default=0.6)
+    args = ap.parse_args()
     cfg = load_config(args.config)
     inf = cfg.detector.inference
 
@@ -30,10 +32,10 @@ def main() -> None:
         return Detector.load(cfg.detector.weights, replace(inf, zoom=zoom), cfg.detector.verifier.weights)
 
     frames = bench_frames(args.frames, args.seed)
-    off, on = load(0.0), load(0.7)
+    off, on = load(0.0), load(args.coarse)
     looked = sum(not coarse_blocked(off.detect(f).detections, off.cfg.zoom) for f in frames)
     print(f"frames with no close or skip at accept (a coarse look): {looked} of {len(frames)}")
-    loop.in_turn({"coarse 0": off, "coarse 0.7": on}, frames, args.passes)
+    loop.in_turn({"coarse 0": off, f"coarse {args.coarse:g}": on}, frames, args.passes)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
-"""Probe: the coarse pass (weights/candidates/coarse/probe.py) only on frames that still have no close at
-``zoom.accept`` after every other look, as the corner look waits for one. Reads the coarse pass's saved detections
-(run coarse/probe.py first) and judge-policy.py's cached detections of C; judges each screen again with C's policy.
+"""Probe: the coarse pass (weights/candidates/coarse/probe.py) only on frames that still have no sure target after
+every other look: no close at ``zoom.accept`` (as the corner look waits for; the first version, ``--gate close``) or
+no close and no skip there (``zoom.coarse`` as shipped, the default). Reads the coarse pass's saved detections (run
+coarse/probe.py first) and judge-policy.py's cached detections of C, which must be the code before the coarse look
+(``coarse: 0``); judges each screen again with C's policy.
 
-    python3 weights/candidates/coarselook/probe.py --config C --data data/synth7 ... [--factor 0.7]"""
+    python3 weights/candidates/coarselook/probe.py --config C0 --data data/synth7 ... [--factor 0.7] [--gate close]"""
 
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ sys.path.insert(0, str(ROOT))
 
 from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import merge_detections  # noqa: E402
-from detector.zoom import corners_blocked  # noqa: E402
+from detector.zoom import coarse_blocked, corners_blocked  # noqa: E402
 
 _spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
 jp = importlib.util.module_from_spec(_spec)
@@ -27,9 +29,11 @@ def main() -> int:
     ap = jp.probe_arguments(__doc__.split("\n\n")[0])
     ap.add_argument("--factor", type=float, default=0.7)
     ap.add_argument("--save", type=Path, default=Path("runs/coarse"))
+    ap.add_argument("--gate", choices=("close", "target"), default="target")
     args = ap.parse_args()
     cfg, sets, cached = jp.cached_sets(args)
     zoom = cfg.detector.inference.zoom
+    blocked = corners_blocked if args.gate == "close" else coarse_blocked
     extra = {r: pickle.loads((args.save / f"{r.name}-{args.factor:g}-{args.limit}.pkl").read_bytes()) for r in sets}
     before = {r: judged(r.name, items, cached[r], cfg.policy) for r, items in sets.items()}
     frames = sum(len(items) for items in sets.values())
@@ -39,7 +43,7 @@ def main() -> int:
             for r, items in sets.items():
                 joined = []
                 for dets, ex in zip(cached[r], extra[r], strict=True):
-                    if gated and corners_blocked(dets, zoom):
+                    if gated and blocked(dets, zoom):
                         joined.append(dets)
                         continue
                     looked += 1
