@@ -30,7 +30,7 @@ better; halfway between the two did best over both classes. Chosen on the val sc
 checked on the six evaluation sets (docs/experiments.md, "Boxes refined by a closer look").
 
 A frame that still has no close and no skip at ``accept`` after the corners' look gets one look more, coarse
-(``coarse``): the whole screen once through the network at ``coarse`` x the strips' scale (0.6: a 1080x2400 screen
+(``coarse``): the whole screen once through the network at ``coarse`` x its training scale (0.6: a 1080x2400 screen
 as 384x853 model px, shrunk from the frame the strips were cut from), so that a 260-px pill, which the strips see at
 ~160 model px, past the largest default boxes training filled, is seen at ~90. Its close and skip boxes verified to
 ``accept`` join the frame's detections. On the nine evaluation sets (docs/experiments.md, "A coarse look for large
@@ -68,7 +68,7 @@ class ZoomConfig:
     refine_min: float = 0.3  # the least score of a detection whose box is refined
     refine_weight: float = 0.5  # the zoomed box's share of the refined box (1: the zoomed box alone)
     refine_context: float = 2.5  # a refining look's square side / the box's longer side
-    coarse: float = 0.6  # the coarse look's scale / the strips', on a frame with no sure close or skip (0: none)
+    coarse: float = 0.6  # the coarse look's scale / the training scale, on a frame with no sure target (0: none)
 
 
 def zoom_square(box: Box, width: int, height: int, context: float) -> Tile:
