@@ -76,6 +76,10 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
             ["detector.inference.zoom.refine_weight=1.5", "between 0.0 and 1.0"],
         ),
         (
+            "detector:\n  inference:\n    zoom:\n      coarse: 1.2\n",
+            ["detector.inference.zoom.coarse=1.2", "between 0.0 and 1.0"],
+        ),
+        (
             "policy:\n  close_over_text_threshold: 0.5\n",
             ["policy.close_over_text_threshold=0.5", "at least policy.close_threshold (0.66)"],
         ),
