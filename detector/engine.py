@@ -439,7 +439,8 @@ class Detector:
         batch[0, :sh, :sw] = cv2.resize(src, (sw, sh), interpolation=interp)
         reg, sc = self.runner(batch)
         origins = np.array([[0.0, 0.0, w / sw, h / sh]], np.float32)
-        found = coarse_targets(self._clipped(self._decode((mh, mw), origins, reg, sc), w, h), self.cfg.zoom.accept)
+        accept = self.cfg.zoom.accept  # nothing under accept squared can be used: not decoded at all
+        found = coarse_targets(self._clipped(self._decode((mh, mw), origins, reg, sc, accept**2), w, h), accept)
         return self.verifier.rescore(image, found) if self.verifier is not None and found else found
 
     @torch.inference_mode()

@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from agent.cli import main
+from agent.cli import _detect_table, main
+from detector.engine import DetectResult, DetectTimings
+from detector.types import Box, Detection
 
 
 @pytest.fixture()
@@ -63,6 +65,21 @@ def test_detect_table_output(capsys, images, tiny_weights):
     assert main(["detect", str(ok), "--weights", str(tiny_weights)]) == 0
     out = capsys.readouterr().out
     assert f"{ok}  360x800" in out and "tap:" in out
+
+
+@pytest.mark.parametrize(
+    ("crops", "coarse", "looks"),
+    [
+        (0, False, "(4 tiles)"),
+        (1, False, "(4 tiles, 1 closer look)"),
+        (7, True, "(4 tiles, 7 closer looks, a coarse look)"),
+    ],
+)
+def test_detect_table_says_which_looks_a_frame_got(crops, coarse, looks):
+    timings = DetectTimings(4, 1.0, 2.0, 3.0, zoom_crops=crops, coarse=coarse)
+    res = DetectResult(1080, 2400, [Detection(Box(10, 20, 60, 70), "close", 0.97)], timings)
+    first = _detect_table("s.png", res, None, 88.0).splitlines()[0]
+    assert first == f"s.png  1080x2400  1 detections  88 ms {looks}"
 
 
 def test_missing_weights_is_a_clear_error(tmp_path, capsys, images):
