@@ -302,6 +302,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         squeeze=args.squeeze,
         long_context=args.long_context,
         context=args.context,
+        input_size=args.input_size,
         harvest_repeat=args.harvest_repeat,
         cache_dir=str(args.cache_dir) if args.cache_dir else None,
         pairs_per_screen=args.pairs,
@@ -844,6 +845,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="the square window's side, in the box's longer sides (with --squeeze also a long box's window across, "
         "in its short sides; default: the --init file's, else 2); a wider "
         "look shows what lies beside the mark (the speaker beside a mute button's x, the digits after a price's x)",
+    )
+    tv.add_argument(
+        "--input-size",
+        type=at_least(32),
+        help="the crop's side in network pixels (default: the --init file's, else 64); with a wider --context a "
+        "larger input keeps the mark as many pixels as the square window gives it (--context 4 --input-size 128)",
     )
     tv.add_argument(
         "--long-only",

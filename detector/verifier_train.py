@@ -120,6 +120,7 @@ class VerifierTrainConfig:
     squeeze: float | None = None  # the crop window's ``VerifierSpec.squeeze`` (None: the spec's or ``init``'s)
     long_context: float | None = None  # likewise ``VerifierSpec.long_context``
     context: float | None = None  # likewise ``VerifierSpec.context`` (the square window, in box sides)
+    input_size: int | None = None  # likewise ``VerifierSpec.input_size`` (the crop's side in network pixels)
     harvest_repeat: int = 1  # each harvested screen is mined this many times (new jitter each time)
     cache_dir: str | None = None  # mined crops (None: default_cache_dir())
     pairs_per_screen: int = 0  # plate-matched mute/close pairs pasted per screen (0: none)
@@ -169,6 +170,7 @@ _NOT_MINING = (
     "squeeze",  # the crops' geometry enters the key through the spec
     "long_context",
     "context",
+    "input_size",
     "long_only",  # a choice among the mined crops
     "train_only",  # a choice among the networks
     "inference",  # in the key as ``mining_inference`` gives it
@@ -570,14 +572,18 @@ def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> di
 
 
 def crop_geometry(spec: VerifierSpec, cfg: VerifierTrainConfig) -> VerifierSpec:
-    """``spec`` with the crop window ``cfg`` asks for. The network does not depend on it, so a verifier can be
-    fine-tuned to a new window (e.g. long boxes squeezed: ``--squeeze 2``) from its old weights."""
+    """``spec`` with the crop window and input size ``cfg`` asks for. The network does not depend on them (it is
+    convolutions and a global pooling), so a verifier can be fine-tuned to a new window (e.g. long boxes squeezed:
+    ``--squeeze 2``) or to a wider window at a larger input (``--context 4 --input-size 128``: the mark keeps its
+    pixels) from its old weights."""
     if cfg.squeeze is not None:
         spec = replace(spec, squeeze=cfg.squeeze)
     if cfg.long_context is not None:
         spec = replace(spec, long_context=cfg.long_context)
     if cfg.context is not None:
         spec = replace(spec, context=cfg.context)
+    if cfg.input_size is not None:
+        spec = replace(spec, input_size=cfg.input_size)
     return spec
 
 
@@ -615,10 +621,10 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
 
 def _train_windows(cfg: VerifierTrainConfig, parent: Verifier, show_progress: bool) -> dict:
     """``train_verifier`` for a parent whose networks look through several windows (see there)."""
-    if cfg.squeeze is not None or cfg.long_context is not None or cfg.context is not None:
+    if any(v is not None for v in (cfg.squeeze, cfg.long_context, cfg.context, cfg.input_size)):
         raise TrainingError(
             f"{cfg.init}: its networks look through windows of their own ({list(parent.spec.windows)}); "
-            "--squeeze, --long-context and --context apply to a verifier of one window"
+            "--squeeze, --long-context, --context and --input-size apply to a verifier of one window"
         )
     t0 = time.time()
     parts, summaries = [], []

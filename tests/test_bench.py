@@ -11,7 +11,8 @@ import pytest
 
 from detector import bench
 from detector.bench import model_ms_by_shape
-from detector.engine import Detector, InferenceConfig
+from detector.engine import Detector, DetectResult, DetectTimings, InferenceConfig
+from detector.verifier import Verifier, VerifierNet, VerifierSpec
 
 
 def test_model_time_per_tile_shape_in_one_run(tiny_weights):
@@ -77,3 +78,27 @@ def test_closebot_and_the_template_matcher_take_turns(monkeypatch):
     timed, tm = bench.timed_in_turn(Recording(), frames, [], bench.spread(5, 2))
     assert order == ["closebot 0", "template 0", "closebot 1", "closebot 2", "closebot 3", "closebot 4", "template 4"]
     assert [r for _, r in timed] == ["result"] * 5 and len(tm) == 2 and all(ms >= 0 for ms in tm)
+
+
+def test_the_summary_counts_the_frames_with_a_coarse_look_and_takes_medians(tiny_weights, monkeypatch):
+    """The numbers and the table line of the closer looks come from each frame's timings: which frames got a coarse
+    look (3 of 5 here), the medians and the mean of the looks' milliseconds, the crops a frame."""
+    spec = VerifierSpec()
+    verifier = Verifier(VerifierNet(spec), spec)  # the closer looks run only beside a verifier
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"), verifier)
+    frames = [np.zeros((240, 108, 3), np.uint8) for _ in range(5)]
+    looks = [(10.0, 2, True), (20.0, 4, False), (30.0, 6, True), (0.0, 0, False), (40.0, 8, True)]
+    timed = [
+        (50.0 + i, DetectResult(1080, 2400, [], DetectTimings(4, 1.0, 2.0, 3.0, 4.0, ms, crops, coarse)))
+        for i, (ms, crops, coarse) in enumerate(looks)
+    ]
+    monkeypatch.setattr(bench, "bench_frames", lambda n, seed: frames[:n])
+    monkeypatch.setattr(bench, "timed_in_turn", lambda det, imgs, templates, at: (timed, [1000.0, 1100.0]))
+    monkeypatch.setattr(bench, "model_ms_by_shape", lambda det, imgs: {"square": 2.0, "strip": 1.0})
+    monkeypatch.setattr(bench, "model_ms_by_precision", lambda det, imgs: None)
+    result = bench.run_bench(det, frames=5, template_frames=2, rss=False)
+    assert result["coarse_look_frames"] == 3
+    assert (result["median_ms"], result["median_zoom_ms"], result["mean_zoom_ms"]) == (52.0, 20.0, 20.0)
+    assert result["zoom_crops_per_frame"] == 4.0 and result["speedup_vs_template"] == round(1050.0 / 52.0, 1)
+    line = next(row for row in result["table"].splitlines() if row.lstrip().startswith("closer look"))
+    assert line.endswith("20.0 / 20.0, 4.0, 3 of 5")

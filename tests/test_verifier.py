@@ -424,6 +424,25 @@ def test_training_on_a_tiny_set_lowers_the_loss(tiny_dataset: Path, tiny_weights
     )
     assert load_verifier(tmp_path / "v3.pt").spec == replace(v2.spec, context=4.0)
     assert wider["mined"] and wider["cache"] not in (res["cache"], squeezed["cache"])
+    # a wider window at a larger input over the parent's weights (convolutions and a global pooling: any size runs)
+    larger = train_verifier(
+        replace(
+            cfg,
+            out=str(tmp_path / "v7.pt"),
+            init=str(tmp_path / "v.pt"),
+            epochs=1,
+            lr=1e-9,
+            context=4.0,
+            input_size=128,
+        ),
+        show_progress=False,
+    )
+    v7 = Verifier.load(tmp_path / "v7.pt")
+    assert v7.spec == replace(v2.spec, context=4.0, input_size=128)
+    assert larger["mined"] and larger["cache"] not in (res["cache"], squeezed["cache"], wider["cache"])
+    for (name, a), b in zip(v.net.named_parameters(), v7.net.parameters(), strict=True):
+        assert torch.allclose(a, b, atol=1e-6), name  # the parent's weights, now shown 128-px crops
+    assert v7.box_probabilities(np.zeros((200, 100, 3), np.uint8), [Box(10, 10, 40, 40)]).shape == (1, 3)
     # an ensemble of both windows fine-tunes each window's network on its own crops (both read from the caches above)
     # and comes back as one file with the parent's spec; a new window for it is refused
     merge_verifiers([tmp_path / "v.pt", tmp_path / "v4.pt"], tmp_path / "v5.pt")
@@ -786,6 +805,10 @@ def test_pair_candidates_without_pairs_is_refused_before_any_work(tmp_path: Path
             main(["train-verifier", "--data", str(tmp_path), "--out", str(out), flag, "0.5"])
         assert e.value.code == 2 and not out.exists()
         assert f"argument {flag}: must be at least 1, got 0.5" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as e:
+        main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--input-size", "16"])
+    assert e.value.code == 2 and not out.exists()
+    assert "argument --input-size: must be 32 or more, got 16" in capsys.readouterr().err
     with pytest.raises(SystemExit) as e:
         main(["train-verifier", "--data", str(tmp_path), "--out", str(out), "--long-only", "0.5"])
     assert e.value.code == 2 and not out.exists()
