@@ -11,19 +11,15 @@ sets the close pills are 2.2-4.0 times wider than tall, every other close at mos
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent import judgecache as judge_policy  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path(__file__).with_name("judge-policy.py"))
-judge_policy = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge_policy)
 
 PILL_ASPECT = 1.8
 

@@ -13,7 +13,6 @@ drawing each one as the configuration that got it wrong saw it ("lost" or "won" 
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import itertools
 import sys
 from dataclasses import replace
@@ -21,14 +20,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent import judgecache as judge  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import failure_cells, score  # noqa: E402
 from detector.render import failure_sheet, save_png  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path(__file__).with_name("judge-policy.py"))
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 
 def outcomes(config: Path, sets: dict[Path, list], limit: int, cache: Path) -> dict[tuple[str, str], dict]:

@@ -18,22 +18,18 @@ Prints per set the screens in each stage, then the totals.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from collections import defaultdict
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from agent import judgecache as judge_policy  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.types import Detection, GroundTruth  # noqa: E402
 from policies.decide import PolicyConfig, class_threshold  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path(__file__).with_name("judge-policy.py"))
-judge_policy = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge_policy)
 
 STAGES = ("network", "network, under threshold", "verifier", "policy")
 MATCH_IOU = 0.5

@@ -11,7 +11,6 @@ Reads judge-policy.py's cached detections of C (run it first); the coarse detect
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import pickle
 import sys
@@ -23,14 +22,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import merge_detections  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def coarse(det: Detector, image: np.ndarray, factor: float) -> list:

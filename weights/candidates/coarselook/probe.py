@@ -8,7 +8,6 @@ coarse/probe.py first) and judge-policy.py's cached detections of C, which must 
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
 import sys
 from pathlib import Path
@@ -16,13 +15,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import merge_detections  # noqa: E402
 from detector.zoom import coarse_blocked, corners_blocked  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def main() -> int:

@@ -16,7 +16,6 @@ magnified so that the pseudo-candidate is ``zoom.box_px`` at the training scale.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -25,16 +24,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from tqdm import tqdm  # noqa: E402
 
+from agent import judgecache as judge  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items, read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import score  # noqa: E402
 from detector.types import Detection  # noqa: E402
 from detector.zoom import add_corner_closes, corner_boxes  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path("scripts/judge-policy.py"))
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 SETS = ("synth3", "webeval", "synth4", "synth5", "synth9", "webeval8")
 

@@ -8,16 +8,12 @@ Closer-look candidates (not in the network-only cache) are kept and counted as u
 """
 
 import dataclasses
-import importlib.util
 import sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(root))
-spec = importlib.util.spec_from_file_location("jp", root / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(jp)
-
+from agent import judgecache as jp  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import score  # noqa: E402

@@ -11,7 +11,6 @@ Usage: python weights/candidates/jaclean/neighbours.py --config C --data data/sy
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -21,11 +20,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as judge  # noqa: E402
 from detector.evaluate import judge as judge_screen  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 INK = 60.0  # colour distance (RGB, 0-255) within which a pixel is the mark's ink
 STANDOUT = 60.0  # the mark's colour must differ this much from a window's background for the window to count

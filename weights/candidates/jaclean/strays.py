@@ -7,21 +7,17 @@ Usage: python weights/candidates/jaclean/strays.py --config C --data data/synth3
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as judge  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge as judge_screen  # noqa: E402
 from policies.decide import class_threshold  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 
 def main() -> int:

@@ -10,7 +10,6 @@ Usage: python weights/candidates/jaclean/veto-probe.py --config C --look FILE --
 
 from __future__ import annotations
 
-import importlib.util
 import pickle
 import sys
 from pathlib import Path
@@ -20,14 +19,11 @@ import cv2
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as judge  # noqa: E402
 from detector.evaluate import judge as judge_screen  # noqa: E402
 from detector.evaluate import tap_change  # noqa: E402
 from detector.promote import judged  # noqa: E402
 from detector.verifier import VERIFIER_CLASSES, Verifier  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 
 def main() -> int:

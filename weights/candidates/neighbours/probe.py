@@ -20,17 +20,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-import importlib.util  # noqa: E402
 
+from agent import judgecache as jp  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.images import load_rgb  # noqa: E402
 from detector.types import Box  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 DIFF = 48
 GAP = 0.1  # regions start this fraction of the box's side away from it

@@ -10,19 +10,15 @@ policy; the cached detections of judge-policy.py (run it first) judged again, pe
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.types import Detection  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def lifted(dets: list[Detection], width: int, height: int, min_side: float, t_large: float, policy) -> list[Detection]:

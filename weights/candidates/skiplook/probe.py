@@ -12,7 +12,6 @@ detections of C, screen by screen (detector.evaluate.tap_change).
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -20,13 +19,10 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 import detector.engine as engine  # noqa: E402
+from agent import judgecache as jp  # noqa: E402
 from detector import zoom  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.types import Detection  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def patch(skip_high: float) -> None:

@@ -8,7 +8,6 @@ val screens of each set detected again and judged against judge-policy.py's cach
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -18,11 +17,8 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
 import detector.engine as engine  # noqa: E402
+from agent import judgecache as jp  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def main() -> int:

@@ -10,20 +10,16 @@ longer side in screen pixels.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from agent import judgecache as judge  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import score  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path("scripts/judge-policy.py"))
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 SETS = ("synth3", "webeval", "synth4", "synth5", "synth9", "webeval8")
 SIZES = ((32, "<= 32"), (48, "33-48"), (80, "49-80"), (10**9, "> 80"))

@@ -8,7 +8,6 @@ the best cached close detection on it (IoU > 0.1; 0: none), where the skip was t
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import sys
 from pathlib import Path
@@ -19,11 +18,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 CELL = 200
 
 

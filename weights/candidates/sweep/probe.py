@@ -14,7 +14,6 @@ runs/sweep and reused."""
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
 import math
 import pickle
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
@@ -31,10 +31,6 @@ from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import REFERENCE_SHORT_SIDE  # noqa: E402
 from detector.types import Box  # noqa: E402
 from detector.zoom import add_corner_closes  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def sweep_boxes(w: int, h: int, side: float, overlap: float, context: float) -> list[Box]:

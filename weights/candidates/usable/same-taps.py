@@ -8,7 +8,6 @@ at all (boxes, labels, scores to 1e-6).
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from dataclasses import astuple
 from pathlib import Path
@@ -16,11 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
+from agent import judgecache as jp  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 
 
 def same(a, b) -> bool:

@@ -11,7 +11,6 @@ sqrt(ssd x combine(p, q)), q the other verifier's probability. Boxes under 0.3 a
 taps on the wrong button) per set and in all.
 """
 
-import importlib.util
 import os
 import pickle
 import sys
@@ -23,14 +22,12 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
+from agent import judgecache as jp  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.verifier import VERIFIER_CLASSES, Verifier  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(jp)
 SETS = ("synth3", "webeval", "synth4", "synth5", "synth9")
 COMBINE = {
     "v21": lambda a, b: a,

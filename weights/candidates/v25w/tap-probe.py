@@ -2,7 +2,6 @@
 many hits and how many wrong taps (false taps, taps on the wrong button) it scores under a few probabilities, and each
 wrong tap's probability. Usage (repository root): python weights/candidates/v25w/tap-probe.py CONFIG OTHER_VERIFIER"""
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -10,14 +9,12 @@ import cv2
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
+from agent import judgecache as jp  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.verifier import VERIFIER_CLASSES, Verifier  # noqa: E402
 
-spec = importlib.util.spec_from_file_location("jp", ROOT / "scripts" / "judge-policy.py")
-jp = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(jp)
 SETS = ("synth3", "webeval", "synth4", "synth5", "synth9")
 config, wide = Path(sys.argv[1]), Verifier.load(sys.argv[2])
 cfg = load_config(config)

@@ -8,19 +8,15 @@ Usage (from the project root, after `python3 scripts/judge-policy.py` on the six
 from __future__ import annotations
 
 import collections
-import importlib.util
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from agent import judgecache as judge  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import score  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("judge_policy", Path("scripts/judge-policy.py"))
-judge = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(judge)
 
 SETS = ("synth3", "webeval", "synth4", "synth5", "synth9", "webeval8")
 W, H = 1080, 2400  # every set's screen size
