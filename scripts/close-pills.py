@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent import judgecache as judge_policy  # noqa: E402
+from agent import judgecache  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
@@ -33,7 +33,7 @@ def main() -> int:
     args = ap.parse_args()
     policy = load_config(args.config).policy
     sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
-    dets = judge_policy.cached_detections(args.config, sets, args.limit, args.cache)
+    dets = judgecache.cached_detections(args.config, sets, args.limit, args.cache)
     total = {"pill": [0, 0], "other": [0, 0]}
     for root, items in sets.items():
         counts = {"pill": [0, 0], "other": [0, 0]}

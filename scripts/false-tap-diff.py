@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent import judgecache as judge  # noqa: E402
+from agent import judgecache  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import failure_cells, score  # noqa: E402
@@ -31,7 +31,7 @@ def outcomes(config: Path, sets: dict[Path, list], limit: int, cache: Path) -> d
     """(set, image) -> the failure record of `closebot eval` (kind and tap) for every screen not tapped right."""
     policy = load_config(config).policy
     out = {}
-    for root, dets in judge.cached_detections(config, sets, limit, cache).items():
+    for root, dets in judgecache.cached_detections(config, sets, limit, cache).items():
         report = score(sets[root], dets, policy, len(sets[root]), with_ap=False)
         out.update({(root.name, f["image"]): f for f in report.failures})
     return out

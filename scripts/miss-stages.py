@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from agent import judgecache as judge_policy  # noqa: E402
+from agent import judgecache  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
@@ -70,8 +70,8 @@ def main() -> int:
     ap.add_argument("--cache", type=Path, default=Path("runs/policy"))
     args = ap.parse_args()
     sets = {root: load_items([root], "val")[: args.limit] for root in args.data}
-    pair = judge_policy.cached_detections(args.config, sets, args.limit, args.cache)
-    network = judge_policy.cached_detections(args.config, sets, args.limit, args.cache, verifier="none")
+    pair = judgecache.cached_detections(args.config, sets, args.limit, args.cache)
+    network = judgecache.cached_detections(args.config, sets, args.limit, args.cache, verifier="none")
     policy = load_config(args.config).policy
     totals = dict.fromkeys(STAGES, 0)
     for root, items in sets.items():
