@@ -24,6 +24,20 @@ VERIFIER = REPO / "weights" / "closebot-verifier.pt"
 TINY_SPEC = ModelSpec(widths=(8, 8, 16, 16, 16))
 
 
+def record_batches(det) -> list[tuple[int, ...]]:
+    """The shape of every batch ``det`` (a Detector) sends through its network from now on, in order: its runner
+    wrapped, the batches still run."""
+    shapes: list[tuple[int, ...]] = []
+    runner = det.runner
+
+    def recording(batch):
+        shapes.append(batch.shape)
+        return runner(batch)
+
+    det.runner = recording
+    return shapes
+
+
 @pytest.fixture(scope="session")
 def tiny_weights(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.manual_seed(0)

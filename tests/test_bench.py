@@ -14,17 +14,12 @@ from detector.bench import model_ms_by_shape
 from detector.engine import Detector, DetectResult, DetectTimings, InferenceConfig
 from detector.verifier import Verifier, VerifierNet, VerifierSpec
 
+from .conftest import record_batches
+
 
 def test_model_time_per_tile_shape_in_one_run(tiny_weights):
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch"))
-    shapes_seen: list[tuple[int, ...]] = []
-    runner = det.runner
-
-    def recording(batch: np.ndarray):
-        shapes_seen.append(batch.shape)
-        return runner(batch)
-
-    det.runner = recording
+    shapes_seen = record_batches(det)
     frames = [np.random.default_rng(i).integers(0, 256, (2400, 1080, 3), dtype=np.uint8) for i in range(3)]
     ms = model_ms_by_shape(det, frames)
     assert list(ms) == ["square", "strip"] and all(v > 0 for v in ms.values())
