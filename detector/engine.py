@@ -46,6 +46,7 @@ from detector.zoom import (
     coarse_geometry,
     coarse_targets,
     corner_boxes,
+    corner_mirrors,
     corners_blocked,
     refine_targets,
     usable,
@@ -299,6 +300,9 @@ class Detector:
         o = torch.from_numpy(origins).to(device=sel_boxes.device, dtype=sel_boxes.dtype)
         offs, scale = o[:, [0, 1, 0, 1]], o[:, [2, 3, 2, 3]]
         screen_boxes = sel_boxes * scale[tile_idx] + offs[tile_idx]
+        if bool((o[:, 2] < 0).any()):  # a mirrored square (negative x scale): its boxes' two x ends trade places
+            x1, x2 = screen_boxes[:, 0], screen_boxes[:, 2]
+            screen_boxes = torch.stack((x1.minimum(x2), screen_boxes[:, 1], x1.maximum(x2), screen_boxes[:, 3]), 1)
         keep = batched_nms(screen_boxes, sel_scores, cls_idx, self.cfg.nms_iou)[: self.cfg.max_detections]
         b, sc, c = screen_boxes[keep].cpu().tolist(), sel_scores[keep].cpu().tolist(), cls_idx[keep].cpu().tolist()
         dets = [Detection(Box(*bb), CLASSES[ci], float(sv)) for bb, sv, ci in zip(b, sc, c, strict=True)]
@@ -373,7 +377,8 @@ class Detector:
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners = corner_boxes(w, h, zoom)
-            dets = add_corner_closes(dets, self.look_closer(image, corners, accept=zoom.accept), zoom, self.cfg.nms_iou)
+            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=corner_mirrors(zoom))
+            dets = add_corner_closes(dets, seen, zoom, self.cfg.nms_iou)
         coarse = zoom.enabled and zoom.coarse > 0 and not coarse_blocked(dets, zoom)
         if coarse:  # still no sure target: the whole screen once more, smaller, for buttons too large for the strips
             seen = self.look_coarse(image, zoom.coarse * self.training_scale(w, h), shrunk)
@@ -451,11 +456,14 @@ class Detector:
         context: float | None = None,
         verify: bool = True,
         accept: float | None = None,
+        mirror: list[bool] | None = None,
     ) -> list[Detection]:
         """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
         candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
         squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`. With
-        ``accept``, only what a caller taking closes verified to that score can use (:func:`detector.zoom.usable`)."""
+        ``accept``, only what a caller taking closes verified to that score can use (:func:`detector.zoom.usable`).
+        With ``mirror``, the squares flagged in it go through the network mirrored left to right (their boxes come
+        back in screen pixels all the same)."""
         h, w = image.shape[:2]
         context = self.cfg.zoom.context if context is None else context
         m = self.zoom_input_side(w, h, context)
@@ -465,8 +473,11 @@ class Detector:
             sq = zoom_square(box, w, h, context)
             crop = image[sq.y : sq.y + sq.h, sq.x : sq.x + sq.w]
             interp = cv2.INTER_AREA if sq.w > m else cv2.INTER_LINEAR
-            crops[i] = cv2.resize(crop, (m, m), interpolation=interp)
-            origins[i] = (sq.x, sq.y, sq.w / m, sq.h / m)
+            resized = cv2.resize(crop, (m, m), interpolation=interp)
+            if mirror is not None and mirror[i]:  # x' in the mirrored square is screen x = sq.x + sq.w - x' * sx
+                crops[i], origins[i] = resized[:, ::-1], (sq.x + sq.w, sq.y, -sq.w / m, sq.h / m)
+            else:
+                crops[i], origins[i] = resized, (sq.x, sq.y, sq.w / m, sq.h / m)
         reg, sc = self.runner(crops)
         zoomed = self._decode((m, m), origins, reg, sc)
         if accept is not None:

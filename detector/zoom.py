@@ -18,7 +18,10 @@ the whole-screen pass proposed anything there or not (``corners``): a square of 
 magnified so that a ``corner_px`` box becomes ``box_px``, and every close found there scoring ``accept`` or more
 with no Japanese text on its box joins the frame's detections. A 24-px x tucked into a corner is then ~28 model
 pixels instead of ~14. On the six evaluation sets the four corners took the shipped pair from 1129 screens tapped
-right to 1145 with the same 23 false taps (docs/experiments.md, "A closer look at the corners").
+right to 1145 with the same 23 false taps (docs/experiments.md, "A closer look at the corners"). In these magnified
+squares the network scores a mark at the square's left edge higher than at its right, so the right corners' squares
+go through it mirrored left to right (``corner_mirror``; an x is the same mirrored): 1772 -> 1776 screens tapped
+right on nine sets, the same 32 false taps, no time more (docs/experiments.md, "Mirrored corners").
 
 The boxes of a frame's best close and skip detections (``refine`` of them, scoring ``refine_min`` or more, after
 the other looks) are fitted again last: a square of ``refine_context`` x the box's longer side around each, at the
@@ -45,6 +48,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Literal
 
 from detector.tiling import REFERENCE_SHORT_SIDE, Tile, merge_detections
 from detector.types import Box, Detection
@@ -64,6 +68,7 @@ class ZoomConfig:
     max_crops: int = 4  # candidates looked at per frame, best score first
     corners: int = 4  # screen corners looked at on a frame with no close at ``accept`` (top two first; 0: none)
     corner_px: int = 70  # a corner look's box side in reference pixels: its square is ``context`` x that
+    corner_mirror: Literal["none", "right", "both"] = "right"  # which corner squares the network sees mirrored
     refine: int = 3  # close/skip detections per frame whose boxes a closer look refines, best first (0: none)
     refine_min: float = 0.3  # the least score of a detection whose box is refined
     refine_weight: float = 0.5  # the zoomed box's share of the refined box (1: the zoomed box alone)
@@ -178,10 +183,25 @@ def apply(
 def corner_boxes(width: int, height: int, cfg: ZoomConfig) -> list[Box]:
     """The boxes a corner look is centred on, top left, top right, bottom left, bottom right, the first
     ``cfg.corners`` of them: ``corner_px`` reference pixels (scaled with the screen's short side) on each screen
-    corner, so that ``zoom_square`` (which moves a square inside the screen) gives the corner's square."""
+    corner, so that ``zoom_square`` (which moves a square inside the screen) gives the corner's square; each twice
+    with ``corner_mirror: both`` (:func:`corner_mirrors` says which look is mirrored)."""
     side = cfg.corner_px * min(width, height) / REFERENCE_SHORT_SIDE
     spots = [(0.0, 0.0), (float(width), 0.0), (0.0, float(height)), (float(width), float(height))]
-    return [Box(x - side / 2, y - side / 2, x + side / 2, y + side / 2) for x, y in spots[: cfg.corners]]
+    boxes = [Box(x - side / 2, y - side / 2, x + side / 2, y + side / 2) for x, y in spots[: cfg.corners]]
+    return boxes * 2 if cfg.corner_mirror == "both" else boxes
+
+
+def corner_mirrors(cfg: ZoomConfig) -> list[bool]:
+    """Per corner box of :func:`corner_boxes` (in its order: top left, top right, bottom left, bottom right), whether
+    its square goes through the network mirrored left to right (``corner_mirror``: ``right``, the right corners, so
+    that every corner's mark lies at its square's left edge). With ``both`` every corner is looked at twice, as it is
+    and mirrored: :func:`corner_boxes` then lists the corners twice, this the second time."""
+    n = cfg.corners
+    if cfg.corner_mirror == "both":
+        return [False] * n + [True] * n
+    if cfg.corner_mirror == "right":
+        return [i % 2 == 1 for i in range(n)]
+    return [False] * n
 
 
 def add_corner_closes(

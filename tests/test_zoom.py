@@ -4,7 +4,7 @@ engine's crops map back."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import astuple, replace
 
 import numpy as np
 import pytest
@@ -24,6 +24,7 @@ from detector.zoom import (
     coarse_geometry,
     coarse_targets,
     corner_boxes,
+    corner_mirrors,
     refine,
     refine_targets,
     usable,
@@ -289,6 +290,74 @@ def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
     assert any(d.label == "close" for d in r_without.detections)
     r_sure = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=sure), VERIFIER).detect(img)
     assert r_sure.timings.zoom_crops == r_without.timings.zoom_crops
+
+
+@pytest.mark.parametrize(
+    ("mirror", "corners", "flags"),
+    [
+        ("none", 4, [False, False, False, False]),
+        ("right", 4, [False, True, False, True]),  # top right and bottom right
+        ("right", 2, [False, True]),
+        ("both", 4, [False] * 4 + [True] * 4),
+        ("both", 0, []),
+    ],
+)
+def test_which_corner_squares_are_mirrored(mirror, corners, flags):
+    """One flag per corner box, in corner_boxes' order; with ``both`` each corner is listed twice, the second time
+    mirrored."""
+    z = ZoomConfig(corners=corners, corner_mirror=mirror)
+    boxes = corner_boxes(1080, 2400, z)
+    assert corner_mirrors(z) == flags
+    assert len(boxes) == len(flags)
+    if mirror == "both" and corners:
+        assert boxes[:corners] == boxes[corners:] == corner_boxes(1080, 2400, replace(z, corner_mirror="none"))
+
+
+def test_a_mirrored_square_is_the_mirrored_screen_s_square_mapped_back(tiny_weights):
+    """look_closer with ``mirror``: the network sees the square mirrored left to right, and its boxes come back in
+    screen pixels, x1 < x2: exactly the look at the same corner of the mirrored screen, mirrored back."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", min_score=0.0))
+    w, h = 1080, 2400
+    img = np.random.default_rng(3).integers(0, 256, (h, w, 3), dtype=np.uint8)
+    boxes = corner_boxes(w, h, Z)  # top left, top right, bottom left, bottom right
+    mirrored = det.look_closer(img, boxes, verify=False, mirror=[True] * 4)
+    flipped = np.ascontiguousarray(img[:, ::-1])
+    plain = det.look_closer(flipped, [boxes[1], boxes[0], boxes[3], boxes[2]], verify=False)  # corners swap sides
+    assert mirrored  # an untrained network at min_score 0: boxes everywhere
+    assert all(d.box.x1 < d.box.x2 for d in mirrored)
+
+    def key(d: Detection) -> tuple:
+        return (d.label, round(d.score, 5), round(d.box.y1, 2), round(d.box.x1, 2))
+
+    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in plain]
+    got, want = sorted(mirrored, key=key), sorted(back, key=key)
+    assert len(got) == len(want)
+    for a, b in zip(got, want, strict=True):
+        assert (a.label, a.score) == (b.label, pytest.approx(b.score, abs=1e-5))
+        assert astuple(a.box) == pytest.approx(astuple(b.box), abs=1e-2)
+
+
+def test_detect_looks_at_each_corner_twice_with_both(tiny_weights):
+    """``corner_mirror: both``: the corner look is one batch of 8 squares, the last four the first four mirrored."""
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    unsure = ZoomConfig(low=0.0, high=0.0, accept=1.0, refine=0, coarse=0.0)  # no candidates' look, corners only
+    once = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=unsure), VERIFIER)
+    twice = Detector.load(
+        tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, corner_mirror="both")), VERIFIER
+    )
+    batches: list[np.ndarray] = []
+    runner = twice.runner
+
+    def recording(batch):
+        batches.append(batch.copy())
+        return runner(batch)
+
+    twice.runner = recording
+    r_once, r_twice = once.detect(img), twice.detect(img)
+    assert (r_once.timings.zoom_crops, r_twice.timings.zoom_crops) == (4, 8)
+    corners = batches[-1]
+    assert corners.shape[0] == 8
+    assert np.array_equal(corners[4:], corners[:4, :, ::-1])
 
 
 def test_no_closer_look_without_the_verifier(tiny_weights):

@@ -1,0 +1,115 @@
+"""Probe: a mirrored pass for the closes the network misses. An x is the same mirrored (a ">>" is not, and Japanese
+text is not), so the whole screen mirrored left to right is a second, different input for the same closes: 13 of the
+15 closes whose skip was tapped instead (the shipped pair's most frequent wrong tap) have no close detection at all.
+On every screen with no close at ``accept`` in its cached detections (where the corner look would run), the strips of
+the mirrored screen go through the network; its close boxes, mirrored back, are verified on the screen itself, and
+those scoring ``accept`` with no Japanese text on them (the mirrored pass's own ja_char boxes) join the frame's
+detections as the corner look's do (:func:`detector.zoom.add_corner_closes`). Judged two ways: on the screens where
+the policy would tap a skip only, and on every such screen.
+
+    python3 weights/candidates/mirror/flip-probe.py --config C --data data/synth7 ...
+
+Reads judge-policy.py's cached detections of C (run it first); the mirrored passes' detections are saved per set in
+runs/flip and reused."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT))
+
+from agent import judgecache as jp  # noqa: E402
+from detector.data import read_image  # noqa: E402
+from detector.engine import Detector  # noqa: E402
+from detector.evaluate import judge  # noqa: E402
+from detector.promote import Comparison, judged  # noqa: E402
+from detector.types import Box, Detection  # noqa: E402
+from detector.zoom import add_corner_closes, corner_boxes, corners_blocked  # noqa: E402
+
+
+def mirrored_pass(det: Detector, image: np.ndarray) -> list[Detection]:
+    """The network's detections on ``image`` mirrored left to right, in ``image``'s pixels; the closes verified."""
+    h, w = image.shape[:2]
+    flipped = np.ascontiguousarray(image[:, ::-1])
+    seen = det.detect_in(flipped, det.plan(w, h))
+    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in seen]
+    closes = [d for d in back if d.label == "close"]
+    texts = [d for d in back if d.label == "ja_char"]
+    return texts + (det.verifier.rescore(image, closes) if det.verifier is not None and closes else closes)
+
+
+def mirrored_corners(det: Detector, image: np.ndarray) -> list[Detection]:
+    """The corner look (:func:`detector.zoom.corner_boxes`) on ``image`` mirrored left to right, in ``image``'s
+    pixels, verified as the corner look is (the corners are the same four, each seen as its mirror)."""
+    h, w = image.shape[:2]
+    flipped = np.ascontiguousarray(image[:, ::-1])
+    seen = det.look_closer(flipped, corner_boxes(w, h, det.cfg.zoom), verify=False)
+    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in seen]
+    closes = [d for d in back if d.label == "close"]
+    texts = [d for d in back if d.label == "ja_char"]
+    return texts + (det.verifier.rescore(image, closes) if det.verifier is not None and closes else closes)
+
+
+def main() -> int:
+    ap = jp.probe_arguments(__doc__.split("\n\n")[0])
+    ap.add_argument("--what", choices=("strips", "corners"), default="strips", help="strips or corner squares")
+    args = ap.parse_args()
+    look = mirrored_pass if args.what == "strips" else mirrored_corners
+    cfg, sets, cached = jp.cached_sets(args)
+    zoom = cfg.detector.inference.zoom
+    det = None
+    save = Path("runs/flip")
+    save.mkdir(parents=True, exist_ok=True)
+    seen: dict[Path, list] = {}
+    for r, items in sets.items():
+        path = save / f"{r.name}-{args.what}-{args.limit}.pkl"
+        if path.exists():
+            seen[r] = pickle.loads(path.read_bytes())
+            continue
+        if det is None:
+            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+        out, t0, n = [], time.perf_counter(), 0
+        for it, dets in zip(items, cached[r], strict=True):
+            if corners_blocked(dets, zoom):
+                out.append(None)
+                continue
+            out.append(look(det, read_image(it.image_path)))
+            n += 1
+        seen[r] = out
+        path.write_bytes(pickle.dumps(out))
+        ms = (time.perf_counter() - t0) * 1000 / max(1, n)
+        print(f"{r.name}: {n} of {len(items)} screens mirrored, {ms:.0f} ms each", file=sys.stderr)
+    for scope in ("skip", "all"):
+        for accept in (0.9, 0.95, 0.98):
+            z = dataclasses.replace(zoom, accept=accept)
+            rows = []
+            for r, items in sets.items():
+                joined = []
+                for it, d, s in zip(items, cached[r], seen[r], strict=True):
+                    use = s is not None
+                    if use and scope == "skip":
+                        tap = judge(it, d, cfg.policy).tap
+                        use = tap is not None and tap.label == "skip"
+                    joined.append(add_corner_closes(d, s, z, cfg.detector.inference.nms_iou) if use else d)
+                before, after = judged(r.name, items, cached[r], cfg.policy), judged(r.name, items, joined, cfg.policy)
+                if accept == 0.9:
+                    for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
+                        if a != b:
+                            print(f"  {scope} {r.name} {it.image_id}: {a} -> {b}")
+                rows.append((before, after))
+            cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
+            right, false = sum(n.hits for _, n in rows), sum(n.false_taps for _, n in rows)
+            print(f"{scope} accept {accept}: {right} right / {false} false taps | {cols}")
+            print(f"  against C: {Comparison(tuple(rows)).change}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
