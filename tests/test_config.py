@@ -14,6 +14,7 @@ def test_shipped_config_loads():
     assert cfg.detector.inference.tile_size == 720
     assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.7)
     assert cfg.detector.inference.tile_shape == "strip" and cfg.detector.inference.zoom.high == 0.66
+    assert cfg.detector.inference.zoom.corner_mirror == "right"
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
 
@@ -46,6 +47,10 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
         ("detector:\n  inference:\n    tile_size: big\n", ["detector.inference.tile_size", "'big'", "whole number"]),
         ("detector:\n  inference:\n    tile_shape: hex\n", ["detector.inference.tile_shape", "'hex'", "'strip'"]),
         ("detector:\n  inference:\n    precision: int4\n", ["detector.inference.precision", "'int4'", "'int8'"]),
+        (
+            "detector:\n  inference:\n    zoom:\n      corner_mirror: left\n",
+            ["detector.inference.zoom.corner_mirror", "'left'", "'right'"],
+        ),
         ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
         ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),
         (
