@@ -45,8 +45,7 @@ from detector.zoom import (
     coarse_blocked,
     coarse_geometry,
     coarse_targets,
-    corner_boxes,
-    corner_mirrors,
+    corner_looks,
     corners_blocked,
     refine_targets,
     usable,
@@ -376,8 +375,8 @@ class Detector:
             dets = [d for d in dets if d.box not in gone]
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
-            corners = corner_boxes(w, h, zoom)
-            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=corner_mirrors(zoom))
+            corners, mirrored = corner_looks(w, h, zoom)
+            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=mirrored)
             dets = add_corner_closes(dets, seen, zoom, self.cfg.nms_iou)
         coarse = zoom.enabled and zoom.coarse > 0 and not coarse_blocked(dets, zoom)
         if coarse:  # still no sure target: the whole screen once more, smaller, for buttons too large for the strips

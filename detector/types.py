@@ -55,6 +55,10 @@ class Box:
         union = self.area + other.area - inter
         return inter / union if union > 0 else 0.0
 
+    def mirrored(self, width: float) -> Box:
+        """This box on its ``width``-px-wide screen mirrored left to right."""
+        return Box(width - self.x2, self.y1, width - self.x1, self.y2)
+
     def contains(self, x: float, y: float) -> bool:
         return self.x1 <= x <= self.x2 and self.y1 <= y <= self.y2
 

@@ -40,8 +40,8 @@ as 384x853 model px, shrunk from the frame the strips were cut from), so that a 
 buttons") it ran on 45% of the frames and took 1764 screens tapped right to 1772 with the same 32 false taps, ~21 ms
 a look; 0.7 taps the same 1772 / 32 for ~25 ms.
 
-The geometry here is pure (``zoom_square``, ``corner_boxes``, ``coarse_geometry``); the engine (``Detector``) runs
-the crops.
+The geometry here is pure (``zoom_square``, ``corner_boxes``, ``corner_looks``, ``coarse_geometry``); the engine
+(``Detector``) runs the crops.
 """
 
 from __future__ import annotations
@@ -183,25 +183,20 @@ def apply(
 def corner_boxes(width: int, height: int, cfg: ZoomConfig) -> list[Box]:
     """The boxes a corner look is centred on, top left, top right, bottom left, bottom right, the first
     ``cfg.corners`` of them: ``corner_px`` reference pixels (scaled with the screen's short side) on each screen
-    corner, so that ``zoom_square`` (which moves a square inside the screen) gives the corner's square; each twice
-    with ``corner_mirror: both`` (:func:`corner_mirrors` says which look is mirrored)."""
+    corner, so that ``zoom_square`` (which moves a square inside the screen) gives the corner's square."""
     side = cfg.corner_px * min(width, height) / REFERENCE_SHORT_SIDE
     spots = [(0.0, 0.0), (float(width), 0.0), (0.0, float(height)), (float(width), float(height))]
-    boxes = [Box(x - side / 2, y - side / 2, x + side / 2, y + side / 2) for x, y in spots[: cfg.corners]]
-    return boxes * 2 if cfg.corner_mirror == "both" else boxes
+    return [Box(x - side / 2, y - side / 2, x + side / 2, y + side / 2) for x, y in spots[: cfg.corners]]
 
 
-def corner_mirrors(cfg: ZoomConfig) -> list[bool]:
-    """Per corner box of :func:`corner_boxes` (in its order: top left, top right, bottom left, bottom right), whether
-    its square goes through the network mirrored left to right (``corner_mirror``: ``right``, the right corners, so
-    that every corner's mark lies at its square's left edge). With ``both`` every corner is looked at twice, as it is
-    and mirrored: :func:`corner_boxes` then lists the corners twice, this the second time."""
-    n = cfg.corners
+def corner_looks(width: int, height: int, cfg: ZoomConfig) -> tuple[list[Box], list[bool]]:
+    """The corner look's squares: the boxes they are centred on (:func:`corner_boxes`) and, for each, whether it goes
+    through the network mirrored left to right (``corner_mirror``): ``right``, the right corners' (every corner's
+    mark then lies at its square's left edge); ``both``, every corner twice, as it is and then mirrored."""
+    boxes = corner_boxes(width, height, cfg)
     if cfg.corner_mirror == "both":
-        return [False] * n + [True] * n
-    if cfg.corner_mirror == "right":
-        return [i % 2 == 1 for i in range(n)]
-    return [False] * n
+        return boxes * 2, [False] * len(boxes) + [True] * len(boxes)
+    return boxes, [cfg.corner_mirror == "right" and i % 2 == 1 for i in range(len(boxes))]
 
 
 def add_corner_closes(

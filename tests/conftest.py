@@ -24,14 +24,14 @@ VERIFIER = REPO / "weights" / "closebot-verifier.pt"
 TINY_SPEC = ModelSpec(widths=(8, 8, 16, 16, 16))
 
 
-def record_batches(det) -> list[tuple[int, ...]]:
-    """The shape of every batch ``det`` (a Detector) sends through its network from now on, in order: its runner
-    wrapped, the batches still run."""
-    shapes: list[tuple[int, ...]] = []
+def record_batches(det, keep: bool = False) -> list:
+    """The shape of every batch ``det`` (a Detector) sends through its network from now on, in order (with ``keep``,
+    a copy of each batch itself): its runner wrapped, the batches still run."""
+    shapes: list = []
     runner = det.runner
 
     def recording(batch):
-        shapes.append(batch.shape)
+        shapes.append(batch.copy() if keep else batch.shape)
         return runner(batch)
 
     det.runner = recording

@@ -24,7 +24,7 @@ from detector.zoom import (
     coarse_geometry,
     coarse_targets,
     corner_boxes,
-    corner_mirrors,
+    corner_looks,
     refine,
     refine_targets,
     usable,
@@ -303,14 +303,15 @@ def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
     ],
 )
 def test_which_corner_squares_are_mirrored(mirror, corners, flags):
-    """One flag per corner box, in corner_boxes' order; with ``both`` each corner is listed twice, the second time
-    mirrored."""
+    """The corner look's boxes and one flag each; with ``both`` each corner twice, the second time mirrored."""
     z = ZoomConfig(corners=corners, corner_mirror=mirror)
-    boxes = corner_boxes(1080, 2400, z)
-    assert corner_mirrors(z) == flags
-    assert len(boxes) == len(flags)
-    if mirror == "both" and corners:
-        assert boxes[:corners] == boxes[corners:] == corner_boxes(1080, 2400, replace(z, corner_mirror="none"))
+    boxes, mirrored = corner_looks(1080, 2400, z)
+    assert mirrored == flags
+    assert boxes == corner_boxes(1080, 2400, z) * (2 if mirror == "both" else 1)
+
+
+def test_a_box_mirrored_on_its_screen():
+    assert Box(10, 20, 40, 60).mirrored(1080) == Box(1040, 20, 1070, 60)
 
 
 def test_a_mirrored_square_is_the_mirrored_screen_s_square_mapped_back(tiny_weights):
@@ -329,7 +330,7 @@ def test_a_mirrored_square_is_the_mirrored_screen_s_square_mapped_back(tiny_weig
     def key(d: Detection) -> tuple:
         return (d.label, round(d.score, 5), round(d.box.y1, 2), round(d.box.x1, 2))
 
-    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in plain]
+    back = [replace(d, box=d.box.mirrored(w)) for d in plain]
     got, want = sorted(mirrored, key=key), sorted(back, key=key)
     assert len(got) == len(want)
     for a, b in zip(got, want, strict=True):
@@ -345,14 +346,7 @@ def test_detect_looks_at_each_corner_twice_with_both(tiny_weights):
     twice = Detector.load(
         tiny_weights, InferenceConfig(runtime="torch", zoom=replace(unsure, corner_mirror="both")), VERIFIER
     )
-    batches: list[np.ndarray] = []
-    runner = twice.runner
-
-    def recording(batch):
-        batches.append(batch.copy())
-        return runner(batch)
-
-    twice.runner = recording
+    batches = record_batches(twice, keep=True)
     r_once, r_twice = once.detect(img), twice.detect(img)
     assert (r_once.timings.zoom_crops, r_twice.timings.zoom_crops) == (4, 8)
     corners = batches[-1]

@@ -30,31 +30,33 @@ from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.promote import Comparison, judged  # noqa: E402
-from detector.types import Box, Detection  # noqa: E402
+from detector.types import Detection  # noqa: E402
 from detector.zoom import add_corner_closes, corner_boxes, corners_blocked  # noqa: E402
+
+
+def verified(det: Detector, image: np.ndarray, seen: list[Detection]) -> list[Detection]:
+    """What a mirrored look adds to a frame as the corner look's would: its closes verified on ``image`` itself, and
+    its Japanese text (to veto them)."""
+    closes = [d for d in seen if d.label == "close"]
+    texts = [d for d in seen if d.label == "ja_char"]
+    return texts + (det.verifier.rescore(image, closes) if det.verifier is not None and closes else closes)
 
 
 def mirrored_pass(det: Detector, image: np.ndarray) -> list[Detection]:
     """The network's detections on ``image`` mirrored left to right, in ``image``'s pixels; the closes verified."""
     h, w = image.shape[:2]
     flipped = np.ascontiguousarray(image[:, ::-1])
-    seen = det.detect_in(flipped, det.plan(w, h))
-    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in seen]
-    closes = [d for d in back if d.label == "close"]
-    texts = [d for d in back if d.label == "ja_char"]
-    return texts + (det.verifier.rescore(image, closes) if det.verifier is not None and closes else closes)
+    return verified(
+        det, image, [dataclasses.replace(d, box=d.box.mirrored(w)) for d in det.detect_in(flipped, det.plan(w, h))]
+    )
 
 
 def mirrored_corners(det: Detector, image: np.ndarray) -> list[Detection]:
-    """The corner look (:func:`detector.zoom.corner_boxes`) on ``image`` mirrored left to right, in ``image``'s
-    pixels, verified as the corner look is (the corners are the same four, each seen as its mirror)."""
+    """The corner look (:func:`detector.zoom.corner_boxes`) with every square mirrored left to right (the engine's
+    ``look_closer(..., mirror=)``), in ``image``'s pixels, its closes verified as the corner look's are."""
     h, w = image.shape[:2]
-    flipped = np.ascontiguousarray(image[:, ::-1])
-    seen = det.look_closer(flipped, corner_boxes(w, h, det.cfg.zoom), verify=False)
-    back = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in seen]
-    closes = [d for d in back if d.label == "close"]
-    texts = [d for d in back if d.label == "ja_char"]
-    return texts + (det.verifier.rescore(image, closes) if det.verifier is not None and closes else closes)
+    corners = corner_boxes(w, h, det.cfg.zoom)
+    return verified(det, image, det.look_closer(image, corners, verify=False, mirror=[True] * len(corners)))
 
 
 def main() -> int:

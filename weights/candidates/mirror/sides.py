@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,6 @@ sys.path.insert(0, str(ROOT))
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items, read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
-from detector.types import Box, Detection  # noqa: E402
 from detector.zoom import corner_boxes, zoom_square  # noqa: E402
 
 
@@ -94,7 +94,7 @@ def strips(args: argparse.Namespace) -> int:
                 continue
             plain = det.detect_in(image, det.plan(w, h))
             seen = det.detect_in(np.ascontiguousarray(image[:, ::-1]), det.plan(w, h))
-            flipped = [Detection(Box(w - d.box.x2, d.box.y1, w - d.box.x1, d.box.y2), d.label, d.score) for d in seen]
+            flipped = [replace(d, box=d.box.mirrored(w)) for d in seen]
             for b in closes:
                 rows["left" if b.x1 < edge else "right"].append((best(plain, b), best(flipped, b)))
     report(rows, "edge")
