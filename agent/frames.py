@@ -16,6 +16,11 @@ def signature(image: np.ndarray) -> np.ndarray:
     return cv2.resize(grey, SIGNATURE_SIZE, interpolation=cv2.INTER_AREA).astype(np.int16)
 
 
+def same_pixels(a: np.ndarray | None, b: np.ndarray) -> bool:
+    """Whether frame ``b`` is frame ``a`` again, pixel for pixel (a static screen captured twice)."""
+    return a is not None and a.shape == b.shape and np.array_equal(a, b)
+
+
 def is_blank(sig: np.ndarray, spread: int = 6) -> bool:
     """A black or uniform frame (screen off, a secure window captured as black): nothing to look for."""
     return int(sig.max()) - int(sig.min()) <= spread

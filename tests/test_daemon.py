@@ -58,6 +58,21 @@ def test_dry_run_sends_no_input(adb_server, sim_phone, detector, tmp_path) -> No
     assert run.stats[sim.serial].taps == 0
 
 
+def test_a_screen_seen_again_is_not_detected_again(adb_server, sim_phone, detector, tmp_path, monkeypatch) -> None:
+    """The quiet scenario's game screen never changes: the daemon detects on it once, and every later tick, its
+    frame the same pixel for pixel, takes that result again (recorded as reused, with the same detections)."""
+    sim = sim_phone(scenario="quiet", seed=3)
+    passes: list[int] = []
+    real = detector.detect
+    monkeypatch.setattr(detector, "detect", lambda image, **kw: passes.append(1) or real(image, **kw))
+    run = run_daemon(adb_server, [sim.serial], 60, detector, tmp_path, until=lambda d, _: d.workers[0].stats.ticks >= 4)
+    sim.stop()
+    rec = [r for r in run.ticks(sim.serial) if "detections" in r]
+    assert len(rec) >= 4 and len(passes) == 1
+    assert "detect_reused" not in rec[0]["timings"] and all(r["timings"]["detect_reused"] == 1 for r in rec[1:])
+    assert all(r["detections"] == rec[0]["detections"] and r["timings"]["detect_ms"] == 0 for r in rec[1:])
+
+
 def test_decoy_close_opens_the_store_and_the_daemon_goes_back(adb_server, sim_phone, detector, tmp_path) -> None:
     sim = sim_phone(scenario="decoy", seed=3)
     run = run_daemon(adb_server, [sim.serial], 25, detector, tmp_path)

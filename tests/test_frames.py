@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from agent.frames import is_blank, look, region_changed, screen_changed, signature
+from agent.frames import is_blank, look, region_changed, same_pixels, screen_changed, signature
 from detector.types import Box
 
 
@@ -24,6 +24,15 @@ def test_blank_and_changed() -> None:
     assert not screen_changed(signature(screen()), signature(screen()))
     assert screen_changed(signature(screen(0)), signature(screen(1)))
     assert screen_changed(None, signature(screen()))
+
+
+def test_same_pixels_only_for_the_same_frame_again() -> None:
+    a = screen()
+    assert same_pixels(a, a.copy())
+    b = a.copy()
+    b[799, 399, 2] ^= 1  # one channel of one pixel, the last
+    assert not same_pixels(a, b) and not screen_changed(signature(a), signature(b))
+    assert not same_pixels(a, a[:, :200].copy()) and not same_pixels(None, a)
 
 
 def test_region_changed_only_looks_around_the_box() -> None:
