@@ -536,8 +536,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         extra = f", would tap {s.would_tap}" if args.dry_run else ""
         misses = ", ".join(f"{k} {v}" for k, v in sorted(s.misses.items())) or "none"
         print(
-            f"{serial}: {s.ticks} ticks, {s.taps} taps ({s.effective} effective, {s.ineffective} ineffective, "
-            f"{s.decoys} decoys){extra}, {s.errors} errors; misses recorded: {misses}"
+            f"{serial}: {s.ticks} ticks ({s.detected} frames detected, {s.reused} the last one again), {s.taps} taps "
+            f"({s.effective} effective, {s.ineffective} ineffective, {s.decoys} decoys){extra}, {s.errors} errors; "
+            f"misses recorded: {misses}"
         )
     print(f"run directory: {daemon.root}")
     return 0

@@ -101,6 +101,8 @@ class DeviceStats:
     would_tap: int = 0
     errors: int = 0
     misses: dict[str, int] = field(default_factory=dict)
+    detected: int = 0  # frames the detector ran on
+    reused: int = 0  # frames that were the last one detected on again, pixel for pixel (its result taken again)
 
 
 class DeviceWorker:
@@ -153,8 +155,10 @@ class DeviceWorker:
         if self._seen is not None and same_pixels(self._seen[0], frame.image):
             timings["detect_ms"] = timings.get("detect_ms", 0.0)
             timings["detect_reused"] = timings.get("detect_reused", 0) + 1
+            self.stats.reused += 1
             return self._seen[1]
         res = self.detector.detect(frame.image)
+        self.stats.detected += 1
         self._seen = (frame.image, res)
         timings["detect_ms"] = timings.get("detect_ms", 0.0) + round(res.timings.total_ms, 1)
         return res

@@ -69,6 +69,7 @@ def test_a_screen_seen_again_is_not_detected_again(adb_server, sim_phone, detect
     sim.stop()
     rec = [r for r in run.ticks(sim.serial) if "detections" in r]
     assert len(rec) >= 4 and len(passes) == 1
+    assert run.stats[sim.serial].detected == 1 and run.stats[sim.serial].reused == len(rec) - 1
     assert "detect_reused" not in rec[0]["timings"] and all(r["timings"]["detect_reused"] == 1 for r in rec[1:])
     assert all(r["detections"] == rec[0]["detections"] and r["timings"]["detect_ms"] == 0 for r in rec[1:])
 
@@ -111,7 +112,7 @@ def test_signal_finishes_the_tick_and_exits_zero(adb_server, sim_phone, tmp_path
             proc.kill()
             proc.communicate()
     assert proc.returncode == 0, err
-    assert sig.name in out and "ticks" in out
+    assert sig.name in out and "ticks (" in out and "frames detected" in out
     lines = events.read_text().splitlines()
     assert lines and all(json.loads(line) for line in lines)  # every line complete
     misses = events.parent / "misses"
