@@ -5,7 +5,8 @@
 #   2. the icon-mask cache data/icons (scripts/icons.sh) and, for the browser-rendered set, the npm icon packages
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
 #   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval)
-#      and webeval8 and webeval9 (more browser-rendered screens, 300 and 600, for measure.sh)
+#      and webeval8 and webeval9 (more browser-rendered screens, 300 and 600, for measure.sh), webeval10 (300 more,
+#      their closes from Iconify sets used nowhere else: scripts/fresh-close-icons.py)
 #      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
@@ -90,16 +91,34 @@ synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (he
 synth data/calib 64 0 31 --icons data/icons --size 1080x2400  # `closebot quantize` calibrates on these (training recipe)
 # the browser-rendered evaluation sets: webeval (150, seed 7), webeval8 (300 more, seed 8; since 2026-12-05) and
 # webeval9 (600 more, seed 9; since 2026-12-06)
-for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9"; do
-  read -r name n seed <<< "$spec"
-  [ -f data/$name/meta.jsonl ] && continue  # written last: a set without it was cut short
-  icons=/tmp/closebot-webeval-icons
+icons=/tmp/closebot-webeval-icons
+webeval_needs() {  # the icon packages and playwright, once
   if [ ! -d "$icons/node_modules/bootstrap-icons" ]; then
     mkdir -p "$icons"
     npm install --prefix "$icons" --no-audit --no-fund --silent bootstrap-icons remixicon lucide-static ionicons@7 heroicons
   fi
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
+}
+for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9"; do
+  read -r name n seed <<< "$spec"
+  [ -f data/$name/meta.jsonl ] && continue  # written last: a set without it was cut short
+  webeval_needs
   rm -rf data/$name
   python3 scripts/webeval.py --icons "$icons/node_modules" --out data/$name --n $n --seed $seed
 done
+# webeval10 (300, seed 10; since 2026-12-07): the same pages, their closes drawn from 11 Iconify sets that neither
+# training nor the browser sets above use (scripts/fresh-close-icons.py; none of the reserved families)
+if [ ! -f data/webeval10/meta.jsonl ]; then
+  webeval_needs
+  fresh=/tmp/closebot-fresh-icons
+  if [ ! -d "$fresh/node_modules/@iconify-json/pajamas" ]; then
+    mkdir -p "$fresh"
+    # shellcheck disable=SC2046  # the package list is words
+    npm install --prefix "$fresh" --no-audit --no-fund --silent $(python3 scripts/fresh-close-icons.py --packages)
+  fi
+  python3 scripts/fresh-close-icons.py "$fresh/node_modules" "$icons/node_modules/freshclose" "$fresh/close-icons.png"
+  rm -rf data/webeval10
+  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval10 --n 300 --seed 10 \
+    --close-icons "$icons/node_modules/freshclose/close-icons.json"
+fi
 echo "data: done ($what)"

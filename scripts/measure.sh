@@ -24,6 +24,9 @@ fi
 if [ -d data/webeval9 ]; then  # bash scripts/data.sh eval: 600 more screens of scripts/webeval.py, seed 9
   closebot eval --data data/webeval9 --weights "$W" --sweep --quiet --report weights/eval-web9.json | tee /tmp/eval-web9.txt
 fi
+if [ -d data/webeval10 ]; then  # bash scripts/data.sh eval: 300 more, their closes from Iconify sets used nowhere else
+  closebot eval --data data/webeval10 --weights "$W" --sweep --quiet --report weights/eval-web10.json | tee /tmp/eval-web10.txt
+fi
 if [ -d data/webeval8 ] && [ -d data/webeval9 ]; then  # the three browser-rendered sets as one sample
   closebot eval --data data/webeval --data data/webeval8 --data data/webeval9 --weights "$W" --quiet \
     --report weights/eval-web-pooled.json | tee /tmp/eval-web-pooled.txt

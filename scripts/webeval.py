@@ -2,7 +2,9 @@
 Chromium at 1080x2400 (360x800 CSS px at device scale 3), with icon sets the generator never uses.
 
 Icons come from npm packages that are in neither training nor the reserved evaluation families:
-bootstrap-icons, remixicon, lucide-static, ionicons, heroicons. Ground-truth boxes are read from the DOM
+bootstrap-icons, remixicon, lucide-static, ionicons, heroicons (``--close-icons FILE``: the close icons from a JSON
+table instead, {family: [SVG paths under --icons]}, e.g. scripts/fresh-close-icons.py's). Ground-truth
+boxes are read from the DOM
 (getBoundingClientRect). Output is a VOC dataset whose ``val.txt`` lists every screen, so ``closebot eval`` reads it.
 
 Needs: Debian ``chromium``; ``pip install playwright`` (used only as a driver for /usr/bin/chromium, nothing is
@@ -13,6 +15,7 @@ ICONS_DIR. Usage: ``python scripts/webeval.py --icons DIR/node_modules --out dat
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import sys
 from pathlib import Path
@@ -280,6 +283,17 @@ def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, 
     return layout, page_html("".join(body) + status, bg)
 
 
+def use_close_icons(icons: Path, table_file: Path) -> None:
+    """Draw closes from the icons of ``table_file`` (JSON {family: [SVG paths under ``icons``]}) instead of
+    CLOSE_ICONS' own; exits naming the first icon that is not there, before anything is drawn."""
+    table = json.loads(table_file.read_text())
+    missing = [rel for rels in table.values() for rel in rels if not (icons / rel).is_file()]
+    if not table or missing:
+        sys.exit(f"webeval: {table_file}: {'no families' if not table else f'no such icon: {missing[0]}'}")
+    CLOSE_ICONS.clear()
+    CLOSE_ICONS.update(table)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--icons", type=Path, required=True, help="node_modules folder with the icon packages")
@@ -287,7 +301,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=150)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--close-icons", type=Path, help="JSON {family: [SVG paths under --icons]} to draw closes from")
     args = ap.parse_args()
+    if args.close_icons is not None:
+        use_close_icons(args.icons, args.close_icons)
 
     pool = assets.load_pool("val")
     thin = assets.thin_assets([pool])

@@ -160,3 +160,29 @@ def test_words_on_buttons_are_not_japanese_text_boxes(icons, pool) -> None:
 def test_the_same_seed_gives_the_same_pages(icons, pool) -> None:
     assert _pages(icons, pool, 20, seed=5) == _pages(icons, pool, 20, seed=5)
     assert _pages(icons, pool, 20, seed=5) != _pages(icons, pool, 20, seed=6)
+
+
+def test_webeval_close_icons_table_is_checked_before_any_page(tmp_path) -> None:
+    """`scripts/webeval.py --close-icons FILE` (webeval10's fresh close icons) refuses a table naming an icon that is
+    not under --icons, naming it, before drawing anything; a good table replaces the closes' icons."""
+    import subprocess
+    import sys
+
+    (tmp_path / "fresh" / "jam").mkdir(parents=True)
+    (tmp_path / "fresh" / "jam" / "close.svg").write_text('<svg viewBox="0 0 16 16"><path d="M1 1L15 15"/></svg>')
+    table = tmp_path / "close-icons.json"
+    table.write_text(json.dumps({"jam": ["fresh/jam/close.svg", "fresh/jam/gone.svg"]}))
+    cmd = [sys.executable, str(ROOT / "scripts" / "webeval.py"), "--icons", str(tmp_path), "--out", str(tmp_path / "o")]
+    r = subprocess.run([*cmd, "--close-icons", str(table)], capture_output=True, text=True, timeout=120)
+    assert r.returncode != 0 and "no such icon: fresh/jam/gone.svg" in r.stderr
+    assert not (tmp_path / "o").exists()
+    table.write_text(json.dumps({"jam": ["fresh/jam/close.svg"]}))
+    saved = {k: list(v) for k, v in webeval.CLOSE_ICONS.items()}
+    try:
+        webeval.use_close_icons(tmp_path, table)
+        drawn = [webeval.close_button(random.Random(i), tmp_path, pale=False) for i in range(20)]
+    finally:
+        webeval.CLOSE_ICONS.clear()
+        webeval.CLOSE_ICONS.update(saved)
+    icons = [h for h in drawn if "<svg" in h]  # (a close drawn as a character has no icon)
+    assert icons and all("M1 1L15 15" in h for h in icons)
