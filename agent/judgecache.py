@@ -7,6 +7,9 @@ A cache file is ``CACHE/<set>-<key>.pkl``, the pickled list of each screen's det
 screens of the set); the key hashes the SSD and verifier files (and the int8 graph when it runs), the inference
 settings' repr, ``limit`` and the screens' paths and modification times, so other weights, settings or screens never
 reuse old detections. (A code change under the same settings keeps the key: move such caches away.)
+
+A probe's own pass over the screens (a look the shipped detector does not take) is saved the same way, once per set:
+:func:`saved_looks`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import argparse
 import hashlib
 import pickle
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from agent.config import load_config
@@ -24,6 +29,7 @@ from detector.evaluate import detect_all
 from detector.promote import Comparison, judged
 from detector.quantize import int8_path
 from detector.weights import sha256_of
+from policies.decide import PolicyConfig
 
 
 def detector_key(weights: Path, verifier: Path | None, inference: InferenceConfig, limit: int) -> list[str]:
@@ -104,3 +110,52 @@ def detected_against(detector, cfg, sets: dict[Path, list], cached: dict[Path, l
         print(f"{root.name} {after.hits}/{after.false_taps}", flush=True)
         rows.append((before, after))
     return Comparison(tuple(rows)).change, [f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows], detections
+
+
+def saved_looks(
+    folder: Path, tag: str, sets: dict[Path, list], cached: dict[Path, list], look: Callable
+) -> dict[Path, list]:
+    """A probe's own pass over each set's screens, run once: per set, ``look(item, detections)`` of its screens in
+    order (``detections`` the screen's cached ones, :func:`cached_sets`; None for a screen the probe leaves alone),
+    pickled in ``folder/<set>-<tag>.pkl`` and read back from there when that exists. Prints each pass's screens and
+    time a screen."""
+    folder.mkdir(parents=True, exist_ok=True)
+    out: dict[Path, list] = {}
+    for root, items in sets.items():
+        path = folder / f"{root.name}-{tag}.pkl"
+        if path.exists():
+            out[root] = pickle.loads(path.read_bytes())
+            continue
+        t0 = time.perf_counter()
+        out[root] = [look(it, dets) for it, dets in zip(items, cached[root], strict=True)]
+        path.write_bytes(pickle.dumps(out[root]))
+        n = sum(x is not None for x in out[root])
+        ms = (time.perf_counter() - t0) * 1000 / max(1, n)
+        print(f"{root.name}: {n} of {len(items)} screens looked at, {ms:.0f} ms each", file=sys.stderr)
+    return out
+
+
+def print_judged(
+    name: str,
+    sets: dict[Path, list],
+    cached: dict[Path, list],
+    joined: dict[Path, list],
+    policy: PolicyConfig,
+    changes: str | None = None,
+) -> None:
+    """A probe's variant ``name`` judged with ``policy``: its detections ``joined`` against the cached ones
+    (:func:`cached_sets`), screen by screen. Prints its screens right / false taps in all and per set, and the change
+    (:attr:`detector.promote.Comparison.change`); with ``changes`` (a prefix), first every screen whose outcome
+    changed."""
+    rows = []
+    for root, items in sets.items():
+        before, after = judged(root.name, items, cached[root], policy), judged(root.name, items, joined[root], policy)
+        if changes is not None:
+            for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
+                if a != b:
+                    print(f"  {changes}{root.name} {it.image_id}: {a} -> {b}")
+        rows.append((before, after))
+    cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
+    right, false = sum(n.hits for _, n in rows), sum(n.false_taps for _, n in rows)
+    print(f"{name}: {right} right / {false} false taps | {cols}")
+    print(f"  against C: {Comparison(tuple(rows)).change}")

@@ -57,3 +57,41 @@ def test_a_missing_cache_names_the_command_and_a_written_one_is_read(tiny_weight
     path.parent.mkdir()
     path.write_bytes(pickle.dumps(dets))
     assert judgecache.cached_detections(config, sets, 400, tmp_path / "cache") == {tiny_dataset: dets}
+
+
+def test_saved_looks_runs_a_probes_pass_once_and_reads_it_back(tmp_path, capsys) -> None:
+    sets = {tmp_path / "setA": ["a0", "a1", "a2"], tmp_path / "setB": ["b0"]}
+    cached = {tmp_path / "setA": [[1], [], [2]], tmp_path / "setB": [[3]]}
+    calls: list[str] = []
+
+    def look(item: str, dets: list) -> list | None:
+        calls.append(item)
+        return None if not dets else [item, *dets]
+
+    first = judgecache.saved_looks(tmp_path / "saved", "t-400", sets, cached, look)
+    assert first == {tmp_path / "setA": [["a0", 1], None, ["a2", 2]], tmp_path / "setB": [["b0", 3]]}
+    assert calls == ["a0", "a1", "a2", "b0"] and "setA: 2 of 3 screens looked at" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "saved").iterdir()) == ["setA-t-400.pkl", "setB-t-400.pkl"]
+    again = judgecache.saved_looks(tmp_path / "saved", "t-400", sets, cached, look)
+    assert again == first and len(calls) == 4  # read back, not looked at again
+    judgecache.saved_looks(tmp_path / "saved", "other", sets, cached, look)
+    assert len(calls) == 8  # another tag is another pass
+
+
+def test_print_judged_counts_a_variant_against_the_cached_detections(tiny_dataset: Path, capsys) -> None:
+    from policies.decide import PolicyConfig
+
+    items = load_items([tiny_dataset], "val")
+    target = next(i for i, it in enumerate(items) if any(o.label == "close" for o in it.objects))
+    box = next(o.box for o in items[target].objects if o.label == "close")
+    sets, cached = {tiny_dataset: items}, {tiny_dataset: [[] for _ in items]}
+    joined = {tiny_dataset: [[Detection(box, "close", 0.99)] if i == target else [] for i in range(len(items))]}
+    judgecache.print_judged("same", sets, cached, cached, PolicyConfig(), changes="")
+    out = capsys.readouterr().out
+    assert out.startswith(f"same: 0 right / 0 false taps | {tiny_dataset.name} 0/0\n") and "right +0" in out
+    judgecache.print_judged("won", sets, cached, joined, PolicyConfig(), changes="x ")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"  x {tiny_dataset.name} {items[target].image_id}: miss -> hit"
+    assert lines[1].startswith("won: 1 right / 0 false taps") and "right +1" in lines[2]
+    judgecache.print_judged("quiet", sets, cached, joined, PolicyConfig())
+    assert not capsys.readouterr().out.startswith("  ")  # no changes asked for: none printed

@@ -11,8 +11,8 @@ Reads judge-policy.py's cached detections of C (run it first); the coarse detect
 
 from __future__ import annotations
 
+import functools
 import math
-import pickle
 import sys
 from pathlib import Path
 
@@ -54,19 +54,16 @@ def main() -> int:
     ap.add_argument("--save", type=Path, default=Path("runs/coarse"))
     args = ap.parse_args()
     cfg, sets, cached = jp.cached_sets(args)
-    det = None
-    args.save.mkdir(parents=True, exist_ok=True)
-    extra = {}
-    for r, items in sets.items():
-        path = args.save / f"{r.name}-{args.factor:g}-{args.limit}.pkl"
-        if path.exists():
-            extra[r] = pickle.loads(path.read_bytes())
-            continue
-        if det is None:
-            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-        extra[r] = [coarse(det, read_image(i.image_path), args.factor) for i in items]
-        path.write_bytes(pickle.dumps(extra[r]))
-        print(f"{r.name}: coarse pass done", file=sys.stderr)
+    detector = functools.cache(
+        lambda: Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+    )
+    extra = jp.saved_looks(
+        args.save,
+        f"{args.factor:g}-{args.limit}",
+        sets,
+        cached,
+        lambda it, _: coarse(detector(), read_image(it.image_path), args.factor),
+    )
     policy = cfg.policy
     before = {r: judged(r.name, items, cached[r], policy) for r, items in sets.items()}
     for min_side in (0, 80, 110, 150):

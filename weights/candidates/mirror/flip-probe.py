@@ -15,9 +15,8 @@ runs/flip and reused."""
 from __future__ import annotations
 
 import dataclasses
-import pickle
+import functools
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +28,6 @@ from agent import judgecache as jp  # noqa: E402
 from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
-from detector.promote import Comparison, judged  # noqa: E402
 from detector.types import Detection  # noqa: E402
 from detector.zoom import add_corner_closes, corner_boxes, corners_blocked  # noqa: E402
 
@@ -66,50 +64,30 @@ def main() -> int:
     look = mirrored_pass if args.what == "strips" else mirrored_corners
     cfg, sets, cached = jp.cached_sets(args)
     zoom = cfg.detector.inference.zoom
-    det = None
-    save = Path("runs/flip")
-    save.mkdir(parents=True, exist_ok=True)
-    seen: dict[Path, list] = {}
-    for r, items in sets.items():
-        path = save / f"{r.name}-{args.what}-{args.limit}.pkl"
-        if path.exists():
-            seen[r] = pickle.loads(path.read_bytes())
-            continue
-        if det is None:
-            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-        out, t0, n = [], time.perf_counter(), 0
-        for it, dets in zip(items, cached[r], strict=True):
-            if corners_blocked(dets, zoom):
-                out.append(None)
-                continue
-            out.append(look(det, read_image(it.image_path)))
-            n += 1
-        seen[r] = out
-        path.write_bytes(pickle.dumps(out))
-        ms = (time.perf_counter() - t0) * 1000 / max(1, n)
-        print(f"{r.name}: {n} of {len(items)} screens mirrored, {ms:.0f} ms each", file=sys.stderr)
+    detector = functools.cache(
+        lambda: Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+    )
+    seen = jp.saved_looks(
+        Path("runs/flip"),
+        f"{args.what}-{args.limit}",
+        sets,
+        cached,
+        lambda it, dets: None if corners_blocked(dets, zoom) else look(detector(), read_image(it.image_path)),
+    )
     for scope in ("skip", "all"):
         for accept in (0.9, 0.95, 0.98):
             z = dataclasses.replace(zoom, accept=accept)
-            rows = []
+            joined = {}
             for r, items in sets.items():
-                joined = []
+                joined[r] = []
                 for it, d, s in zip(items, cached[r], seen[r], strict=True):
                     use = s is not None
                     if use and scope == "skip":
                         tap = judge(it, d, cfg.policy).tap
                         use = tap is not None and tap.label == "skip"
-                    joined.append(add_corner_closes(d, s, z, cfg.detector.inference.nms_iou) if use else d)
-                before, after = judged(r.name, items, cached[r], cfg.policy), judged(r.name, items, joined, cfg.policy)
-                if accept == 0.9:
-                    for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
-                        if a != b:
-                            print(f"  {scope} {r.name} {it.image_id}: {a} -> {b}")
-                rows.append((before, after))
-            cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
-            right, false = sum(n.hits for _, n in rows), sum(n.false_taps for _, n in rows)
-            print(f"{scope} accept {accept}: {right} right / {false} false taps | {cols}")
-            print(f"  against C: {Comparison(tuple(rows)).change}")
+                    joined[r].append(add_corner_closes(d, s, z, cfg.detector.inference.nms_iou) if use else d)
+            changes = f"{scope} " if accept == 0.9 else None
+            jp.print_judged(f"{scope} accept {accept}", sets, cached, joined, cfg.policy, changes)
     return 0
 
 

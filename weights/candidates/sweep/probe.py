@@ -14,10 +14,9 @@ runs/sweep and reused."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
-import pickle
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,7 +26,6 @@ from agent import judgecache as jp  # noqa: E402
 from detector.data import read_image  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
-from detector.promote import Comparison, judged  # noqa: E402
 from detector.tiling import REFERENCE_SHORT_SIDE  # noqa: E402
 from detector.types import Box  # noqa: E402
 from detector.zoom import add_corner_closes  # noqa: E402
@@ -51,50 +49,29 @@ def main() -> int:
     args = ap.parse_args()
     cfg, sets, cached = jp.cached_sets(args)
     zoom = cfg.detector.inference.zoom
-    det = None
-    save = Path("runs/sweep")
-    save.mkdir(parents=True, exist_ok=True)
-    swept: dict[Path, list] = {}
-    for r, items in sets.items():
-        path = save / f"{r.name}-{args.side:g}-{args.overlap:g}-{args.limit}.pkl"
-        if path.exists():
-            swept[r] = pickle.loads(path.read_bytes())
-            continue
-        if det is None:
-            det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
-        out, t0, n = [], time.perf_counter(), 0
-        for it, dets in zip(items, cached[r], strict=True):
-            tap = judge(it, dets, cfg.policy).tap
-            if tap is None or tap.label != "skip":
-                out.append(None)
-                continue
-            image = read_image(it.image_path)
-            h, w = image.shape[:2]
-            boxes = sweep_boxes(w, h, args.side, args.overlap, zoom.context)
-            out.append(det.look_closer(image, boxes))
-            n += 1
-        swept[r] = out
-        path.write_bytes(pickle.dumps(out))
-        ms = (time.perf_counter() - t0) * 1000 / max(1, n)
-        print(f"{r.name}: swept {n} screens, {ms:.0f} ms each", file=sys.stderr)
+    detector = functools.cache(
+        lambda: Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+    )
+
+    def sweep(it, dets: list) -> list | None:  # only screens whose tap is a skip
+        tap = judge(it, dets, cfg.policy).tap
+        if tap is None or tap.label != "skip":
+            return None
+        image = read_image(it.image_path)
+        h, w = image.shape[:2]
+        return detector().look_closer(image, sweep_boxes(w, h, args.side, args.overlap, zoom.context))
+
+    swept = jp.saved_looks(Path("runs/sweep"), f"{args.side:g}-{args.overlap:g}-{args.limit}", sets, cached, sweep)
     for accept in (0.9, 0.95, 0.98):
         z = dataclasses.replace(zoom, accept=accept)
-        rows = []
-        for r, items in sets.items():
-            joined = [
+        joined = {
+            r: [
                 add_corner_closes(d, s, z, cfg.detector.inference.nms_iou) if s else d
                 for d, s in zip(cached[r], swept[r], strict=True)
             ]
-            before, after = judged(r.name, items, cached[r], cfg.policy), judged(r.name, items, joined, cfg.policy)
-            if accept == 0.9:
-                for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
-                    if a != b:
-                        print(f"  {r.name} {it.image_id}: {a} -> {b}")
-            rows.append((before, after))
-        cols = "  ".join(f"{new.name} {new.hits}/{new.false_taps}" for _, new in rows)
-        right, false = sum(n.hits for _, n in rows), sum(n.false_taps for _, n in rows)
-        print(f"accept {accept}: {right} right / {false} false taps | {cols}")
-        print(f"  against C: {Comparison(tuple(rows)).change}")
+            for r in sets
+        }
+        jp.print_judged(f"accept {accept}", sets, cached, joined, cfg.policy, "" if accept == 0.9 else None)
     return 0
 
 
