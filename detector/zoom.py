@@ -196,7 +196,7 @@ def corner_looks(width: int, height: int, cfg: ZoomConfig) -> tuple[list[Box], l
     boxes = corner_boxes(width, height, cfg)
     if cfg.corner_mirror == "both":
         return boxes * 2, [False] * len(boxes) + [True] * len(boxes)
-    return boxes, [cfg.corner_mirror == "right" and i % 2 == 1 for i in range(len(boxes))]
+    return boxes, [cfg.corner_mirror == "right" and b.x1 + b.x2 > width for b in boxes]  # centre right of the middle
 
 
 def add_corner_closes(

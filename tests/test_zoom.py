@@ -310,6 +310,13 @@ def test_which_corner_squares_are_mirrored(mirror, corners, flags):
     assert boxes == corner_boxes(1080, 2400, z) * (2 if mirror == "both" else 1)
 
 
+@pytest.mark.parametrize("size", [(1080, 2400), (2400, 1080), (720, 1600)])
+def test_right_mirrors_exactly_the_squares_right_of_the_middle(size):
+    w, h = size
+    boxes, mirrored = corner_looks(w, h, ZoomConfig(corner_mirror="right"))
+    assert mirrored == [(b.x1 + b.x2) / 2 > w / 2 for b in boxes] and sum(mirrored) == 2
+
+
 def test_a_box_mirrored_on_its_screen():
     assert Box(10, 20, 40, 60).mirrored(1080) == Box(1040, 20, 1070, 60)
 
