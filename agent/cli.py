@@ -245,6 +245,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         ignore_iou=args.ignore_iou,
         train_only=args.train_only,
         crop_shape=args.crop_shape,
+        mirror=args.mirror,
     )
     history = train(cfg, resume=args.resume, show_progress=not args.quiet)
     best = max(history, key=lambda h: h.score) if history else None
@@ -808,6 +809,14 @@ def build_parser() -> argparse.ArgumentParser:
         default="square",
         help="strip: train on strips across the screen's short side at the engine's scale, as tile_shape: strip "
         "cuts at inference (default: jittered squares)",
+    )
+    t.add_argument(
+        "--mirror",
+        type=float,
+        default=0.0,
+        metavar="P",
+        help="mirror left to right this share of the training tiles that hold closes only (never one with a skip "
+        "or Japanese text box: a mirrored '>>' is a '<<'); default 0",
     )
     t.add_argument("--torch-device", choices=("auto", "cpu", "cuda"), default="auto")
     t.add_argument(

@@ -41,10 +41,15 @@ class CropPolicy:
     shape: str = "square"  # square | strip (what the tiles look like: the module's docstring)
     cell: int = 32  # a strip's model side across the screen is whole cells of this many pixels (the coarsest map)
     strip_cells: int = 9  # a strip's model length in cells (9: as long as a training square is wide)
+    # share of the training tiles that hold closes only (no skip, no ja_char box) mirrored left to right
+    # (mirror_closes_only): an x is an x mirrored, a ">>" is not, nor a kanji
+    p_mirror: float = 0.0
 
     def __post_init__(self) -> None:
         if self.shape not in CROP_SHAPES:
             raise ValueError(f"crop shape must be one of {', '.join(CROP_SHAPES)}, got {self.shape!r}")
+        if not 0.0 <= self.p_mirror <= 1.0:
+            raise ValueError(f"p_mirror must be between 0 and 1, got {self.p_mirror}")
 
 
 @dataclass(frozen=True)
@@ -192,8 +197,26 @@ def crop_region(
     return tile, out_boxes[keep], labels[keep]
 
 
+MIRROR_FREE = frozenset(CLASSES.index(c) + 1 for c in ("close",))  # labels a mirrored tile may hold
+
+
+def mirror_closes_only(
+    tile: np.ndarray, boxes: np.ndarray, labels: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``tile`` mirrored left to right with its boxes, or None when it holds a box other than a close: a mirrored
+    ">>" would be a "<<" and a mirrored kanji no kanji, but an x is an x either way (unlabelled text and skips that
+    were cut off stay what they are mirrored: background)."""
+    if any(int(lab) not in MIRROR_FREE for lab in labels):
+        return None
+    w = tile.shape[1]
+    flipped = boxes.copy()
+    flipped[:, 0], flipped[:, 2] = w - boxes[:, 2], w - boxes[:, 0]
+    return np.ascontiguousarray(tile[:, ::-1]), flipped, labels
+
+
 def augment(rng: random.Random, img: np.ndarray) -> np.ndarray:
-    """Photometric changes only: geometry is fixed (a mirrored ">>" would be a "<<", a mirrored kanji no kanji)."""
+    """Photometric changes only: geometry is fixed (a mirrored ">>" would be a "<<", a mirrored kanji no kanji;
+    tiles of closes alone may be mirrored: ``CropPolicy.p_mirror``)."""
     out = img.astype(np.float32)
     if rng.random() < 0.8:
         out = out * rng.uniform(0.7, 1.3) + rng.uniform(-30, 30)  # contrast and brightness
@@ -245,6 +268,10 @@ class TileDataset(Dataset):
             choose = choose_strip if self.policy.shape == "strip" else choose_crop
             c = choose(rng, w, h, boxes, labels, self.policy)
             tile, b, lab = crop_region(img, boxes, labels, c, self.policy.min_visible)
+            if self.train and self.policy.p_mirror > 0:
+                mirrored = mirror_closes_only(tile, b, lab)
+                if mirrored is not None and rng.random() < self.policy.p_mirror:
+                    tile, b, lab = mirrored
             if self.train:
                 tile = augment(rng, tile)
             t = torch.from_numpy(np.ascontiguousarray(tile)).permute(2, 0, 1).float().div_(255.0)

@@ -66,6 +66,9 @@ class TrainConfig:
     # square: jittered squares (every shipped network); strip: strips across the screen's short side at the
     # engine's scale, as `tile_shape: strip` cuts at inference (detector.data)
     crop_shape: str = "square"
+    # share of the training tiles holding closes only (no skip or ja_char box) mirrored left to right
+    # (detector.data.mirror_closes_only); 0: none, as every network trained before 2026-12-07
+    mirror: float = 0.0
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 
 
@@ -259,6 +262,8 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
         raise TrainingError(f"train_only must be one of {', '.join(TRAIN_PARTS)}, got {cfg.train_only!r}")
     if cfg.crop_shape not in CROP_SHAPES:
         raise TrainingError(f"crop_shape must be one of {', '.join(CROP_SHAPES)}, got {cfg.crop_shape!r}")
+    if not 0.0 <= cfg.mirror <= 1.0:
+        raise TrainingError(f"mirror must be between 0 and 1, got {cfg.mirror}")
     if cfg.train_only != "all" and not cfg.init:
         raise TrainingError(f"train_only={cfg.train_only} fine-tunes part of a trained network: give --init")
     if cfg.workers < 0 or cfg.load_threads < 1:
@@ -279,7 +284,7 @@ def _train(cfg: TrainConfig, resume: bool, show_progress: bool, dist: Dist) -> l
     else:
         model = build_model(spec)
     model.ignore_near_misses(cfg.ignore_iou)
-    crop = CropPolicy(input_size=spec.input_size, shape=cfg.crop_shape)
+    crop = CropPolicy(input_size=spec.input_size, shape=cfg.crop_shape, p_mirror=cfg.mirror)
     device = resolve_device(cfg.torch_device)
     if cfg.precision == "bf16" and device.type == "cpu" and cpu_has_bf16() is False:
         log.warning(

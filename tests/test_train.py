@@ -433,3 +433,57 @@ def test_background_is_mined_per_area_on_strips(tiny_dataset, monkeypatch):
     model.train()(strips, targets)
     assert seen == [pytest.approx(anchors_xyxy(model, TINY_SPEC, (288, 672)).size(0) / anchors.size(0))]
     assert 2.2 < seen[0] < 2.4  # 672 / 288 = 2.33 as wide
+
+
+def test_a_tile_of_closes_only_is_mirrored_with_its_boxes_and_one_with_a_skip_or_text_is_not():
+    import numpy as np
+
+    from detector.data import mirror_closes_only
+    from detector.types import CLASSES
+
+    tile = np.zeros((20, 30, 3), np.uint8)
+    tile[2:6, 1:4] = 255  # the close's ink, at the left
+    close, skip, ja = (CLASSES.index(c) + 1 for c in ("close", "skip", "ja_char"))
+    boxes = np.array([[1, 2, 4, 6]], np.float32)
+    out, b, lab = mirror_closes_only(tile, boxes, np.array([close]))
+    assert b.tolist() == [[26, 2, 29, 6]] and lab.tolist() == [close]
+    assert out[2:6, 26:29].min() == 255 and out[2:6, 1:4].max() == 0  # the ink moved with its box
+    assert mirror_closes_only(tile, np.zeros((0, 4), np.float32), np.zeros(0, np.int64))[0][2:6, 26:29].min() == 255
+    for other in (skip, ja):
+        assert mirror_closes_only(tile, np.repeat(boxes, 2, 0), np.array([close, other])) is None
+
+
+def test_mirror_share_mirrors_close_only_tiles_and_zero_leaves_the_recipe_unchanged(tiny_dataset, monkeypatch):
+    items = load_items([tiny_dataset], "train")
+    plain = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size), crops_per_screen=4, seed=4)
+    zero = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size, p_mirror=0.0), crops_per_screen=4, seed=4)
+    for i in range(len(items)):  # the default draws exactly the tiles of every recipe before the option
+        for (t0, g0), (t1, g1) in zip(plain[i], zero[i], strict=True):
+            assert torch.equal(t0, t1) and torch.equal(g0["boxes"], g1["boxes"])
+    import detector.data
+
+    monkeypatch.setattr(detector.data, "augment", lambda rng, img: img)  # tiles compared pixel for pixel
+    # the same draws, tiles of closes only mirrored by one and by the other (almost) never
+    never = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size, p_mirror=1e-12), crops_per_screen=4, seed=4)
+    always = TileDataset(items, CropPolicy(input_size=TINY_SPEC.input_size, p_mirror=1.0), crops_per_screen=4, seed=4)
+    mirrored = kept = 0
+    for i in range(len(items)):
+        for (t0, g0), (t1, g1) in zip(never[i], always[i], strict=True):
+            if set(g0["labels"].tolist()) <= {1}:  # closes only (label 1), or nothing
+                mirrored += 1
+                assert torch.equal(t1, t0.flip(-1))
+                assert torch.allclose(g1["boxes"][:, [2, 0]], t0.shape[-1] - g0["boxes"][:, [0, 2]])
+            else:
+                kept += 1
+                assert torch.equal(t1, t0) and torch.equal(g1["boxes"], g0["boxes"])
+    assert mirrored > 0 and kept > 0
+    with pytest.raises(ValueError, match="p_mirror must be between 0 and 1, got 1.5"):
+        CropPolicy(p_mirror=1.5)
+
+
+def test_train_records_the_mirror_share_and_refuses_one_out_of_range(tmp_path, tiny_dataset):
+    out = tmp_path / "m.pt"
+    train(_short_run(tiny_dataset, out, max_steps_per_epoch=2, mirror=0.5), show_progress=False)
+    assert json.loads(out.with_suffix(".json").read_text())["train"]["mirror"] == 0.5
+    with pytest.raises(TrainingError, match="mirror must be between 0 and 1, got -0.1"):
+        train(_short_run(tiny_dataset, tmp_path / "n.pt", mirror=-0.1), show_progress=False)
