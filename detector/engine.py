@@ -49,6 +49,7 @@ from detector.zoom import (
     corners_blocked,
     refine_targets,
     usable,
+    whole_cells,
     zoom_square,
 )
 from detector.zoom import apply as apply_zoom
@@ -424,10 +425,10 @@ class Detector:
 
     def zoom_input_side(self, width: int, height: int, context: float | None = None) -> int:
         """Model pixels of one closer-look square: ``context`` (default the zoom's) x ``box_px`` reference pixels at
-        the training scale."""
+        the training scale, rounded to whole cells as ``zoom.whole_cells`` says."""
         z = self.cfg.zoom
         side = (z.context if context is None else context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
-        return self.input_side(round(side), width, height)
+        return whole_cells(self.input_side(round(side), width, height), max(self.spec.steps), z.whole_cells)
 
     @torch.inference_mode()
     def look_coarse(self, image: np.ndarray, scale: float, shrunk: np.ndarray | None = None) -> list[Detection]:

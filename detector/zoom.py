@@ -69,6 +69,9 @@ class ZoomConfig:
     corners: int = 4  # screen corners looked at on a frame with no close at ``accept`` (top two first; 0: none)
     corner_px: int = 70  # a corner look's box side in reference pixels: its square is ``context`` x that
     corner_mirror: Literal["none", "right", "both"] = "right"  # which corner squares the network sees mirrored
+    # a closer look's square as the network sees it: its side as scaled (none), or rounded to whole cells of the
+    # network's coarsest map, to the nearest number of them or up (:func:`whole_cells`)
+    whole_cells: Literal["none", "nearest", "up"] = "none"
     refine: int = 3  # close/skip detections per frame whose boxes a closer look refines, best first (0: none)
     refine_min: float = 0.3  # the least score of a detection whose box is refined
     refine_weight: float = 0.5  # the zoomed box's share of the refined box (1: the zoomed box alone)
@@ -178,6 +181,16 @@ def apply(
         if best is not None and best.score >= cfg.accept and best.score > c.score and text < cfg.text_veto:
             new[id(c)] = best
     return _replaced(dets, new, nms_iou)
+
+
+def whole_cells(side: int, cell: int, how: str) -> int:
+    """A closer look's model side ``side`` rounded to whole ``cell``s as ``how`` says (``none``: as it is). A side
+    ending mid-cell leaves its last column and row of the coarsest map half padding: every training square was whole
+    cells (288 px, 9 of 32), and strips of 648 px (20.25 cells) missed closes at their right and bottom edges."""
+    if how == "none":
+        return side
+    cells = math.ceil(side / cell) if how == "up" else math.floor(side / cell + 0.5)
+    return max(1, cells) * cell
 
 
 def corner_boxes(width: int, height: int, cfg: ZoomConfig) -> list[Box]:

@@ -51,6 +51,10 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
             "detector:\n  inference:\n    zoom:\n      corner_mirror: left\n",
             ["detector.inference.zoom.corner_mirror", "'left'", "'right'"],
         ),
+        (
+            "detector:\n  inference:\n    zoom:\n      whole_cells: down\n",
+            ["detector.inference.zoom.whole_cells", "'down'", "'nearest'"],
+        ),
         ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
         ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),
         (

@@ -181,6 +181,37 @@ def test_two_boxes_of_one_button_that_agree_once_refined_become_one():
     assert out == [Detection(Box(99.5, 99.5, 129.5, 129.5), "close", 0.92)]
 
 
+@pytest.mark.parametrize(
+    ("how", "sides"),
+    [("none", (324, 203, 320, 10)), ("nearest", (320, 192, 320, 32)), ("up", (352, 224, 320, 32))],
+)
+def test_a_closer_looks_side_is_rounded_to_whole_cells_as_asked(how, sides):
+    """324 model px (the closer look's 4 x 135 reference px) is 10.125 cells of 32: to the nearest whole number
+    320, up 352; the refining look's 203 (6.34 cells) 192 or 224; a side of whole cells stays, and rounded none is
+    under one cell ("none" leaves every side as it is)."""
+    from detector.zoom import whole_cells
+
+    assert tuple(whole_cells(s, 32, how) for s in (324, 203, 320, 10)) == sides
+
+
+@pytest.mark.parametrize(("how", "side", "refining"), [("none", 324, 203), ("nearest", 320, 192), ("up", 352, 224)])
+def test_the_engines_closer_look_takes_the_whole_cells_setting(tiny_weights, how, side, refining):
+    zoom = ZoomConfig(whole_cells=how)
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=zoom))
+    assert det.zoom_input_side(1080, 2400) == side and det.zoom_input_side(720, 1600) == side
+    assert det.zoom_input_side(1080, 2400, 2.5) == refining
+    seen = []
+
+    def runner(batch: np.ndarray):  # no detections: only the squares' shape matters here
+        seen.append(batch.shape)
+        n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
+        return torch.zeros(n, a, 4), torch.zeros(n, a, 4)
+
+    det.runner = runner
+    det.look_closer(np.zeros((2400, 1080, 3), np.uint8), [Box(500, 1000, 540, 1040)], verify=False)
+    assert seen == [(1, side, side, 3)]
+
+
 @pytest.mark.parametrize(("context", "side"), [(None, 324), (2.5, 203)])
 def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights, context, side):
     """look_closer cuts one square per candidate, all at the zoom's input side in one batch, and the origins it
