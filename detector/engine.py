@@ -377,7 +377,7 @@ class Detector:
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners, mirrored = corner_looks(w, h, zoom)
-            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=mirrored)
+            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=mirrored, corner=True)
             dets = add_corner_closes(dets, seen, zoom, self.cfg.nms_iou)
         coarse = zoom.enabled and zoom.coarse > 0 and not coarse_blocked(dets, zoom)
         if coarse:  # still no sure target: the whole screen once more, smaller, for buttons too large for the strips
@@ -423,12 +423,14 @@ class Detector:
             for d in dets
         ]
 
-    def zoom_input_side(self, width: int, height: int, context: float | None = None) -> int:
+    def zoom_input_side(self, width: int, height: int, context: float | None = None, corner: bool = False) -> int:
         """Model pixels of one closer-look square: ``context`` (default the zoom's) x ``box_px`` reference pixels at
-        the training scale, rounded to whole cells as ``zoom.whole_cells`` says."""
+        the training scale, rounded to whole cells as ``zoom.whole_cells`` says (``zoom.corner_cells`` for a
+        ``corner`` look's)."""
         z = self.cfg.zoom
         side = (z.context if context is None else context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
-        return whole_cells(self.input_side(round(side), width, height), max(self.spec.steps), z.whole_cells)
+        how = z.corner_cells if corner else z.whole_cells
+        return whole_cells(self.input_side(round(side), width, height), max(self.spec.steps), how)
 
     @torch.inference_mode()
     def look_coarse(self, image: np.ndarray, scale: float, shrunk: np.ndarray | None = None) -> list[Detection]:
@@ -457,16 +459,18 @@ class Detector:
         verify: bool = True,
         accept: float | None = None,
         mirror: list[bool] | None = None,
+        corner: bool = False,
     ) -> list[Detection]:
         """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
         candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
         squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`. With
         ``accept``, only what a caller taking closes verified to that score can use (:func:`detector.zoom.usable`).
         With ``mirror``, the squares flagged in it go through the network mirrored left to right (their boxes come
-        back in screen pixels all the same)."""
+        back in screen pixels all the same). ``corner``: the corner look's squares (their side as
+        ``zoom.corner_cells`` says)."""
         h, w = image.shape[:2]
         context = self.cfg.zoom.context if context is None else context
-        m = self.zoom_input_side(w, h, context)
+        m = self.zoom_input_side(w, h, context, corner)
         crops = np.empty((len(boxes), m, m, 3), dtype=np.uint8)
         origins = np.empty((len(boxes), 4), dtype=np.float32)
         for i, box in enumerate(boxes):

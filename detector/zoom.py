@@ -68,10 +68,11 @@ class ZoomConfig:
     max_crops: int = 4  # candidates looked at per frame, best score first
     corners: int = 4  # screen corners looked at on a frame with no close at ``accept`` (top two first; 0: none)
     corner_px: int = 70  # a corner look's box side in reference pixels: its square is ``context`` x that
-    corner_mirror: Literal["none", "right", "both"] = "right"  # which corner squares the network sees mirrored
-    # a closer look's square as the network sees it: its side as scaled (none), or rounded to whole cells of the
-    # network's coarsest map, to the nearest number of them or up (:func:`whole_cells`)
+    corner_mirror: Literal["none", "right", "left", "both"] = "right"  # which corner squares are seen mirrored
+    # a candidate's or refining look's square as the network sees it: its side as scaled (none), or rounded to whole
+    # cells of the network's coarsest map, to the nearest number of them or up (:func:`whole_cells`)
     whole_cells: Literal["none", "nearest", "up"] = "none"
+    corner_cells: Literal["none", "nearest", "up"] = "none"  # the same for the corner look's squares
     refine: int = 3  # close/skip detections per frame whose boxes a closer look refines, best first (0: none)
     refine_min: float = 0.3  # the least score of a detection whose box is refined
     refine_weight: float = 0.5  # the zoomed box's share of the refined box (1: the zoomed box alone)
@@ -205,11 +206,14 @@ def corner_boxes(width: int, height: int, cfg: ZoomConfig) -> list[Box]:
 def corner_looks(width: int, height: int, cfg: ZoomConfig) -> tuple[list[Box], list[bool]]:
     """The corner look's squares: the boxes they are centred on (:func:`corner_boxes`) and, for each, whether it goes
     through the network mirrored left to right (``corner_mirror``): ``right``, the right corners' (every corner's
-    mark then lies at its square's left edge); ``both``, every corner twice, as it is and then mirrored."""
+    mark then lies at its square's left edge); ``left``, the left corners' (every mark at the right edge: in squares
+    of whole cells, ``corner_cells``, the network sees that edge better); ``both``, every corner twice, as it is and
+    then mirrored."""
     boxes = corner_boxes(width, height, cfg)
     if cfg.corner_mirror == "both":
         return boxes * 2, [False] * len(boxes) + [True] * len(boxes)
-    return boxes, [cfg.corner_mirror == "right" and b.x1 + b.x2 > width for b in boxes]  # centre right of the middle
+    right = [b.x1 + b.x2 > width for b in boxes]  # the square's centre right of the screen's middle
+    return boxes, [(cfg.corner_mirror == "right" and r) or (cfg.corner_mirror == "left" and not r) for r in right]
 
 
 def add_corner_closes(

@@ -48,12 +48,16 @@ def test_verifier_path_is_relative_to_the_config_and_empty_turns_it_off(tmp_path
         ("detector:\n  inference:\n    tile_shape: hex\n", ["detector.inference.tile_shape", "'hex'", "'strip'"]),
         ("detector:\n  inference:\n    precision: int4\n", ["detector.inference.precision", "'int4'", "'int8'"]),
         (
-            "detector:\n  inference:\n    zoom:\n      corner_mirror: left\n",
-            ["detector.inference.zoom.corner_mirror", "'left'", "'right'"],
+            "detector:\n  inference:\n    zoom:\n      corner_mirror: top\n",
+            ["detector.inference.zoom.corner_mirror", "'top'", "'left'"],
         ),
         (
             "detector:\n  inference:\n    zoom:\n      whole_cells: down\n",
             ["detector.inference.zoom.whole_cells", "'down'", "'nearest'"],
+        ),
+        (
+            "detector:\n  inference:\n    zoom:\n      corner_cells: 2\n",
+            ["detector.inference.zoom.corner_cells", "2", "'nearest'"],
         ),
         ("policy:\n  close_threshold: 1.4\n", ["policy.close_threshold=1.4", "between 0.0 and 1.0"]),
         ("detector:\n  inference:\n    torch_device: tpu\n", ["torch_device", "'tpu'", "'cuda'"]),

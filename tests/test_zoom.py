@@ -212,6 +212,27 @@ def test_the_engines_closer_look_takes_the_whole_cells_setting(tiny_weights, how
     assert seen == [(1, side, side, 3)]
 
 
+@pytest.mark.parametrize(("how", "side"), [("none", 324), ("nearest", 320), ("up", 352)])
+def test_the_corner_look_alone_takes_the_corner_cells_setting(tiny_weights, how, side):
+    """``corner_cells`` sizes the corner look's squares only: the candidates' and refining looks stay 324 and 203
+    (``whole_cells`` none), and a whole frame's corner look sends its four squares at the corner side."""
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(corner_cells=how)), VERIFIER)
+    assert det.zoom_input_side(1080, 2400, corner=True) == side
+    assert det.zoom_input_side(1080, 2400) == 324 and det.zoom_input_side(1080, 2400, 2.5) == 203
+    shapes = []
+
+    def runner(batch: np.ndarray):  # nothing found anywhere: every look runs, the corners' among them
+        shapes.append(batch.shape)
+        n, a = len(batch), det.anchors(batch.shape[1:3]).shape[0]
+        scores = torch.zeros(n, a, 4)
+        scores[..., 0] = 1.0
+        return torch.zeros(n, a, 4), scores
+
+    det.runner = runner
+    det.detect(np.zeros((2400, 1080, 3), np.uint8))
+    assert (4, side, side, 3) in shapes
+
+
 @pytest.mark.parametrize(("context", "side"), [(None, 324), (2.5, 203)])
 def test_engine_crops_are_magnified_squares_that_map_back(tiny_weights, context, side):
     """look_closer cuts one square per candidate, all at the zoom's input side in one batch, and the origins it
@@ -329,6 +350,7 @@ def test_detect_looks_at_the_corners_only_without_a_sure_close(tiny_weights):
         ("none", 4, [False, False, False, False]),
         ("right", 4, [False, True, False, True]),  # top right and bottom right
         ("right", 2, [False, True]),
+        ("left", 4, [True, False, True, False]),  # top left and bottom left
         ("both", 4, [False] * 4 + [True] * 4),
         ("both", 0, []),
     ],
@@ -346,6 +368,8 @@ def test_right_mirrors_exactly_the_squares_right_of_the_middle(size):
     w, h = size
     boxes, mirrored = corner_looks(w, h, ZoomConfig(corner_mirror="right"))
     assert mirrored == [(b.x1 + b.x2) / 2 > w / 2 for b in boxes] and sum(mirrored) == 2
+    _, left = corner_looks(w, h, ZoomConfig(corner_mirror="left"))
+    assert left == [not m for m in mirrored]
 
 
 def test_a_box_mirrored_on_its_screen():
