@@ -68,11 +68,11 @@ class ZoomConfig:
     max_crops: int = 4  # candidates looked at per frame, best score first
     corners: int = 4  # screen corners looked at on a frame with no close at ``accept`` (top two first; 0: none)
     corner_px: int = 70  # a corner look's box side in reference pixels: its square is ``context`` x that
-    corner_mirror: Literal["none", "right", "left", "both"] = "right"  # which corner squares are seen mirrored
+    corner_mirror: Literal["none", "right", "left", "both"] = "left"  # which corner squares are seen mirrored
     # a candidate's or refining look's square as the network sees it: its side as scaled (none), or rounded to whole
     # cells of the network's coarsest map, to the nearest number of them or up (:func:`whole_cells`)
     whole_cells: Literal["none", "nearest", "up"] = "none"
-    corner_cells: Literal["none", "nearest", "up"] = "none"  # the same for the corner look's squares
+    corner_cells: Literal["none", "nearest", "up"] = "nearest"  # the same for the corner look's squares
     refine: int = 3  # close/skip detections per frame whose boxes a closer look refines, best first (0: none)
     refine_min: float = 0.3  # the least score of a detection whose box is refined
     refine_weight: float = 0.5  # the zoomed box's share of the refined box (1: the zoomed box alone)

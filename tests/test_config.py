@@ -14,7 +14,8 @@ def test_shipped_config_loads():
     assert cfg.detector.inference.tile_size == 720
     assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.7)
     assert cfg.detector.inference.tile_shape == "strip" and cfg.detector.inference.zoom.high == 0.66
-    assert cfg.detector.inference.zoom.corner_mirror == "right"
+    zoom = cfg.detector.inference.zoom
+    assert (zoom.corner_mirror, zoom.corner_cells, zoom.whole_cells) == ("left", "nearest", "none")
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
 
