@@ -18,10 +18,12 @@ the whole-screen pass proposed anything there or not (``corners``): a square of 
 magnified so that a ``corner_px`` box becomes ``box_px``, and every close found there scoring ``accept`` or more
 with no Japanese text on its box joins the frame's detections. A 24-px x tucked into a corner is then ~28 model
 pixels instead of ~14. On the six evaluation sets the four corners took the shipped pair from 1129 screens tapped
-right to 1145 with the same 23 false taps (docs/experiments.md, "A closer look at the corners"). In these magnified
-squares the network scores a mark at the square's left edge higher than at its right, so the right corners' squares
-go through it mirrored left to right (``corner_mirror``; an x is the same mirrored): 1772 -> 1776 screens tapped
-right on nine sets, the same 32 false taps, no time more (docs/experiments.md, "Mirrored corners").
+right to 1145 with the same 23 false taps (docs/experiments.md, "A closer look at the corners"). A square's side
+decides which of its edges the network sees better: at 324 model px (10.125 cells of its 32-px coarsest map, the
+last column mostly padding) the left one, so the right corners went through it mirrored (``corner_mirror: right``;
+an x is the same mirrored); in whole cells (``corner_cells``: 320 px) the right one, so the left corners are
+mirrored (``left``): 1967 screens tapped right on ten sets, 33 false taps, against 1967 / 34 (docs/experiments.md,
+"Mirrored corners", "Closer looks in whole cells").
 
 The boxes of a frame's best close and skip detections (``refine`` of them, scoring ``refine_min`` or more, after
 the other looks) are fitted again last: a square of ``refine_context`` x the box's longer side around each, at the
