@@ -15,7 +15,7 @@ def test_shipped_config_loads():
     assert (cfg.policy.close_threshold, cfg.policy.skip_threshold) == (0.66, 0.7)
     assert cfg.detector.inference.tile_shape == "strip" and cfg.detector.inference.zoom.high == 0.66
     zoom = cfg.detector.inference.zoom
-    assert (zoom.corner_mirror, zoom.corner_cells, zoom.whole_cells) == ("left", "nearest", "none")
+    assert (zoom.corner_mirror, zoom.corner_cells, zoom.whole_cells) == ("right", "none", "none")
     assert Path(cfg.detector.weights).is_absolute()
     assert cfg.detector.verifier_weights() == str(REPO / "weights" / "closebot-verifier.pt")
 
