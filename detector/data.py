@@ -200,13 +200,18 @@ def crop_region(
 MIRROR_FREE = frozenset(CLASSES.index(c) + 1 for c in ("close",))  # labels a mirrored tile may hold
 
 
+def mirrorable(labels: np.ndarray) -> bool:
+    """Whether a tile with these box labels may be mirrored: closes only (or nothing)."""
+    return all(int(lab) in MIRROR_FREE for lab in labels)
+
+
 def mirror_closes_only(
     tile: np.ndarray, boxes: np.ndarray, labels: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``tile`` mirrored left to right with its boxes, or None when it holds a box other than a close: a mirrored
     ">>" would be a "<<" and a mirrored kanji no kanji, but an x is an x either way (unlabelled text and skips that
     were cut off stay what they are mirrored: background)."""
-    if any(int(lab) not in MIRROR_FREE for lab in labels):
+    if not mirrorable(labels):
         return None
     w = tile.shape[1]
     flipped = boxes.copy()
@@ -268,10 +273,8 @@ class TileDataset(Dataset):
             choose = choose_strip if self.policy.shape == "strip" else choose_crop
             c = choose(rng, w, h, boxes, labels, self.policy)
             tile, b, lab = crop_region(img, boxes, labels, c, self.policy.min_visible)
-            if self.train and self.policy.p_mirror > 0:
-                mirrored = mirror_closes_only(tile, b, lab)
-                if mirrored is not None and rng.random() < self.policy.p_mirror:
-                    tile, b, lab = mirrored
+            if self.train and self.policy.p_mirror > 0 and mirrorable(lab) and rng.random() < self.policy.p_mirror:
+                tile, b, lab = mirror_closes_only(tile, b, lab)
             if self.train:
                 tile = augment(rng, tile)
             t = torch.from_numpy(np.ascontiguousarray(tile)).permute(2, 0, 1).float().div_(255.0)
