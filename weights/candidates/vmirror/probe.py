@@ -1,7 +1,12 @@
 """Probe: the verifier's close probability averaged over each close candidate's window and the same window mirrored
 left to right (an x is the same mirrored; a ">>" is not, so skips are scored as they are). Runs
-scripts/judge-policy.py with Verifier.rescore patched; give it its own --cache (the patch is not in the cache key).
-Usage: python weights/candidates/vmirror/probe.py <judge-policy.py arguments>"""
+scripts/judge-policy.py with Verifier.rescore patched. The patch is not in the cache key: run it with its own --cache
+and a config whose key differs from the shipped one's while running the same (config.yaml here: runs/current.yaml,
+config.yaml with absolute weight paths, with `threads: 2`), the shipped config's cached detections copied into that
+cache for --against. judge.txt:
+  python weights/candidates/vmirror/probe.py <the ten sets as --data> --config weights/candidates/vmirror/config.yaml
+    --against runs/current.yaml --cache runs/policy-vm
+"""
 
 import runpy
 import sys
