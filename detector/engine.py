@@ -222,7 +222,7 @@ class Detector:
         if self.cfg.tile_shape == "square":
             side = self.input_side(tile.w, width, height)
             return side / tile.w, (side, side)
-        cell, short = max(self.spec.steps), min(width, height)
+        cell, short = self.coarsest_cell, min(width, height)
         k = strip_across(short, self.training_scale(width, height), cell) / short
         whole = [max(cell, math.ceil(round(n * k) / cell) * cell) for n in (tile.h, tile.w)]
         return k, (whole[0], whole[1])
@@ -377,7 +377,7 @@ class Detector:
         corners = []
         if zoom.enabled and zoom.corners and not corners_blocked(dets, zoom):  # the corners, proposed or not
             corners, mirrored = corner_looks(w, h, zoom)
-            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=mirrored, corner=True)
+            seen = self.look_closer(image, corners, accept=zoom.accept, mirror=mirrored, cells=zoom.corner_cells)
             dets = add_corner_closes(dets, seen, zoom, self.cfg.nms_iou)
         coarse = zoom.enabled and zoom.coarse > 0 and not coarse_blocked(dets, zoom)
         if coarse:  # still no sure target: the whole screen once more, smaller, for buttons too large for the strips
@@ -423,14 +423,19 @@ class Detector:
             for d in dets
         ]
 
-    def zoom_input_side(self, width: int, height: int, context: float | None = None, corner: bool = False) -> int:
+    @property
+    def coarsest_cell(self) -> int:
+        """Model pixels per cell of the network's coarsest feature map (32): inputs are cut to whole cells of it."""
+        return max(self.spec.steps)
+
+    def zoom_input_side(self, width: int, height: int, context: float | None = None, cells: str | None = None) -> int:
         """Model pixels of one closer-look square: ``context`` (default the zoom's) x ``box_px`` reference pixels at
-        the training scale, rounded to whole cells as ``zoom.whole_cells`` says (``zoom.corner_cells`` for a
-        ``corner`` look's)."""
+        the training scale, rounded to whole cells as ``cells`` says (:func:`detector.zoom.whole_cells`; default
+        ``zoom.whole_cells``; the corner look passes ``zoom.corner_cells``)."""
         z = self.cfg.zoom
         side = (z.context if context is None else context) * z.box_px * min(width, height) / REFERENCE_SHORT_SIDE
-        how = z.corner_cells if corner else z.whole_cells
-        return whole_cells(self.input_side(round(side), width, height), max(self.spec.steps), how)
+        how = z.whole_cells if cells is None else cells
+        return whole_cells(self.input_side(round(side), width, height), self.coarsest_cell, how)
 
     @torch.inference_mode()
     def look_coarse(self, image: np.ndarray, scale: float, shrunk: np.ndarray | None = None) -> list[Detection]:
@@ -439,7 +444,7 @@ class Detector:
         (:func:`detector.zoom.coarse_targets`), verified when there is a verifier, in image pixels. ``shrunk``, the
         image already resized larger than that (:meth:`cut_from`'s), is resized instead of ``image``."""
         h, w = image.shape[:2]
-        _, (sw, sh), (mh, mw) = coarse_geometry(w, h, scale, max(self.spec.steps))
+        _, (sw, sh), (mh, mw) = coarse_geometry(w, h, scale, self.coarsest_cell)
         src = shrunk if shrunk is not None and shrunk.shape[1] >= sw and shrunk.shape[0] >= sh else image
         batch = np.full((1, mh, mw, 3), 114, np.uint8)  # the long side padded grey to whole cells
         interp = SHRINK if sw < src.shape[1] else cv2.INTER_LINEAR
@@ -459,18 +464,18 @@ class Detector:
         verify: bool = True,
         accept: float | None = None,
         mirror: list[bool] | None = None,
-        corner: bool = False,
+        cells: str | None = None,
     ) -> list[Detection]:
         """Detections (screen pixels) of the network on a magnified square around each of ``boxes`` (close
         candidates, screen corners, boxes to refine), ``context`` (default the zoom's) x the box's longer side, all
         squares in one batch; with the verifier (and ``verify``), its scores too, as in :meth:`detect`. With
         ``accept``, only what a caller taking closes verified to that score can use (:func:`detector.zoom.usable`).
         With ``mirror``, the squares flagged in it go through the network mirrored left to right (their boxes come
-        back in screen pixels all the same). ``corner``: the corner look's squares (their side as
-        ``zoom.corner_cells`` says)."""
+        back in screen pixels all the same). ``cells``: how the squares' side is rounded to whole cells
+        (:meth:`zoom_input_side`; default ``zoom.whole_cells``)."""
         h, w = image.shape[:2]
         context = self.cfg.zoom.context if context is None else context
-        m = self.zoom_input_side(w, h, context, corner)
+        m = self.zoom_input_side(w, h, context, cells)
         crops = np.empty((len(boxes), m, m, 3), dtype=np.uint8)
         origins = np.empty((len(boxes), 4), dtype=np.float32)
         for i, box in enumerate(boxes):

@@ -45,7 +45,7 @@ def probe(det: Detector, image: np.ndarray, box, label: str) -> list[float]:
     canvas[pad : pad + small.shape[0], pad : pad + small.shape[1]] = small
     cx, cy = (box.x1 + box.x2) / 2 * k + pad, (box.y1 + box.y2) / 2 * k + pad
     x0 = round(cx - side / 2)
-    cell = max(det.spec.steps)
+    cell = det.coarsest_cell
     base = round(cy) - side // 2 - (side // 2) % cell  # centre on a cell edge, then move it down by each offset
     windows, origins = [], []
     for off in OFFSETS:
@@ -80,7 +80,7 @@ def main() -> int:
             for o in targets:
                 name = next(g[0] for g in GROUPS if g[1] <= o.box.aspect < g[2])
                 rows[name].append(probe(det, image, o.box, o.label))
-    head = f"offset of the box centre below a stride-{max(det.spec.steps)} cell edge (model px): "
+    head = f"offset of the box centre below a stride-{det.coarsest_cell} cell edge (model px): "
     print(head + " ".join(f"{o:>5}" for o in OFFSETS))
     for name, scores in rows.items():
         if not scores:

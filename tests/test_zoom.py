@@ -217,7 +217,7 @@ def test_the_corner_look_alone_takes_the_corner_cells_setting(tiny_weights, how,
     """``corner_cells`` sizes the corner look's squares only: the candidates' and refining looks stay 324 and 203
     (``whole_cells`` none), and a whole frame's corner look sends its four squares at the corner side."""
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=ZoomConfig(corner_cells=how)), VERIFIER)
-    assert det.zoom_input_side(1080, 2400, corner=True) == side
+    assert det.zoom_input_side(1080, 2400, cells=det.cfg.zoom.corner_cells) == side
     assert det.zoom_input_side(1080, 2400) == 324 and det.zoom_input_side(1080, 2400, 2.5) == 203
     shapes = []
 
