@@ -42,7 +42,7 @@ class CropPolicy:
     cell: int = 32  # a strip's model side across the screen is whole cells of this many pixels (the coarsest map)
     strip_cells: int = 9  # a strip's model length in cells (9: as long as a training square is wide)
     # share of the training tiles that hold closes only (no skip, no ja_char box) mirrored left to right
-    # (mirror_closes_only): an x is an x mirrored, a ">>" is not, nor a kanji
+    # (mirrorable, mirror_tile): an x is an x mirrored, a ">>" is not, nor a kanji
     p_mirror: float = 0.0
 
     def __post_init__(self) -> None:
@@ -201,22 +201,18 @@ MIRROR_FREE = frozenset(CLASSES.index(c) + 1 for c in ("close",))  # labels a mi
 
 
 def mirrorable(labels: np.ndarray) -> bool:
-    """Whether a tile with these box labels may be mirrored: closes only (or nothing)."""
+    """Whether a tile with these box labels may be mirrored left to right: closes only (or nothing). A mirrored ">>"
+    would be a "<<" and a mirrored kanji no kanji, but an x is an x either way (unlabelled text and skips that were
+    cut off stay what they are mirrored: background)."""
     return all(int(lab) in MIRROR_FREE for lab in labels)
 
 
-def mirror_closes_only(
-    tile: np.ndarray, boxes: np.ndarray, labels: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """``tile`` mirrored left to right with its boxes, or None when it holds a box other than a close: a mirrored
-    ">>" would be a "<<" and a mirrored kanji no kanji, but an x is an x either way (unlabelled text and skips that
-    were cut off stay what they are mirrored: background)."""
-    if not mirrorable(labels):
-        return None
+def mirror_tile(tile: np.ndarray, boxes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``tile`` mirrored left to right and its ``boxes`` with it (whether it may be: :func:`mirrorable`)."""
     w = tile.shape[1]
     flipped = boxes.copy()
     flipped[:, 0], flipped[:, 2] = w - boxes[:, 2], w - boxes[:, 0]
-    return np.ascontiguousarray(tile[:, ::-1]), flipped, labels
+    return np.ascontiguousarray(tile[:, ::-1]), flipped
 
 
 def augment(rng: random.Random, img: np.ndarray) -> np.ndarray:
@@ -274,7 +270,7 @@ class TileDataset(Dataset):
             c = choose(rng, w, h, boxes, labels, self.policy)
             tile, b, lab = crop_region(img, boxes, labels, c, self.policy.min_visible)
             if self.train and self.policy.p_mirror > 0 and mirrorable(lab) and rng.random() < self.policy.p_mirror:
-                tile, b, lab = mirror_closes_only(tile, b, lab)
+                tile, b = mirror_tile(tile, b)
             if self.train:
                 tile = augment(rng, tile)
             t = torch.from_numpy(np.ascontiguousarray(tile)).permute(2, 0, 1).float().div_(255.0)

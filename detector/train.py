@@ -67,7 +67,7 @@ class TrainConfig:
     # engine's scale, as `tile_shape: strip` cuts at inference (detector.data)
     crop_shape: str = "square"
     # share of the training tiles holding closes only (no skip or ja_char box) mirrored left to right
-    # (detector.data.mirror_closes_only); 0: none, as every network trained before 2026-12-07
+    # (detector.data.mirrorable); 0: none, as every network trained before 2026-12-07
     mirror: float = 0.0
     spec: dict = field(default_factory=lambda: ModelSpec().to_dict())
 

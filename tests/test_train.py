@@ -438,19 +438,21 @@ def test_background_is_mined_per_area_on_strips(tiny_dataset, monkeypatch):
 def test_a_tile_of_closes_only_is_mirrored_with_its_boxes_and_one_with_a_skip_or_text_is_not():
     import numpy as np
 
-    from detector.data import mirror_closes_only
+    from detector.data import mirror_tile, mirrorable
     from detector.types import CLASSES
 
     tile = np.zeros((20, 30, 3), np.uint8)
     tile[2:6, 1:4] = 255  # the close's ink, at the left
     close, skip, ja = (CLASSES.index(c) + 1 for c in ("close", "skip", "ja_char"))
     boxes = np.array([[1, 2, 4, 6]], np.float32)
-    out, b, lab = mirror_closes_only(tile, boxes, np.array([close]))
-    assert b.tolist() == [[26, 2, 29, 6]] and lab.tolist() == [close]
+    assert mirrorable(np.array([close])) and mirrorable(np.array([close, close]))
+    assert mirrorable(np.zeros(0, np.int64))  # nothing labelled: background mirrored is background
+    out, b = mirror_tile(tile, boxes)
+    assert b.tolist() == [[26, 2, 29, 6]] and boxes.tolist() == [[1, 2, 4, 6]]  # the caller's boxes untouched
     assert out[2:6, 26:29].min() == 255 and out[2:6, 1:4].max() == 0  # the ink moved with its box
-    assert mirror_closes_only(tile, np.zeros((0, 4), np.float32), np.zeros(0, np.int64))[0][2:6, 26:29].min() == 255
+    assert mirror_tile(tile, np.zeros((0, 4), np.float32))[0][2:6, 26:29].min() == 255
     for other in (skip, ja):
-        assert mirror_closes_only(tile, np.repeat(boxes, 2, 0), np.array([close, other])) is None
+        assert not mirrorable(np.array([close, other])) and not mirrorable(np.array([other]))
 
 
 def test_mirror_share_mirrors_close_only_tiles_and_zero_leaves_the_recipe_unchanged(tiny_dataset, monkeypatch):
