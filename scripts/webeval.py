@@ -10,6 +10,8 @@ boxes are read from the DOM
 Needs: Debian ``chromium``; ``pip install playwright`` (used only as a driver for /usr/bin/chromium, nothing is
 downloaded); the icon packages: ``npm install bootstrap-icons remixicon lucide-static ionicons@7 heroicons`` in
 ICONS_DIR. Usage: ``python scripts/webeval.py --icons DIR/node_modules --out data/webeval --n 150 --seed 7``.
+``--label-shown``: a close or skip whose plate does not show is labelled by what does (a measurement, docs/experiments.md
+"Plates that do not show"; the sets keep the element's box).
 """
 
 from __future__ import annotations
@@ -302,6 +304,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--close-icons", type=Path, help="JSON {family: [SVG paths under --icons]} to draw closes from")
+    ap.add_argument(
+        "--label-shown",
+        action="store_true",
+        help="label a close/skip whose plate does not show with the box of what does (its mark): a measurement",
+    )
     args = ap.parse_args()
     if args.close_icons is not None:
         use_close_icons(args.icons, args.close_icons)
@@ -317,7 +324,7 @@ def main() -> None:
             layout, doc = page(rng, args.icons, pool)
             yield WebScreen(f"web_{args.seed}_{i:04d}", layout, doc)
 
-    metas = render(screens(), args.out, total=args.n, chromium=args.chromium)
+    metas = render(screens(), args.out, total=args.n, chromium=args.chromium, label_shown=args.label_shown)
     undrawn = sum(len(m.get("undrawn", ())) for m in metas)
     print(
         f"wrote {len(metas)} browser-rendered screens to {args.out} "

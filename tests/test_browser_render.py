@@ -43,3 +43,28 @@ def test_render_keeps_only_labels_whose_element_shows(tmp_path: Path) -> None:
     assert metas["unseen"]["undrawn"] == ["close", "ja_char", "ja_char"] and metas["unseen"]["labels"] == []
     rows = [json.loads(line) for line in (tmp_path / "meta.jsonl").read_text().splitlines()]
     assert rows == [metas["shown"], metas["unseen"]]
+
+
+def test_label_shown_boxes_the_mark_of_a_plate_that_does_not_show(tmp_path: Path) -> None:
+    """``label_shown`` (webeval.py --label-shown, a measurement): a white plate on a white page labelled with the box
+    of its black x, what one sees; a faint plate that shows keeps the element's box. Without it, the element's box."""
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is missing: run scripts/setup.sh"
+    white = CLOSE.format(pos="right:10px;top:30px", plate="#fff").replace("color:#fff", "color:#000")
+    screens = [
+        WebScreen("white", "test", page_html(white, "#fff")),
+        WebScreen("faint", "test", _page("rgba(0,0,0,0.04)", "#222")),
+    ]
+    element = (1080 - 30 - 120, 90, 1080 - 30, 210)
+    for shown_only in (True, False):
+        out = tmp_path / str(shown_only)
+        render(screens, out, chromium=chromium, show_progress=False, label_shown=shown_only)
+        (mark,) = read_annotation(out / "Annotations" / "white.xml")[3]
+        box = (mark.box.x1, mark.box.y1, mark.box.x2, mark.box.y2)
+        if shown_only:  # the x: well inside the plate, a fraction of its area
+            assert element[0] < box[0] < box[2] < element[2] and element[1] < box[1] < box[3] < element[3]
+            assert mark.box.area < 0.4 * 120 * 120
+        else:
+            assert box == element
+        faint = next(o for o in read_annotation(out / "Annotations" / "faint.xml")[3] if o.label == "close")
+        assert (faint.box.x1, faint.box.y1, faint.box.x2, faint.box.y2) == element

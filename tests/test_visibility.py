@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.synth.visibility import UNDRAWN_RANGE, drawn, drawn_over
+from detector.synth.visibility import UNDRAWN_RANGE, drawn, drawn_over, shown_box
 from detector.types import Box
 
 
@@ -73,3 +73,23 @@ def test_the_hidden_shot_covers_the_labelled_boxes_in_whole_css_pixels_inside_th
     assert _clip([[350.5, 790, 400, 900]]) == {"x": 350, "y": 790, "width": 10, "height": 10}  # cut at the page
     assert _clip([[-4, -3, 2.5, 1.5]]) == {"x": 0, "y": 0, "width": 3, "height": 2}
     assert _clip([[500, 900, 600, 1000]]) == {"x": 359, "y": 799, "width": 1, "height": 1}  # never empty
+
+
+def test_shown_box_is_the_part_of_a_button_that_changed_the_screen() -> None:
+    """A white plate on a white page with a black x (webeval's web_7_0090 draws one): what shows is the x, and its
+    box; a plate that shows keeps its own box, also where its rim is anti-aliased or its corners are the page."""
+    without = np.full((80, 80, 3), 255, np.uint8)
+    plate = Box(10, 10, 70, 70)
+    white = without.copy()
+    white[30:50, 28:52] = 0  # only the x changed the screen: the plate is the page's white
+    assert shown_box(white, without, plate) == Box(28, 30, 52, 50)
+    grey = without.copy()
+    yy, xx = np.mgrid[0:80, 0:80]
+    grey[(yy - 40) ** 2 + (xx - 40) ** 2 <= 29**2] = 255 - UNDRAWN_RANGE - 3  # a faint circle: it shows
+    grey[30:50, 28:52] = 0
+    assert shown_box(grey, without, plate) is plate  # the circle's box (its corners are page) is kept whole
+    assert shown_box(without.copy(), without, plate) is None  # nothing changed: undrawn, as drawn_over says
+    part = shown_box(white, without, Box(35.5, 10, 70, 70.5))  # fractional boxes: the change, inside the box
+    assert part == Box(35.5, 30, 52, 50)
+    with pytest.raises(ValueError, match="different sizes"):
+        shown_box(white, without[:40], plate)

@@ -12,7 +12,10 @@ downloaded).
 A label is kept only where its element changed the screen (:func:`detector.synth.visibility.drawn_over`, against
 the page shot again with it hidden): a white mark or white text on a page whose background picture is a sprite with
 transparent parts lies white on white, and was labelled although no pixel of it shows (webeval8's until 2026-12-05;
-README "Training data").
+README "Training data"). With ``label_shown``, a close or skip whose plate does not show (a white circle on a white
+page) is labelled with the box of what does, its mark (:func:`detector.synth.visibility.shown_box`): a measurement
+of how labels of the element's box and of what one sees differ (docs/experiments.md, "Plates that do not show"), not
+the sets' labels.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import cv2
 import numpy as np
 
 from detector.synth.assets import AD_PHRASES_JA, X_LIKE_INLINE, is_japanese
-from detector.synth.visibility import drawn_over
+from detector.synth.visibility import drawn_over, shown_box
 from detector.types import Box, GroundTruth
 from detector.voc import write_annotation
 
@@ -132,12 +135,14 @@ def render(
     chromium: str = "/usr/bin/chromium",
     jpeg_quality: int | None = None,
     show_progress: bool = True,
+    label_shown: bool = False,
 ) -> list[dict]:
     """Render ``screens`` into the VOC set ``out`` (JPEGImages/, Annotations/, ImageSets/Main/{train,val}.txt, the
     pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows: id,
     layout, the labels drawn, and under ``undrawn`` those of labelled elements that changed no pixel of the screen
     (the screen is shot again where the targets are with them hidden, and where the Japanese text is with it hidden:
-    :func:`drawn_over`), left out of the annotation."""
+    :func:`drawn_over`), left out of the annotation. ``label_shown``: a close or skip box is the part of it that
+    changed the screen (:func:`detector.synth.visibility.shown_box`)."""
     from playwright.sync_api import sync_playwright
     from tqdm import tqdm
 
@@ -179,7 +184,14 @@ def render(
                 b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
                 if b.width >= 3 and b.height >= 3:
                     hidden = without[JA if label == "ja_char" else TARGETS]
-                    (objs if drawn_over(shown, hidden, b) else undrawn).append(GroundTruth(b, label, "web"))
+                    if label != "ja_char" and label_shown:  # the part of the button that shows (shown_box)
+                        seen = shown_box(shown, hidden, b)
+                    else:
+                        seen = b if drawn_over(shown, hidden, b) else None
+                    if seen is None:
+                        undrawn.append(GroundTruth(b, label, "web"))
+                    else:
+                        objs.append(GroundTruth(seen, label, "web"))
             write_annotation(out / "Annotations" / f"{screen.image_id}.xml", image.name, w, h, objs)
             ids[screen.split].append(screen.image_id)
             meta = {"id": screen.image_id, "layout": screen.layout, "labels": sorted({o.label for o in objs})}

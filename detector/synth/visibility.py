@@ -10,6 +10,11 @@ Two tests. :func:`drawn`: the box is not all one colour (what ``closebot synth``
 :func:`drawn_over`: the element changed the screen, compared with the same screen rendered with it hidden (what the
 browser can check exactly: a white ring on a white card whose box reaches onto the dark page beyond the card's
 corner is caught too).
+
+And where only part of an element shows: :func:`shown_box`, the box of what a close or skip button changed on the
+screen. A white plate on a white page, or a black translucent one over black, shows only its mark; the sets label
+the element's box all the same, and ``scripts/webeval.py --label-shown`` labels what shows instead, to measure how
+far the two conventions part (docs/experiments.md, "Plates that do not show": 14% of the browser sets' buttons).
 """
 
 from __future__ import annotations
@@ -25,13 +30,20 @@ from detector.types import Box
 UNDRAWN_RANGE = 2
 
 
-def _pixels(image: np.ndarray, box: Box) -> np.ndarray | None:
-    """The pixels ``box`` (image pixels, every pixel it touches) covers, one row per pixel; None when under one."""
+def _window(image: np.ndarray, box: Box) -> tuple[int, int, np.ndarray] | None:
+    """The pixels ``box`` (image pixels, every pixel it touches) covers inside ``image``, as (x, y of the first,
+    H x W [x channels] int16 of them); None when under one."""
     x1, y1 = max(0, math.floor(box.x1)), max(0, math.floor(box.y1))
     x2, y2 = min(image.shape[1], math.ceil(box.x2)), min(image.shape[0], math.ceil(box.y2))
     if x2 <= x1 or y2 <= y1:
         return None
-    return image[y1:y2, x1:x2].reshape(-1, image.shape[2] if image.ndim == 3 else 1).astype(np.int16)
+    return x1, y1, image[y1:y2, x1:x2].astype(np.int16)
+
+
+def _pixels(image: np.ndarray, box: Box) -> np.ndarray | None:
+    """The pixels ``box`` covers (:func:`_window`), one row per pixel; None when under one."""
+    w = _window(image, box)
+    return None if w is None else w[2].reshape(-1, image.shape[2] if image.ndim == 3 else 1)
 
 
 def drawn(image: np.ndarray, box: Box) -> bool:
@@ -49,3 +61,32 @@ def drawn_over(shown: np.ndarray, without: np.ndarray, box: Box) -> bool:
         raise ValueError(f"screens of different sizes: {shown.shape} and {without.shape}")
     a, b = _pixels(shown, box), _pixels(without, box)
     return a is not None and int(np.abs(a - b).max()) > UNDRAWN_RANGE
+
+
+# a box whose pixels changed to within this share of its area shows to its edges (a circle's anti-aliased rim, a
+# rounded square's corners): it keeps its box
+WHOLE_SHARE = 0.8
+
+
+def shown_box(shown: np.ndarray, without: np.ndarray, box: Box) -> Box | None:
+    """The part of ``box`` whose pixels its element changed (some channel by more than :data:`UNDRAWN_RANGE`
+    between ``shown`` and ``without``, the screen without the element): ``box`` itself when that part spans at
+    least :data:`WHOLE_SHARE` of its area, else the bounding box of the changed pixels (image pixels, inside
+    ``box``); None when nothing changed (:func:`drawn_over`)."""
+    if shown.shape != without.shape:
+        raise ValueError(f"screens of different sizes: {shown.shape} and {without.shape}")
+    a, b = _window(shown, box), _window(without, box)
+    if a is None or b is None:
+        return None
+    x1, y1, diff = a[0], a[1], np.abs(a[2] - b[2])
+    changed = diff.max(axis=2) > UNDRAWN_RANGE if diff.ndim == 3 else diff > UNDRAWN_RANGE
+    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+    if rows.size == 0:
+        return None
+    part = Box(
+        max(box.x1, float(x1 + cols[0])),
+        max(box.y1, float(y1 + rows[0])),
+        min(box.x2, float(x1 + cols[-1] + 1)),
+        min(box.y2, float(y1 + rows[-1] + 1)),
+    )
+    return box if part.area >= WHOLE_SHARE * box.area else part
