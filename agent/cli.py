@@ -184,6 +184,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         close_px=close_px,
         text_negatives=args.text_negatives,
         close_pills=DEFAULT_CLOSE_PILLS if args.close_pills is None else args.close_pills,
+        condensed=args.condensed_x,
         show_progress=not args.quiet,
     )
     print(
@@ -747,6 +748,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="share of close buttons drawn as a pill with a word, e.g. '✕ 閉じる' (default 0.08, every set before "
         "2026-12-05)",
+    )
+    s.add_argument(
+        "--condensed-x",
+        type=float,
+        default=0.0,
+        metavar="F",
+        help="share of close marks (drawn or typed, not icons) squeezed to 55-80%% of their width like a condensed "
+        "font's X (default 0: none, every set before 2026-12-07)",
     )
     s.add_argument(
         "--allow-thin-assets",

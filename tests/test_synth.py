@@ -189,6 +189,34 @@ def test_close_pills_set_the_share_of_closes_drawn_as_pills():
     assert screen.Canvas(10, 10).close_pills == screen.DEFAULT_CLOSE_PILLS == 0.08
 
 
+def test_condensed_marks_are_squeezed_and_off_by_default():
+    """`--condensed-x`: at 1 every drawn or typed mark is squeezed to 55-80% of its width (a condensed font's X, legs
+    steeper than 45 degrees), icons never; at 0 (the default) the same random draws give the same closes as before."""
+    import random
+
+    from detector.synth import elements
+
+    pool = assets.load_pool("train")
+
+    def bare(share: float, seed: int) -> elements.Sprite:
+        return elements.draw_close(random.Random(seed), pool, 120, "dark_bare", condensed=share)
+
+    squeezed, plain = [], []
+    for i in range(40):
+        s1, s0 = bare(1.0, i), bare(0.0, i)
+        (b1,), (b0,) = s1.boxes, s0.boxes
+        (squeezed if "_condensed" in b1.style else plain).append((b1.box[2] - b1.box[0]) / (b1.box[3] - b1.box[1]))
+        assert "_condensed" not in b0.style
+        assert "_condensed" in b1.style or "/glyph_" in b1.style  # only icons are left as they are
+    assert len(squeezed) >= 15 and max(squeezed) < 0.9  # an x's box is about square; squeezed, clearly taller
+    assert screen.Canvas(10, 10).condensed == 0.0
+    rng, layer = random.Random(5), bare(0.0, 1).image
+    state = rng.getstate()
+    assert elements._condensed(rng, layer, "proc", 0.0) == (layer, "proc") and rng.getstate() == state  # no draw
+    elements._condensed(rng, layer, "proc", 0.5)
+    assert rng.getstate() != state
+
+
 def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
     """`closebot synth --close-pills 1`: every close written is a pill, and recipe.json says so; 1.5 is refused."""
     from agent.cli import main

@@ -226,8 +226,12 @@ def _alpha_bbox(img: Image.Image) -> tuple[float, float, float, float] | None:
     return None if bb is None else (float(bb[0]), float(bb[1]), float(bb[2]), float(bb[3]))
 
 
-def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | None = None) -> Sprite:
-    """A close button whose outer box (plate, or the bare x) is ``size`` px."""
+def draw_close(
+    rng: random.Random, pool: AssetPool, size: int, scheme: str | None = None, condensed: float = 0.0
+) -> Sprite:
+    """A close button whose outer box (plate, or the bare x) is ``size`` px. ``condensed``: the share of drawn or
+    typed marks (not icons) squeezed to 55-80% of their width, legs at ~51-61 degrees instead of 45, like a condensed
+    font's X (0: none, and no random number drawn for it)."""
     scheme = scheme or rng.choice(CLOSE_SCHEMES)
     mark, plate = close_scheme_colors(rng, scheme)
     closes = pool.glyphs_by_role.get("close", ())
@@ -248,11 +252,13 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
             layer, src = _mark_layer(
                 size, mark, rng, pool, rng.uniform(0.8, 0.95), rng.choice(("proc", "proc", "char"))
             )
+            layer, src = _condensed(rng, layer, src, condensed)
             layer = _shrink(layer, size)
         else:
             layer = _plate(size, plate, rng)
             frac = rng.uniform(0.32, 0.6)
             ml, src = _mark_layer(size, mark, rng, pool, frac, rng.choice(("proc", "proc", "char")))
+            ml, src = _condensed(rng, ml, src, condensed)
             layer.alpha_composite(_shrink(ml, size))
         style += f"/{src}"
     if rng.random() < 0.25:  # soft drop shadow
@@ -266,6 +272,17 @@ def draw_close(rng: random.Random, pool: AssetPool, size: int, scheme: str | Non
         bb = (0, 0, size, size)
     box = (bb[0] + pad, bb[1] + pad, bb[2] + pad, bb[3] + pad)
     return Sprite(canvas, [LabelledBox("close", box, style)])
+
+
+def _condensed(rng: random.Random, layer: Image.Image, src: str, share: float) -> tuple[Image.Image, str]:
+    """With probability ``share`` (none drawn at 0), ``layer`` (a mark centred on a square) squeezed to 55-80% of its
+    width about its centre, and ``src`` marked ``_condensed``: a condensed font's X, legs steeper than 45 degrees."""
+    if share <= 0 or rng.random() >= share:
+        return layer, src
+    narrow = layer.resize((max(1, round(layer.width * rng.uniform(0.55, 0.8))), layer.height), Image.LANCZOS)
+    out = Image.new("RGBA", layer.size, (0, 0, 0, 0))
+    out.alpha_composite(narrow, ((layer.width - narrow.width) // 2, 0))
+    return out, f"{src}_condensed"
 
 
 def _glyph_on_plate(rng: random.Random, g: Glyph, size: int, mark: RGBA, plate: RGBA | None) -> Image.Image:

@@ -31,6 +31,7 @@ class SynthJob:
     close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX  # close button size range, px at 1080 px width
     text_negatives: int = 0  # up to this many screen.text_negatives per training-layout screen (0: none)
     close_pills: float = screen.DEFAULT_CLOSE_PILLS  # share of close buttons drawn as pills with a word
+    condensed: float = 0.0  # share of close marks squeezed like a condensed font's X (elements.draw_close)
 
 
 def _compose(job: SynthJob) -> screen.Screen:
@@ -40,7 +41,9 @@ def _compose(job: SynthJob) -> screen.Screen:
         layout = rng.choice(screen.layouts_for(job.split))
         size = job.fixed_size or screen.pick_size(rng)
         try:
-            return screen.compose(rng, pool, layout, size, job.close_px, job.text_negatives, job.close_pills)
+            return screen.compose(
+                rng, pool, layout, size, job.close_px, job.text_negatives, job.close_pills, job.condensed
+            )
         except (
             OSError,
             ValueError,
@@ -75,6 +78,7 @@ def synthesize(
     close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX,
     text_negatives: int = 0,
     close_pills: float = screen.DEFAULT_CLOSE_PILLS,
+    condensed: float = 0.0,
     show_progress: bool = True,
 ) -> dict:
     """Write ``n`` screens: ``ImageSets/Main/train.txt`` from training assets and layouts, ``val.txt``
@@ -82,7 +86,8 @@ def synthesize(
     belongs to one split); ``close_px`` is the (min, max) close button size in px at 1080 px width;
     ``text_negatives`` > 0 adds 1 to that many word pills, text bubbles and "×" words to each training-layout screen
     (:func:`screen.text_negatives`); ``close_pills`` is the share of close buttons drawn as pills with a word
-    ("✕ 閉じる"). Returns the recipe that is also written to ``recipe.json``."""
+    ("✕ 閉じる"); ``condensed`` the share of close marks (drawn or typed, not icons) squeezed like a condensed
+    font's X. Returns the recipe that is also written to ``recipe.json``."""
     icon_root = str(icons) if icons is not None else None
     lo, hi = close_px
     if not 8 <= lo <= hi <= 400:
@@ -91,6 +96,8 @@ def synthesize(
         raise DatasetError(f"text negatives per screen {text_negatives}: expected 0 to 20")
     if not 0 <= close_pills <= 1:
         raise DatasetError(f"close pills {close_pills}: expected a share from 0 to 1")
+    if not 0 <= condensed <= 1:
+        raise DatasetError(f"condensed marks {condensed}: expected a share from 0 to 1")
     if icons is not None and not (icons / "index.json").is_file():
         raise DatasetError(f"{icons}: no index.json; build the icon cache first with `closebot icons --out {icons}`")
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main"):
@@ -107,6 +114,7 @@ def synthesize(
             close_px=(lo, hi),
             text_negatives=text_negatives,
             close_pills=close_pills,
+            condensed=condensed,
         )
         for i in range(n)
     ]
@@ -133,6 +141,7 @@ def synthesize(
         "close_px": [lo, hi],
         "text_negatives": text_negatives,
         "close_pills": close_pills,
+        "condensed": condensed,
         "train_layouts": list(screen.TRAIN_LAYOUTS),
         "val_layouts": list(screen.VAL_LAYOUTS),
         "held_out_fonts": list(assets.JA_VAL_FONTS + assets.LATIN_VAL_FONTS),

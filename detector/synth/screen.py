@@ -49,10 +49,12 @@ class Canvas:
         base: Image.Image | None = None,
         close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
         close_pills: float = DEFAULT_CLOSE_PILLS,
+        condensed: float = 0.0,
     ) -> None:
         self.w, self.h = width, height
         self.close_px = close_px
         self.close_pills = close_pills
+        self.condensed = condensed  # share of drawn/typed close marks squeezed like a condensed font's X
         self.img = (
             base.convert("RGBA") if base is not None else Image.new("RGBA", (width, height), (255, 255, 255, 255))
         )
@@ -407,7 +409,7 @@ def place_close(
         if rng.random() < c.close_pills:
             sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
         else:
-            sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme)
+            sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme, c.condensed)
     sw, sh = sprite.image.size
     m = rng.uniform(10, 60) * u
     top = rng.uniform(c.h * 0.035, c.h * 0.08)  # below the status bar
@@ -991,12 +993,14 @@ def compose(
     close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
     text_negatives_max: int = 0,
     close_pills: float = DEFAULT_CLOSE_PILLS,
+    condensed: float = 0.0,
 ) -> Screen:
     """One screen of ``layout`` at ``size``, with its labelled objects; close buttons of ``close_px`` (min, max px at
     1080 px width), a ``close_pills`` share of them pills with a word; 1 to ``text_negatives_max``
     :func:`text_negatives` on training layouts (0, the default: none, and no random number drawn for them, so the
-    sets made before they existed are made the same)."""
-    c = Canvas(*size, close_px=close_px, close_pills=close_pills)
+    sets made before they existed are made the same); a ``condensed`` share of the closes' drawn or typed marks
+    squeezed like a condensed font's X (:func:`elements.draw_close`; 0, the default, draws no random number for it)."""
+    c = Canvas(*size, close_px=close_px, close_pills=close_pills, condensed=condensed)
     card = LAYOUTS[layout](rng, pool, c)
     if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
         decoys(rng, pool, c, rng.randint(1, 4))

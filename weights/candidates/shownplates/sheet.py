@@ -19,8 +19,16 @@ from agent.config import load_config  # noqa: E402
 from detector.data import load_items  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.images import load_rgb  # noqa: E402
+from detector.types import Box  # noqa: E402
 
 CELL = 300
+
+
+def rect(crop: np.ndarray, b: Box, frame: tuple[int, int, float], colour: tuple[int, int, int], t: int) -> None:
+    """``b`` (screen pixels) drawn on ``crop``, the screen from (x0, y0) scaled by k (``frame``)."""
+    x0, y0, k = frame
+    p1 = (int((b.x1 - x0) * k), int((b.y1 - y0) * k))
+    cv2.rectangle(crop, p1, (int((b.x2 - x0) * k), int((b.y2 - y0) * k)), colour, t)
 
 
 def main() -> int:
@@ -41,18 +49,14 @@ def main() -> int:
         k = CELL / max(x1 - x0, y1 - y0)
         crop = cv2.resize(cv2.cvtColor(rgb[y0:y1, x0:x1], cv2.COLOR_RGB2BGR), None, fx=k, fy=k)
 
-        def rect(b, colour, t):  # noqa: ANN001, ANN202
-            p1 = (int((b.x1 - x0) * k), int((b.y1 - y0) * k))
-            cv2.rectangle(crop, p1, (int((b.x2 - x0) * k), int((b.y2 - y0) * k)), colour, t)
-
         for o in old[iid].objects:
             if o.label == label:
-                rect(o.box, (0, 255, 255), 3)
+                rect(crop, o.box, (x0, y0, k), (0, 255, 255), 3)
         for o in new[iid].objects:
             if o.label == label:
-                rect(o.box, (0, 200, 0), 2)
+                rect(crop, o.box, (x0, y0, k), (0, 200, 0), 2)
         for d in found:
-            rect(d.box, (0, 0, 255), 1)
+            rect(crop, d.box, (x0, y0, k), (0, 0, 255), 1)
         cell = np.full((CELL + 20, CELL, 3), 255, np.uint8)
         cell[20 : 20 + crop.shape[0], : crop.shape[1]] = crop
         cv2.putText(cell, iid, (2, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (0, 0, 0), 1)
