@@ -2,7 +2,8 @@
 for each miss the best close score on the label from the network alone (no verifier, no closer look) and from the
 shipped pair (boxes down to 0.01, IoU > 0.1 with the label; "score@IoU").
 
-Usage: python3 weights/candidates/condensedx/char-closes.py
+Usage: python3 weights/candidates/condensedx/char-closes.py [CONFIG]   (CONFIG: the pair to look with, default
+config.yaml; the misses are the shipped pair's, from the reports)
 Reads the pages under data/webeval*/html (the close element's character and font) and the failures of the
 shipped pair's `closebot eval` reports in weights/eval-web.json, eval-web8.json, eval-web9.json, eval-web10.json.
 """
@@ -42,12 +43,12 @@ def main() -> int:
                 misses.append((name, page.stem))
     for key in sorted(total):
         print(f"{key[0]} in {key[1]}: {total[key]} closes, {missed[key]} missed")
-    cfg = load_config(None)
+    cfg = load_config(Path(sys.argv[1]) if len(sys.argv) > 1 else None)
     inf = cfg.detector.inference
     alone = dataclasses.replace(inf, zoom=dataclasses.replace(inf.zoom, enabled=False))
     detectors = {
         "network": Detector.load(cfg.detector.weights, alone, None),
-        "shipped": Detector.load(cfg.detector.weights, inf, cfg.detector.verifier.load()),
+        "pair": Detector.load(cfg.detector.weights, inf, cfg.detector.verifier.load()),
     }
     for name, iid in misses:
         gt = next(o.box for o in read_annotation(Path(f"data/{name}/Annotations/{iid}.xml"))[3] if o.label == "close")

@@ -4,7 +4,8 @@
 # data/condx, 3000 training screens whose closes' drawn or typed marks are squeezed like a condensed font's X a third
 # of the time (`closebot synth --out data/condx --n 3000 --val-fraction 0 --seed 71 --icons data/icons
 # --condensed-x 0.3`), with v15's mute/close pairs and word pills (as v29); validation crops from the last 300 val
-# screens of synth8 and synth7 (`bash scripts/data.sh eval`, and synth7/synth8 as README "Measured" makes them).
+# screens of synth8 (made as README "Measured" says), which this script links into data/condx as its val.txt
+# (train-verifier takes only sets with training screens, and synth8 here is val only).
 # Usage: bash weights/candidates/condensedx/run.sh   (writes runs/v34/closebot-verifier.pt; OUT=DIR moves it)
 set -euo pipefail
 cd "$(git -C "$(dirname "$0")" rev-parse --show-toplevel)"
@@ -13,8 +14,15 @@ init=$(pinned weights/closebot-verifier.pt 5b2d6ac6058c v21)
 ssd=$(pinned weights/closebot-ssd.pt 206c62a8d1be ft23)
 out=${OUT:-runs/v34}
 mkdir -p "$out"
+if [ ! -s data/condx/ImageSets/Main/val.txt ]; then
+  tail -300 data/synth8/ImageSets/Main/val.txt > data/condx/ImageSets/Main/val.txt
+  while read -r i; do
+    ln -sf "$PWD/data/synth8/JPEGImages/$i.jpg" "data/condx/JPEGImages/$i.jpg"
+    ln -sf "$PWD/data/synth8/Annotations/$i.xml" "data/condx/Annotations/$i.xml"
+  done < data/condx/ImageSets/Main/val.txt
+fi
 s=$(date +%s)
-closebot train-verifier --data data/condx --data data/synth8 --data data/synth7 \
+closebot train-verifier --data data/condx \
   --detector-weights "$ssd" --init "$init" --screens 3000 --pairs 1 --pills 1 --pair-candidates --icons data/icons \
   --epochs 2 --lr 1e-4 --seed 71 --out "$out/closebot-verifier.pt" > "$out/log" 2>&1
 echo "v34 $(( $(date +%s) - s ))" >> "$out/times.txt"
