@@ -744,14 +744,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument(
         "--close-pills",
-        type=float,
+        type=number_in(0, 1),
         metavar="F",
         help="share of close buttons drawn as a pill with a word, e.g. '✕ 閉じる' (default 0.08, every set before "
         "2026-12-05)",
     )
     s.add_argument(
         "--condensed-x",
-        type=float,
+        type=number_in(0, 1),
         default=0.0,
         metavar="F",
         help="share of close marks (drawn or typed, not icons) squeezed to 55-80%% of their width like a condensed "

@@ -29,6 +29,8 @@ from agent.cli import main
         (["prove-loop", "--steps", "0"], "argument --steps: must be 1 or more, got 0"),
         (["train", "--data", "x", "--out", "y", "--epochs", "ten"], "argument --epochs: invalid integer >= 1 value"),
         (["synth", "--out", "x", "--n", "4", "--val-fraction", "1.5"], "--val-fraction: must be from 0 to 1, got 1.5"),
+        (["synth", "--out", "x", "--n", "4", "--close-pills", "3"], "--close-pills: must be from 0 to 1, got 3"),
+        (["synth", "--out", "x", "--n", "4", "--condensed-x", "-0.5"], "--condensed-x: must be from 0 to 1, got -0.5"),
         (["train", "--data", "x", "--out", "y", "--lr", "0"], "argument --lr: must be more than 0, got 0"),
         (["demo", "--seconds", "-5"], "argument --seconds: must be more than 0, got -5"),
         (["run", "--device", "x", "--duration", "0"], "argument --duration: must be more than 0, got 0"),
