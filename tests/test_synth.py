@@ -231,9 +231,10 @@ def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
     assert closes and all(s.startswith("pill/") for s in closes)
     assert json.loads((out / "recipe.json").read_text())["close_pills"] == 1.0
     bad = tmp_path / "bad"
-    assert main(["synth", "--out", str(bad), "--n", "1", "--close-pills", "1.5", "--quiet"]) == 1
-    assert "close pills 1.5" in capsys.readouterr().err
-    assert not (bad / "JPEGImages").exists()
+    with pytest.raises(SystemExit) as e:  # refused by argparse, before anything is made
+        main(["synth", "--out", str(bad), "--n", "1", "--close-pills", "1.5", "--quiet"])
+    assert e.value.code == 2 and "--close-pills: must be from 0 to 1, got 1.5" in capsys.readouterr().err
+    assert not bad.exists()
 
 
 def test_text_negatives_draw_text_where_buttons_sit_and_never_a_target():
