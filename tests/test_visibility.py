@@ -1,5 +1,5 @@
 """detector.synth.visibility: a label is kept only where its element shows, its box not all one colour (``drawn``,
-closebot synth) or changed against the screen without it (``drawn_over``, the browser sets). A white mark on a
+closebot synth) or changed against the screen without it (``shown_box``, the browser sets). A white mark on a
 transparent sprite over a white page drew nothing and was labelled: README "Training data"."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detector.synth.visibility import UNDRAWN_RANGE, drawn, drawn_over, shown_box
+from detector.synth.visibility import UNDRAWN_RANGE, drawn, shown_box
 from detector.types import Box
 
 
@@ -48,22 +48,22 @@ def test_colour_counts_where_grey_does_not() -> None:
     assert not drawn(page, Box(22, 22, 40, 40))
 
 
-def test_drawn_over_asks_whether_the_element_changed_the_screen() -> None:
+def test_shown_box_asks_whether_the_element_changed_the_screen() -> None:
     """A white ring with a white x on a white card, its box reaching past the card's corner onto a dark page
     (webeval8's web_8_0086): the box shows something, but not the close; the same screen with the element hidden
     tells them apart."""
     without = np.full((60, 60, 3), 255, np.uint8)
     without[:, 30:] = 20  # the dark page beyond the card's edge, inside the close's box
     assert drawn(without, Box(10, 10, 50, 50))  # the one-colour test is fooled
-    assert not drawn_over(without.copy(), without, Box(10, 10, 50, 50))  # white x on white: nothing changed
+    assert shown_box(without.copy(), without, Box(10, 10, 50, 50)) is None  # white x on white: nothing changed
     faint = without.copy()
     faint[20:40, 12:28] -= UNDRAWN_RANGE + 1  # a faint plate on the card
-    assert drawn_over(faint, without, Box(10, 10, 50, 50))
-    assert not drawn_over(faint, without, Box(29, 10, 50, 50))  # a box beside the change
+    assert shown_box(faint, without, Box(10, 10, 50, 50)) == Box(12, 20, 28, 40)
+    assert shown_box(faint, without, Box(29, 10, 50, 50)) is None  # a box beside the change
     faint[20:40, 12:28] = 255 - UNDRAWN_RANGE
-    assert not drawn_over(faint, without, Box(10, 10, 50, 50))  # within the range: JPEG/AA noise, not a mark
+    assert shown_box(faint, without, Box(10, 10, 50, 50)) is None  # within the range: JPEG/AA noise, not a mark
     with pytest.raises(ValueError, match="different sizes"):
-        drawn_over(faint, without[:30], Box(0, 0, 10, 10))
+        shown_box(faint, without[:30], Box(0, 0, 10, 10))
 
 
 def test_the_hidden_shot_covers_the_labelled_boxes_in_whole_css_pixels_inside_the_page() -> None:
@@ -88,7 +88,7 @@ def test_shown_box_is_the_part_of_a_button_that_changed_the_screen() -> None:
     grey[(yy - 40) ** 2 + (xx - 40) ** 2 <= 29**2] = 255 - UNDRAWN_RANGE - 3  # a faint circle: it shows
     grey[30:50, 28:52] = 0
     assert shown_box(grey, without, plate) is plate  # the circle's box (its corners are page) is kept whole
-    assert shown_box(without.copy(), without, plate) is None  # nothing changed: undrawn, as drawn_over says
+    assert shown_box(without.copy(), without, plate) is None  # nothing changed: undrawn
     part = shown_box(white, without, Box(35.5, 10, 70, 70.5))  # fractional boxes: the change, inside the box
     assert part == Box(35.5, 30, 52, 50)
     with pytest.raises(ValueError, match="different sizes"):

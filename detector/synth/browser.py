@@ -9,7 +9,7 @@ are read from the DOM after layout, so the labels are exactly what Chromium drew
 Needs Debian ``chromium`` and the ``playwright`` package (a driver for /usr/bin/chromium only: nothing is
 downloaded).
 
-A label is kept only where its element changed the screen (:func:`detector.synth.visibility.drawn_over`, against
+A label is kept only where its element changed the screen (:func:`detector.synth.visibility.shown_box`, against
 the page shot again with it hidden): a white mark or white text on a page whose background picture is a sprite with
 transparent parts lies white on white, and was labelled although no pixel of it shows (webeval8's until 2026-12-05;
 README "Training data"). With ``label_shown``, a close or skip whose plate does not show (a white circle on a white
@@ -34,7 +34,7 @@ import cv2
 import numpy as np
 
 from detector.synth.assets import AD_PHRASES_JA, X_LIKE_INLINE, is_japanese
-from detector.synth.visibility import drawn_over, shown_box
+from detector.synth.visibility import shown_box
 from detector.types import Box, GroundTruth
 from detector.voc import write_annotation
 
@@ -58,7 +58,7 @@ BOXES_JS = """() => {
   return out;
 }"""
 
-# the selectors of target and of Japanese text elements, hidden in turn to see what each drew (drawn_over)
+# the selectors of target and of Japanese text elements, hidden in turn to see what each drew (shown_box)
 TARGETS, JA = "[data-label]", "span.ja"
 SET_VISIBILITY_JS = """([selector, value]) => {
   for (const el of document.querySelectorAll(selector)) el.style.visibility = value;
@@ -141,8 +141,8 @@ def render(
     pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows: id,
     layout, the labels drawn, and under ``undrawn`` those of labelled elements that changed no pixel of the screen
     (the screen is shot again where the targets are with them hidden, and where the Japanese text is with it hidden:
-    :func:`drawn_over`), left out of the annotation. ``label_shown``: a close or skip box is the part of it that
-    changed the screen (:func:`detector.synth.visibility.shown_box`)."""
+    :func:`detector.synth.visibility.shown_box`), left out of the annotation. ``label_shown``: a close or skip box is
+    the part of it that changed the screen."""
     from playwright.sync_api import sync_playwright
     from tqdm import tqdm
 
@@ -184,14 +184,11 @@ def render(
                 b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
                 if b.width >= 3 and b.height >= 3:
                     hidden = without[JA if label == "ja_char" else TARGETS]
-                    if label != "ja_char" and label_shown:  # the part of the button that shows (shown_box)
-                        seen = shown_box(shown, hidden, b)
-                    else:
-                        seen = b if drawn_over(shown, hidden, b) else None
+                    seen = shown_box(shown, hidden, b)  # None: it changed no pixel
                     if seen is None:
                         undrawn.append(GroundTruth(b, label, "web"))
-                    else:
-                        objs.append(GroundTruth(seen, label, "web"))
+                    else:  # the element's box, or with label_shown a button's part that shows
+                        objs.append(GroundTruth(seen if label_shown and label != "ja_char" else b, label, "web"))
             write_annotation(out / "Annotations" / f"{screen.image_id}.xml", image.name, w, h, objs)
             ids[screen.split].append(screen.image_id)
             meta = {"id": screen.image_id, "layout": screen.layout, "labels": sorted({o.label for o in objs})}

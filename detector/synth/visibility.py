@@ -7,14 +7,13 @@ transparent (11 of webeval8's 246 targets until 2026-12-05), ``closebot synth`` 
 synth5's 2919 targets) and glyphs a font lacks.
 
 Two tests. :func:`drawn`: the box is not all one colour (what ``closebot synth`` can check on its finished picture).
-:func:`drawn_over`: the element changed the screen, compared with the same screen rendered with it hidden (what the
+:func:`shown_box`: the element changed the screen, compared with the same screen rendered with it hidden (what the
 browser can check exactly: a white ring on a white card whose box reaches onto the dark page beyond the card's
-corner is caught too).
-
-And where only part of an element shows: :func:`shown_box`, the box of what a close or skip button changed on the
-screen. A white plate on a white page, or a black translucent one over black, shows only its mark; the sets label
-the element's box all the same, and ``scripts/webeval.py --label-shown`` labels what shows instead, to measure how
-far the two conventions part (docs/experiments.md, "Plates that do not show": 14% of the browser sets' buttons).
+corner is caught too); None when it changed nothing, else the box of what it changed. Where only part of an element
+shows (a white plate on a white page, or a black translucent one over black, shows only its mark) that box is the
+mark's: the sets label the element's box all the same, and ``scripts/webeval.py --label-shown`` labels what shows
+instead, to measure how far the two conventions part (docs/experiments.md, "Plates that do not show": 14% of the
+browser sets' buttons).
 """
 
 from __future__ import annotations
@@ -54,13 +53,17 @@ def drawn(image: np.ndarray, box: Box) -> bool:
     return px is not None and int((px.max(axis=0) - px.min(axis=0)).max()) > UNDRAWN_RANGE
 
 
-def drawn_over(shown: np.ndarray, without: np.ndarray, box: Box) -> bool:
-    """Whether the element in ``box`` changed the screen: some channel of some pixel of the box differs by more than
-    :data:`UNDRAWN_RANGE` levels between ``shown`` and ``without`` (the same screen with the element hidden)."""
+def _changed(shown: np.ndarray, without: np.ndarray, box: Box) -> tuple[int, int, np.ndarray] | None:
+    """Which pixels of ``box`` the element changed: some channel differs by more than :data:`UNDRAWN_RANGE` levels
+    between ``shown`` and ``without`` (the same screen with the element hidden); as (x, y of the box's first pixel,
+    H x W bool), None when the box covers under one pixel."""
     if shown.shape != without.shape:
         raise ValueError(f"screens of different sizes: {shown.shape} and {without.shape}")
-    a, b = _pixels(shown, box), _pixels(without, box)
-    return a is not None and int(np.abs(a - b).max()) > UNDRAWN_RANGE
+    a, b = _window(shown, box), _window(without, box)
+    if a is None or b is None:
+        return None
+    diff = np.abs(a[2] - b[2])
+    return a[0], a[1], (diff.max(axis=2) if diff.ndim == 3 else diff) > UNDRAWN_RANGE
 
 
 # a box whose pixels changed to within this share of its area shows to its edges (a circle's anti-aliased rim, a
@@ -69,20 +72,15 @@ WHOLE_SHARE = 0.8
 
 
 def shown_box(shown: np.ndarray, without: np.ndarray, box: Box) -> Box | None:
-    """The part of ``box`` whose pixels its element changed (some channel by more than :data:`UNDRAWN_RANGE`
-    between ``shown`` and ``without``, the screen without the element): ``box`` itself when that part spans at
-    least :data:`WHOLE_SHARE` of its area, else the bounding box of the changed pixels (image pixels, inside
-    ``box``); None when nothing changed (:func:`drawn_over`)."""
-    if shown.shape != without.shape:
-        raise ValueError(f"screens of different sizes: {shown.shape} and {without.shape}")
-    a, b = _window(shown, box), _window(without, box)
-    if a is None or b is None:
+    """The part of ``box`` whose pixels its element changed (some channel by more than :data:`UNDRAWN_RANGE` levels
+    between ``shown`` and ``without``, the same screen with the element hidden): ``box`` itself when that part spans
+    at least :data:`WHOLE_SHARE` of its area, else the bounding box of the changed pixels (image pixels, inside
+    ``box``); None when the element changed nothing: it drew nothing one can see."""
+    changed = _changed(shown, without, box)
+    if changed is None or not changed[2].any():
         return None
-    x1, y1, diff = a[0], a[1], np.abs(a[2] - b[2])
-    changed = diff.max(axis=2) > UNDRAWN_RANGE if diff.ndim == 3 else diff > UNDRAWN_RANGE
-    rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
-    if rows.size == 0:
-        return None
+    x1, y1, mask = changed
+    rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     part = Box(
         max(box.x1, float(x1 + cols[0])),
         max(box.y1, float(y1 + rows[0])),
