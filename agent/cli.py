@@ -155,11 +155,14 @@ def _detect_table(name: str, res, tap, ms: float) -> str:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     from detector.synth.generate import synthesize
-    from detector.synth.screen import DEFAULT_CLOSE_PILLS, DEFAULT_CLOSE_PX
+    from detector.synth.screen import DEFAULT_CLOSE_PILLS, DEFAULT_CLOSE_PX, CloseMix
 
     size = int_pair(args.size, "x", "--size", "WIDTHxHEIGHT, e.g. 1080x2400") if args.size else None
-    close_px = (
-        int_pair(args.close_px, "-", "--close-px", "MIN-MAX in px, e.g. 24-150") if args.close_px else DEFAULT_CLOSE_PX
+    close = CloseMix(
+        int_pair(args.close_px, "-", "--close-px", "MIN-MAX in px, e.g. 24-150") if args.close_px else DEFAULT_CLOSE_PX,
+        DEFAULT_CLOSE_PILLS if args.close_pills is None else args.close_pills,
+        args.condensed_x,
+        args.raised_x,
     )
     if not args.allow_thin_assets:
         from detector.synth import assets
@@ -181,10 +184,8 @@ def cmd_synth(args: argparse.Namespace) -> int:
         workers=args.workers,
         fixed_size=size,
         icons=args.icons,
-        close_px=close_px,
+        close=close,
         text_negatives=args.text_negatives,
-        close_pills=DEFAULT_CLOSE_PILLS if args.close_pills is None else args.close_pills,
-        condensed=args.condensed_x,
         show_progress=not args.quiet,
     )
     print(
@@ -311,6 +312,7 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
         pair_candidates=args.pair_candidates,
         pills_per_screen=args.pills,
         counts_per_screen=args.counts,
+        keep_parent=args.keep_parent,
         icons=str(args.icons) if args.icons else None,
         long_only=args.long_only,
         train_only=args.train_only,
@@ -758,6 +760,14 @@ def build_parser() -> argparse.ArgumentParser:
         "font's X (default 0: none, every set before 2026-12-07)",
     )
     s.add_argument(
+        "--raised-x",
+        type=number_in(0, 1),
+        default=0.0,
+        metavar="F",
+        help="share of close marks (drawn or typed, not icons) on a plate made 60-78%% of it and set high, their top "
+        "at its edge, as a browser sets a font's X in a circle (default 0: none, every set before 2026-12-07)",
+    )
+    s.add_argument(
         "--allow-thin-assets",
         action="store_true",
         help="generate even when fonts or pictures are missing (tests, smoke runs)",
@@ -915,6 +925,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=at_least(0),
         default=0,
         help='counts with a times sign ("×10": none) and the sign alone (close), one font and colour, per screen',
+    )
+    tv.add_argument(
+        "--keep-parent",
+        type=number_in(0),
+        default=0.0,
+        metavar="W",
+        help="with --init: weight of a term keeping the class probabilities near the --init file's on every crop "
+        "(KL divergence, 'learning without forgetting'), so a fine-tune learns what its new crops teach and keeps the "
+        "rest (default 0: none)",
     )
     tv.add_argument("--val-screens", type=at_least(0), default=300)
     tv.add_argument(

@@ -43,6 +43,7 @@ the counts are ``none`` crops too.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -127,6 +128,10 @@ class VerifierTrainConfig:
     pair_candidates: bool = False  # also the SSD's own candidates on each pasted mute button, word pill or count
     pills_per_screen: int = 0  # close, skip and word pills of one colour pasted per screen (0: none)
     counts_per_screen: int = 0  # counts ("×10") and their lone times sign pasted per screen (0: none)
+    # weight of a term keeping a fine-tune's class probabilities near its --init file's on the same crops (the KL
+    # divergence from the parent's, "learning without forgetting"): what the new crops teach moves the network, the
+    # rest of what the parent says stays (0: none, the fine-tunes before 2026-12-07)
+    keep_parent: float = 0.0
     icons: str | None = None  # icon-mask cache (``closebot icons``) the pairs' sound icons and closes come from
     # train and validate on the crops of boxes at least this many times longer than wide only (0: all): what a
     # squeezed window sees in a file merged with ``--long-from`` (``VerifierSpec.long_from``)
@@ -166,6 +171,7 @@ _NOT_MINING = (
     "pair_candidates",
     "pills_per_screen",
     "counts_per_screen",
+    "keep_parent",
     "icons",
     "squeeze",  # the crops' geometry enters the key through the spec
     "long_context",
@@ -527,6 +533,14 @@ def _augment_batch(rng: random.Random, crops: np.ndarray, labels: np.ndarray) ->
     return out
 
 
+def parent_divergence(logits: torch.Tensor, parent: VerifierNet, crops: torch.Tensor) -> torch.Tensor:
+    """KL(parent || network) of the class probabilities on ``crops``, averaged over them: 0 where the network says
+    what its parent says, whatever the labels."""
+    with torch.no_grad():
+        target = torch.log_softmax(parent(crops), dim=1)
+    return nn.functional.kl_div(torch.log_softmax(logits, dim=1), target, reduction="batchmean", log_target=True)
+
+
 @torch.inference_mode()
 def evaluate_crops(net: VerifierNet, data: CropSet, batch_size: int = 256) -> dict:
     """Loss, per-class recall and, the number that matters, how many ``none`` crops still pass as a target."""
@@ -607,6 +621,8 @@ def train_verifier(cfg: VerifierTrainConfig, show_progress: bool = True) -> dict
     square networks are kept as they are."""
     if cfg.train_only not in VERIFIER_TRAIN_PARTS:
         raise TrainingError(f"train_only {cfg.train_only!r}: must be one of {', '.join(VERIFIER_TRAIN_PARTS)}")
+    if cfg.keep_parent and not cfg.init:
+        raise TrainingError("--keep-parent keeps a fine-tune near its parent: it needs an --init file")
     parent = Verifier.load(cfg.init) if cfg.init else None  # its file's checks and spec; training starts from its net
     if cfg.train_only == "long-window" and not (parent and parent.spec.long_from):
         what = f"{cfg.init} has one window" if parent else "no --init file"
@@ -745,6 +761,8 @@ def _train(
     mine_s = time.time() - t0
     log.info("crops: train %s, val %s (%.0f s)", train_set.counts(), val_set.counts(), mine_s)
 
+    # the parent as it was, frozen, before ``init`` (the parent's own modules) is trained
+    parent = copy.deepcopy(init).eval().requires_grad_(False) if cfg.keep_parent else None
     net = (init if init is not None else VerifierNet(spec)).to(memory_format=torch.channels_last)
     counts = np.bincount(train_set.labels, minlength=3).astype(np.float64)
     weights = torch.tensor(np.sqrt(counts.sum() / (3 * np.maximum(counts, 1))), dtype=torch.float32)
@@ -765,7 +783,10 @@ def _train(
         for idx in bar:
             x = torch.from_numpy(_augment_batch(rng, train_set.crops[idx], train_set.labels[idx]))
             y = torch.from_numpy(train_set.labels[idx])
-            loss = nn.functional.cross_entropy(net(x), y, weight=weights, label_smoothing=0.05)
+            logits = net(x)
+            loss = nn.functional.cross_entropy(logits, y, weight=weights, label_smoothing=0.05)
+            if parent is not None:
+                loss = loss + cfg.keep_parent * parent_divergence(logits, parent, x)
             if not torch.isfinite(loss):
                 raise TrainingError(f"verifier loss is {loss.item()} at epoch {epoch}: stopping")
             opt.zero_grad(set_to_none=True)

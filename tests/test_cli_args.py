@@ -31,6 +31,7 @@ from agent.cli import main
         (["synth", "--out", "x", "--n", "4", "--val-fraction", "1.5"], "--val-fraction: must be from 0 to 1, got 1.5"),
         (["synth", "--out", "x", "--n", "4", "--close-pills", "3"], "--close-pills: must be from 0 to 1, got 3"),
         (["synth", "--out", "x", "--n", "4", "--condensed-x", "-0.5"], "--condensed-x: must be from 0 to 1, got -0.5"),
+        (["synth", "--out", "x", "--n", "4", "--raised-x", "2"], "--raised-x: must be from 0 to 1, got 2"),
         (["train", "--data", "x", "--out", "y", "--lr", "0"], "argument --lr: must be more than 0, got 0"),
         (["demo", "--seconds", "-5"], "argument --seconds: must be more than 0, got -5"),
         (["run", "--device", "x", "--duration", "0"], "argument --duration: must be more than 0, got 0"),

@@ -145,7 +145,7 @@ def test_close_buttons_stay_in_the_asked_size_range():
     pool = assets.load_pool("train")
     sides = []
     for i in range(40):
-        scr = screen.compose(random.Random(i), pool, "card", (1080, 2400), close_px=(20, 26))
+        scr = screen.compose(random.Random(i), pool, "card", (1080, 2400), screen.CloseMix(px=(20, 26)))
         sides += [
             max(o.box[2] - o.box[0], o.box[3] - o.box[1])
             for o in scr.objects
@@ -154,7 +154,8 @@ def test_close_buttons_stay_in_the_asked_size_range():
     assert len(sides) >= 10
     assert max(sides) <= 26 * 1.1 + 1  # the log-uniform draw times the 0.9-1.1 jitter; the box is the ink inside
     default = screen.compose(random.Random(0), pool, "card", (1080, 2400))
-    assert default.objects == screen.compose(random.Random(0), pool, "card", (1080, 2400), (24, 150)).objects
+    again = screen.compose(random.Random(0), pool, "card", (1080, 2400), screen.CloseMix((24, 150)))
+    assert default.objects == again.objects
 
 
 def test_synth_refuses_a_bad_close_size_range(tmp_path, capsys):
@@ -177,7 +178,7 @@ def test_close_pills_set_the_share_of_closes_drawn_as_pills():
     def styles(share: float) -> list[str]:
         out = []
         for i in range(24):
-            c = screen.Canvas(1080, 2400, close_pills=share)
+            c = screen.Canvas(1080, 2400, close=screen.CloseMix(pills=share))
             screen.place_close(random.Random(i), pool, c, "screen_tr", None)
             out += [o.style for o in c.objects if o.label == "close"]
         return out
@@ -186,7 +187,7 @@ def test_close_pills_set_the_share_of_closes_drawn_as_pills():
     assert len(none) == len(every) == 24
     assert not any(s.startswith("pill/") for s in none)
     assert all(s.startswith("pill/") for s in every)
-    assert screen.Canvas(10, 10).close_pills == screen.DEFAULT_CLOSE_PILLS == 0.08
+    assert screen.Canvas(10, 10).close.pills == screen.DEFAULT_CLOSE_PILLS == 0.08
 
 
 def test_condensed_marks_are_squeezed_and_off_by_default():
@@ -209,12 +210,51 @@ def test_condensed_marks_are_squeezed_and_off_by_default():
         assert "_condensed" not in b0.style
         assert "_condensed" in b1.style or "/glyph_" in b1.style  # only icons are left as they are
     assert len(squeezed) >= 15 and max(squeezed) < 0.9  # an x's box is about square; squeezed, clearly taller
-    assert screen.Canvas(10, 10).condensed == 0.0
+    assert screen.Canvas(10, 10).close.condensed == 0.0
     rng, layer = random.Random(5), bare(0.0, 1).image
     state = rng.getstate()
     assert elements._condensed(rng, layer, "proc", 0.0) == (layer, "proc") and rng.getstate() == state  # no draw
     elements._condensed(rng, layer, "proc", 0.5)
     assert rng.getstate() != state
+
+
+def test_raised_marks_touch_their_plates_top_and_are_off_by_default():
+    """`--raised-x`: at 1 every drawn or typed mark on a plate is made big and set high, its top at the plate's top
+    edge (as a browser sets a font's X in a circle), bare marks and icons never; at 0 (the default) no random number
+    is drawn for it, so the closes are those of every set before it."""
+    import random
+
+    from PIL import Image
+
+    from detector.synth import elements
+
+    pool = assets.load_pool("train")
+    raised = 0
+    for i in range(30):
+        a, b = (elements.draw_close(random.Random(i), pool, 120, "dark_translucent") for _ in range(2))
+        off = elements.draw_close(random.Random(i), pool, 120, "dark_translucent", raised=0.0)
+        assert a.image.tobytes() == off.image.tobytes() and a.boxes == off.boxes == b.boxes
+        (box,) = elements.draw_close(random.Random(i), pool, 120, "dark_translucent", raised=1.0).boxes
+        assert "_raised" in box.style or "/glyph_" in box.style
+        raised += "_raised" in box.style
+        (bare,) = elements.draw_close(random.Random(i), pool, 120, "white_bare", raised=1.0).boxes
+        assert "_raised" not in bare.style
+    assert raised >= 12
+    for top, side in ((40, 20), (10, 60), (0, 30)):  # a mark `side` px tall whose top is `top` px down a 100-px square
+        mark = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
+        mark.paste((255, 255, 255, 255), (30, top, 70, top + side))
+        for seed in range(20):
+            dy = elements._raise(random.Random(seed), mark)
+            assert dy <= 0 and (-3 <= top + dy <= 6 or (dy == 0 and top <= 6))
+
+
+def test_close_mix_refuses_what_it_cannot_draw():
+    """Sizes and shares are checked where they are made, naming the value: before any folder is made."""
+    from detector.errors import DatasetError
+
+    for bad, says in (({"px": (60, 20)}, "close button sizes 60-20 px"), ({"raised": 1.5}, "close raised 1.5")):
+        with pytest.raises(DatasetError, match=says):
+            screen.CloseMix(**bad)
 
 
 def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
@@ -229,7 +269,8 @@ def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
         g.style for xml in (out / "Annotations").glob("*.xml") for g in read_annotation(xml)[3] if g.label == "close"
     ]
     assert closes and all(s.startswith("pill/") for s in closes)
-    assert json.loads((out / "recipe.json").read_text())["close_pills"] == 1.0
+    recipe = json.loads((out / "recipe.json").read_text())
+    assert recipe["close_pills"] == 1.0 and recipe["condensed"] == recipe["raised"] == 0.0
     bad = tmp_path / "bad"
     with pytest.raises(SystemExit) as e:  # refused by argparse, before anything is made
         main(["synth", "--out", str(bad), "--n", "1", "--close-pills", "1.5", "--quiet"])

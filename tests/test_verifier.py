@@ -521,6 +521,35 @@ def _pool_with_sound_icon(tmp_path: Path):
     return replace(pool, glyphs=(*pool.glyphs, speaker)), replace(pool, glyphs=())
 
 
+def test_keep_parent_holds_a_fine_tune_near_its_parent(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path) -> None:
+    """`--keep-parent W`: the same fast fine-tune with W = 0 and W = 20 from one parent; on the crops it trained on,
+    the second's class probabilities stay nearer the parent's (KL divergence), and the term is 0 on the parent
+    itself. Without an --init file there is no parent to keep: refused before any mining."""
+    from detector.verifier_train import CropSet, parent_divergence
+
+    cfg = _tiny_training(tiny_dataset, tiny_weights, tmp_path, epochs=2)
+    res = train_verifier(cfg, show_progress=False)
+    crops = torch.from_numpy(CropSet.load(Path(res["cache"])).crops)
+    parent = Verifier.load(tmp_path / "v.pt").net.eval()
+
+    def drift(keep: float) -> float:
+        out = tmp_path / f"keep{keep:g}.pt"
+        train_verifier(
+            replace(cfg, out=str(out), init=str(tmp_path / "v.pt"), epochs=3, lr=3e-2, keep_parent=keep),
+            show_progress=False,
+        )
+        with torch.no_grad():
+            return float(parent_divergence(Verifier.load(out).net.eval()(crops), parent, crops))
+
+    with torch.no_grad():
+        assert float(parent_divergence(parent(crops), parent, crops)) == pytest.approx(0.0, abs=1e-6)
+    free, kept = drift(0.0), drift(20.0)
+    assert kept < 0.5 * free, (kept, free)
+    with pytest.raises(TrainingError, match="--keep-parent .* needs an --init file"):
+        train_verifier(replace(cfg, keep_parent=1.0, cache_dir=str(tmp_path / "none")), show_progress=False)
+    assert not (tmp_path / "none").exists()  # refused before mining
+
+
 def test_long_only_trains_on_the_crops_of_long_boxes(tiny_dataset: Path, tiny_weights: Path, tmp_path: Path, capsys):
     from detector.errors import DatasetError
     from detector.verifier_train import CropSet

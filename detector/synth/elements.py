@@ -227,11 +227,19 @@ def _alpha_bbox(img: Image.Image) -> tuple[float, float, float, float] | None:
 
 
 def draw_close(
-    rng: random.Random, pool: AssetPool, size: int, scheme: str | None = None, condensed: float = 0.0
+    rng: random.Random,
+    pool: AssetPool,
+    size: int,
+    scheme: str | None = None,
+    *,
+    condensed: float = 0.0,
+    raised: float = 0.0,
 ) -> Sprite:
     """A close button whose outer box (plate, or the bare x) is ``size`` px. ``condensed``: the share of drawn or
     typed marks (not icons) squeezed to 55-80% of their width, legs at ~51-61 degrees instead of 45, like a condensed
-    font's X (0: none, and no random number drawn for it)."""
+    font's X; ``raised``: the share of drawn or typed marks on a plate made 60-78% of it and set high, their top at
+    its edge, as a browser sets a font's X in a circle (the line box puts the glyph above the middle). 0, the
+    default of each, draws no random number for it."""
     scheme = scheme or rng.choice(CLOSE_SCHEMES)
     mark, plate = close_scheme_colors(rng, scheme)
     closes = pool.glyphs_by_role.get("close", ())
@@ -256,10 +264,14 @@ def draw_close(
             layer = _shrink(layer, size)
         else:
             layer = _plate(size, plate, rng)
-            frac = rng.uniform(0.32, 0.6)
+            high = raised > 0 and rng.random() < raised
+            frac = rng.uniform(0.6, 0.78) if high else rng.uniform(0.32, 0.6)
             ml, src = _mark_layer(size, mark, rng, pool, frac, rng.choice(("proc", "proc", "char")))
             ml, src = _condensed(rng, ml, src, condensed)
-            layer.alpha_composite(_shrink(ml, size))
+            ml, dy = _shrink(ml, size), 0
+            if high:
+                dy, src = _raise(rng, ml), f"{src}_raised"
+            layer.alpha_composite(ml, (0, dy))
         style += f"/{src}"
     if rng.random() < 0.25:  # soft drop shadow
         shadow = Image.new("RGBA", canvas.size, (0, 0, 0, 0))
@@ -272,6 +284,15 @@ def draw_close(
         bb = (0, 0, size, size)
     box = (bb[0] + pad, bb[1] + pad, bb[2] + pad, bb[3] + pad)
     return Sprite(canvas, [LabelledBox("close", box, style)])
+
+
+def _raise(rng: random.Random, mark: Image.Image) -> int:
+    """How far up (a negative offset, px) ``mark``, a mark centred on a square, moves for its top to lie at the
+    square's top edge (between 3% of the side over it and 6% under it)."""
+    bb = _alpha_bbox(mark)
+    if bb is None:
+        return 0
+    return min(0, round(mark.height * rng.uniform(-0.03, 0.06) - bb[1]))
 
 
 def _condensed(rng: random.Random, layer: Image.Image, src: str, share: float) -> tuple[Image.Image, str]:

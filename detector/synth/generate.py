@@ -28,10 +28,8 @@ class SynthJob:
     index: int
     fixed_size: tuple[int, int] | None
     icons: str | None = None  # icon-mask cache built by ``closebot icons`` (None: icon fonts only)
-    close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX  # close button size range, px at 1080 px width
+    close: screen.CloseMix = screen.CloseMix()  # how close buttons are drawn (sizes, shares of the rarer kinds)
     text_negatives: int = 0  # up to this many screen.text_negatives per training-layout screen (0: none)
-    close_pills: float = screen.DEFAULT_CLOSE_PILLS  # share of close buttons drawn as pills with a word
-    condensed: float = 0.0  # share of close marks squeezed like a condensed font's X (elements.draw_close)
 
 
 def _compose(job: SynthJob) -> screen.Screen:
@@ -41,9 +39,7 @@ def _compose(job: SynthJob) -> screen.Screen:
         layout = rng.choice(screen.layouts_for(job.split))
         size = job.fixed_size or screen.pick_size(rng)
         try:
-            return screen.compose(
-                rng, pool, layout, size, job.close_px, job.text_negatives, job.close_pills, job.condensed
-            )
+            return screen.compose(rng, pool, layout, size, job.close, job.text_negatives)
         except (
             OSError,
             ValueError,
@@ -75,29 +71,20 @@ def synthesize(
     workers: int = 2,
     fixed_size: tuple[int, int] | None = None,
     icons: Path | None = None,
-    close_px: tuple[int, int] = screen.DEFAULT_CLOSE_PX,
+    close: screen.CloseMix | None = None,
     text_negatives: int = 0,
-    close_pills: float = screen.DEFAULT_CLOSE_PILLS,
-    condensed: float = 0.0,
     show_progress: bool = True,
 ) -> dict:
     """Write ``n`` screens: ``ImageSets/Main/train.txt`` from training assets and layouts, ``val.txt``
     (``val_fraction`` of n) from held-out ones; ``icons`` adds the icon sets rendered by ``closebot icons`` (each set
-    belongs to one split); ``close_px`` is the (min, max) close button size in px at 1080 px width;
-    ``text_negatives`` > 0 adds 1 to that many word pills, text bubbles and "×" words to each training-layout screen
-    (:func:`screen.text_negatives`); ``close_pills`` is the share of close buttons drawn as pills with a word
-    ("✕ 閉じる"); ``condensed`` the share of close marks (drawn or typed, not icons) squeezed like a condensed
-    font's X. Returns the recipe that is also written to ``recipe.json``."""
+    belongs to one split); ``close`` says how close buttons are drawn (sizes, the shares of pills, condensed and raised
+    marks: :class:`screen.CloseMix`; None: its defaults); ``text_negatives`` > 0 adds 1 to that many word pills, text
+    bubbles and "×" words to each training-layout screen (:func:`screen.text_negatives`). Returns the recipe that is
+    also written to ``recipe.json``."""
     icon_root = str(icons) if icons is not None else None
-    lo, hi = close_px
-    if not 8 <= lo <= hi <= 400:
-        raise DatasetError(f"close button sizes {lo}-{hi} px: expected 8 <= MIN <= MAX <= 400")
+    close = close or screen.CloseMix()
     if not 0 <= text_negatives <= 20:
         raise DatasetError(f"text negatives per screen {text_negatives}: expected 0 to 20")
-    if not 0 <= close_pills <= 1:
-        raise DatasetError(f"close pills {close_pills}: expected a share from 0 to 1")
-    if not 0 <= condensed <= 1:
-        raise DatasetError(f"condensed marks {condensed}: expected a share from 0 to 1")
     if icons is not None and not (icons / "index.json").is_file():
         raise DatasetError(f"{icons}: no index.json; build the icon cache first with `closebot icons --out {icons}`")
     for sub in ("JPEGImages", "Annotations", "ImageSets/Main"):
@@ -111,10 +98,8 @@ def synthesize(
             i,
             fixed_size,
             icons=icon_root,
-            close_px=(lo, hi),
+            close=close,
             text_negatives=text_negatives,
-            close_pills=close_pills,
-            condensed=condensed,
         )
         for i in range(n)
     ]
@@ -138,10 +123,11 @@ def synthesize(
         "seed": seed,
         "n": n,
         "n_val": n_val,
-        "close_px": [lo, hi],
+        "close_px": list(close.px),
         "text_negatives": text_negatives,
-        "close_pills": close_pills,
-        "condensed": condensed,
+        "close_pills": close.pills,
+        "condensed": close.condensed,
+        "raised": close.raised,
         "train_layouts": list(screen.TRAIN_LAYOUTS),
         "val_layouts": list(screen.VAL_LAYOUTS),
         "held_out_fonts": list(assets.JA_VAL_FONTS + assets.LATIN_VAL_FONTS),

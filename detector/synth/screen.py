@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
+from detector.errors import DatasetError
 from detector.synth import assets, elements
 from detector.synth.assets import AssetPool
 from detector.synth.elements import LabelledBox, Sprite, pick_font
@@ -32,6 +33,27 @@ DEFAULT_CLOSE_PILLS = 0.08
 TIMES = ("3分前", "12:45", "2h", "昨日", "1:22", "0:15", "21:33", "5秒", "10分前", "×2", "x3", "2024/11/3")
 
 
+@dataclass(frozen=True)
+class CloseMix:
+    """How a set's close buttons are drawn: their sizes and the shares of the rarer kinds. The defaults make every
+    set made before the shares existed, and a share of 0 draws no random number for it, so those sets are made the
+    same, byte for byte."""
+
+    px: tuple[int, int] = DEFAULT_CLOSE_PX  # (min, max) side, px on a 1080-px-wide screen, drawn log-uniform
+    pills: float = DEFAULT_CLOSE_PILLS  # share drawn as a pill with a word ("✕ 閉じる")
+    condensed: float = 0.0  # share of drawn or typed marks squeezed like a condensed font's X
+    raised: float = 0.0  # share of drawn or typed marks on a plate made big and set high, as a browser sets a font's X
+
+    def __post_init__(self) -> None:
+        lo, hi = self.px
+        if not 8 <= lo <= hi <= 400:
+            raise DatasetError(f"close button sizes {lo}-{hi} px: expected 8 <= MIN <= MAX <= 400")
+        for name in ("pills", "condensed", "raised"):
+            share = getattr(self, name)
+            if not 0 <= share <= 1:
+                raise DatasetError(f"close {name} {share}: expected a share from 0 to 1")
+
+
 @dataclass
 class Screen:
     image: Image.Image
@@ -47,14 +69,10 @@ class Canvas:
         width: int,
         height: int,
         base: Image.Image | None = None,
-        close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
-        close_pills: float = DEFAULT_CLOSE_PILLS,
-        condensed: float = 0.0,
+        close: CloseMix = CloseMix(),
     ) -> None:
         self.w, self.h = width, height
-        self.close_px = close_px
-        self.close_pills = close_pills
-        self.condensed = condensed  # share of drawn/typed close marks squeezed like a condensed font's X
+        self.close = close
         self.img = (
             base.convert("RGBA") if base is not None else Image.new("RGBA", (width, height), (255, 255, 255, 255))
         )
@@ -156,8 +174,8 @@ def _u(c: Canvas) -> float:
 
 
 def close_size(rng: random.Random, c: Canvas) -> int:
-    """A close (or look-alike mute) button's size: log-uniform over ``c.close_px``, scaled to the screen."""
-    lo, hi = c.close_px
+    """A close (or look-alike mute) button's size: log-uniform over ``c.close.px``, scaled to the screen."""
+    lo, hi = c.close.px
     return int(math.exp(rng.uniform(math.log(lo), math.log(hi))) * _u(c) * rng.uniform(0.9, 1.1))
 
 
@@ -406,10 +424,13 @@ def place_close(
     """Put a close button at ``where``: ``sprite`` when given, else one drawn in ``scheme`` (random when None)."""
     u = _u(c)
     if sprite is None:
-        if rng.random() < c.close_pills:
+        if rng.random() < c.close.pills:
             sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
         else:
-            sprite = elements.draw_close(rng, pool, close_size(rng, c), scheme, c.condensed)
+            mix = c.close
+            sprite = elements.draw_close(
+                rng, pool, close_size(rng, c), scheme, condensed=mix.condensed, raised=mix.raised
+            )
     sw, sh = sprite.image.size
     m = rng.uniform(10, 60) * u
     top = rng.uniform(c.h * 0.035, c.h * 0.08)  # below the status bar
@@ -990,17 +1011,13 @@ def compose(
     pool: AssetPool,
     layout: str,
     size: tuple[int, int],
-    close_px: tuple[int, int] = DEFAULT_CLOSE_PX,
+    close: CloseMix = CloseMix(),
     text_negatives_max: int = 0,
-    close_pills: float = DEFAULT_CLOSE_PILLS,
-    condensed: float = 0.0,
 ) -> Screen:
-    """One screen of ``layout`` at ``size``, with its labelled objects; close buttons of ``close_px`` (min, max px at
-    1080 px width), a ``close_pills`` share of them pills with a word; 1 to ``text_negatives_max``
-    :func:`text_negatives` on training layouts (0, the default: none, and no random number drawn for them, so the
-    sets made before they existed are made the same); a ``condensed`` share of the closes' drawn or typed marks
-    squeezed like a condensed font's X (:func:`elements.draw_close`; 0, the default, draws no random number for it)."""
-    c = Canvas(*size, close_px=close_px, close_pills=close_pills, condensed=condensed)
+    """One screen of ``layout`` at ``size``, with its labelled objects; close buttons drawn as ``close`` says; 1 to
+    ``text_negatives_max`` :func:`text_negatives` on training layouts (0, the default: none, and no random number
+    drawn for them, so the sets made before they existed are made the same)."""
+    c = Canvas(*size, close=close)
     card = LAYOUTS[layout](rng, pool, c)
     if layout not in VAL_LAYOUTS and rng.random() < 0.5:  # hard negatives in every training layout, not a few
         decoys(rng, pool, c, rng.randint(1, 4))
