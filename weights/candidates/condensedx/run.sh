@@ -14,13 +14,7 @@ init=$(pinned weights/closebot-verifier.pt 5b2d6ac6058c v21)
 ssd=$(pinned weights/closebot-ssd.pt 206c62a8d1be ft23)
 out=${OUT:-runs/v34}
 mkdir -p "$out"
-if [ ! -s data/condx/ImageSets/Main/val.txt ]; then
-  tail -300 data/synth8/ImageSets/Main/val.txt > data/condx/ImageSets/Main/val.txt
-  while read -r i; do
-    ln -sf "$PWD/data/synth8/JPEGImages/$i.jpg" "data/condx/JPEGImages/$i.jpg"
-    ln -sf "$PWD/data/synth8/Annotations/$i.xml" "data/condx/Annotations/$i.xml"
-  done < data/condx/ImageSets/Main/val.txt
-fi
+borrow_val data/condx data/synth8 300
 s=$(date +%s)
 closebot train-verifier --data data/condx \
   --detector-weights "$ssd" --init "$init" --screens 3000 --pairs 1 --pills 1 --pair-candidates --icons data/icons \
