@@ -51,7 +51,7 @@ def main() -> int:
             tap = decide(res.detections, cfg.policy)
             closes = [o for o in objs if o.label == "close"]
             if tap is not None:
-                inside = any(o.box.x1 <= tap.x <= o.box.x2 and o.box.y1 <= tap.y <= o.box.y2 for o in closes)
+                inside = any(o.box.contains(tap.x, tap.y) for o in closes)
                 taps[tag][0 if inside else 1] += 1
         pairs += [(a, b, o.style) for a, b, o in zip(best["plain"], best["full"], marks, strict=True)]
     for a, b, s in pairs:

@@ -38,11 +38,7 @@ def main() -> int:
                     scores.append(max(ious, default=0.0))
             tap = decide(found, cfg.policy)
             if tap is not None:
-                hit = any(
-                    o.box.x1 <= tap.x <= o.box.x2 and o.box.y1 <= tap.y <= o.box.y2
-                    for o in objects
-                    if o.label == "close"
-                )
+                hit = any(o.box.contains(tap.x, tap.y) for o in objects if o.label == "close")
                 right, wrong = right + hit, wrong + (not hit)
         thr = cfg.policy.close_threshold
         print(
