@@ -224,19 +224,31 @@ def test_raised_marks_touch_their_plates_top_and_are_off_by_default():
     is drawn for it, so the closes are those of every set before it."""
     import random
 
+    import numpy as np
     from PIL import Image
 
     from detector.synth import elements
 
     pool = assets.load_pool("train")
+
+    def mark_top(sprite: elements.Sprite) -> float:
+        """How far down its button the white mark of a dark translucent plate begins, in the button's heights."""
+        (label,) = sprite.boxes
+        px = np.asarray(sprite.image)
+        rows = np.flatnonzero(((px[..., 0] >= 200) & (px[..., 3] >= 200)).any(axis=1))
+        return (rows[0] - label.box[1]) / (label.box[3] - label.box[1])
+
     raised = 0
     for i in range(30):
         a, b = (elements.draw_close(random.Random(i), pool, 120, "dark_translucent") for _ in range(2))
         off = elements.draw_close(random.Random(i), pool, 120, "dark_translucent", raised=0.0)
         assert a.image.tobytes() == off.image.tobytes() and a.boxes == off.boxes == b.boxes
-        (box,) = elements.draw_close(random.Random(i), pool, 120, "dark_translucent", raised=1.0).boxes
+        high = elements.draw_close(random.Random(i), pool, 120, "dark_translucent", raised=1.0)
+        (box,) = high.boxes
         assert "_raised" in box.style or "/glyph_" in box.style
-        raised += "_raised" in box.style
+        if "_raised" in box.style:  # at the plate's top edge; centred, a mark of 32-60% begins a fifth down
+            raised += 1
+            assert mark_top(high) <= 0.08 and mark_top(a) >= 0.12, (i, mark_top(high), mark_top(a))
         (bare,) = elements.draw_close(random.Random(i), pool, 120, "white_bare", raised=1.0).boxes
         assert "_raised" not in bare.style
     assert raised >= 12

@@ -427,10 +427,8 @@ def place_close(
         if rng.random() < c.close.pills:
             sprite = elements.draw_close_pill(rng, pool, int(rng.uniform(50, 90) * u))
         else:
-            mix = c.close
-            sprite = elements.draw_close(
-                rng, pool, close_size(rng, c), scheme, condensed=mix.condensed, raised=mix.raised
-            )
+            size = close_size(rng, c)
+            sprite = elements.draw_close(rng, pool, size, scheme, condensed=c.close.condensed, raised=c.close.raised)
     sw, sh = sprite.image.size
     m = rng.uniform(10, 60) * u
     top = rng.uniform(c.h * 0.035, c.h * 0.08)  # below the status bar
