@@ -270,7 +270,8 @@ def test_close_mix_refuses_what_it_cannot_draw():
 
 
 def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
-    """`closebot synth --close-pills 1`: every close written is a pill, and recipe.json says so; 1.5 is refused."""
+    """`closebot synth --close-pills 1`: every close written is a pill, and recipe.json says so; 1.5 is refused.
+    `--raised-x 1 --condensed-x 1` reach the drawing the same way: every mark drawn or typed on a plate is both."""
     from agent.cli import main
     from detector.voc import read_annotation
 
@@ -283,6 +284,20 @@ def test_synth_close_pills_reach_the_written_set(tmp_path, capsys):
     assert closes and all(s.startswith("pill/") for s in closes)
     recipe = json.loads((out / "recipe.json").read_text())
     assert recipe["close_pills"] == 1.0 and recipe["condensed"] == recipe["raised"] == 0.0
+    # the mark shares reach the drawing through the command line too (CloseMix), and recipe.json says so
+    marks = tmp_path / "marks"
+    argv = ["synth", "--out", str(marks), "--n", "8", "--seed", "4", "--size", "540x1200", "--workers", "1"]
+    assert (
+        main([*argv, "--close-pills", "0", "--raised-x", "1", "--condensed-x", "1", "--quiet", "--allow-thin-assets"])
+        == 0
+    )
+    styles = [
+        g.style for xml in (marks / "Annotations").glob("*.xml") for g in read_annotation(xml)[3] if g.label == "close"
+    ]  # a drawn or typed mark on a plate: "<scheme>/proc_..." or "<scheme>/char_...", its scheme not a bare one
+    plated = [s for s in styles if not s.split("/")[0].endswith("_bare") and s.split("/")[1][:4] in ("proc", "char")]
+    assert plated and all(s.endswith("_condensed_raised") for s in plated), plated
+    recipe = json.loads((marks / "recipe.json").read_text())
+    assert recipe["close_pills"] == 0.0 and recipe["condensed"] == recipe["raised"] == 1.0
     bad = tmp_path / "bad"
     with pytest.raises(SystemExit) as e:  # refused by argparse, before anything is made
         main(["synth", "--out", str(bad), "--n", "1", "--close-pills", "1.5", "--quiet"])
