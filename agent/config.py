@@ -92,6 +92,8 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.zoom.high": (0.0, 1.0),
     "detector.inference.zoom.accept": (0.0, 1.0),
     "detector.inference.zoom.text_veto": (0.0, 1.0),
+    "detector.inference.zoom.text_line_gap": (0.0, 10.0),
+    "detector.inference.zoom.glyph_reach": (0.0, 10.0),
     "detector.inference.zoom.match_iou": (0.0, 1.0),
     "detector.inference.zoom.max_crops": (1, 64),
     "detector.inference.zoom.corners": (0, 4),

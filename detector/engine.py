@@ -11,6 +11,7 @@ import math
 import os
 import time
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,7 @@ import torch
 from torchvision.ops import batched_nms
 
 from detector.errors import ImageError, WeightsError
+from detector.glyphs import bare_mark_in_row
 from detector.model import ModelSpec, anchors_xyxy
 from detector.quantize import load_int8
 from detector.runtime import InferencePrecision, Runtime, make_runner, onnx_wanted
@@ -370,7 +372,8 @@ class Detector:
         looked = candidates(dets, zoom) if zoom.enabled else []
         if looked:
             zoomed = self.look_closer(image, [d.box for d in looked], accept=zoom.accept)
-            dets = apply_zoom(dets, looked, zoomed, zoom, self.cfg.nms_iou)
+            glyph = partial(bare_mark_in_row, image, reach=zoom.glyph_reach) if zoom.glyph_reach > 0 else None
+            dets = apply_zoom(dets, looked, zoomed, zoom, self.cfg.nms_iou, glyph)
         if faint:  # faint closes the closer look did not raise are dropped again
             gone = {d.box for d in faint}
             dets = [d for d in dets if d.box not in gone]

@@ -42,6 +42,13 @@ as 384x853 model px, shrunk from the frame the strips were cut from), so that a 
 buttons") it ran on 45% of the frames and took 1764 screens tapped right to 1772 with the same 32 false taps, ~21 ms
 a look; 0.7 taps the same 1772 / 32 for ~25 ms.
 
+Two guards on what the candidates' look raises, both off (0): ``text_line_gap``, a ja_char beside the zoomed close
+in its line (detector.textline), and ``glyph_reach``, a bare zoomed close with a glyph of its own ink beside it in
+its row of the frame (detector.glyphs). Magnified, a "×" written in a sentence, the x of a muted speaker or of a
+count "×10" fills the network's view and is raised to 0.92-0.97; but on the ten judging sets each guard, at each
+setting tried, tapped fewer screens right (1958-1965 against 1967) and made a false tap more on synth5, where closes
+drawn like those marks are labelled (docs/experiments.md, "Guards on what the candidates' closer look raises").
+
 The geometry here is pure (``zoom_square``, ``corner_boxes``, ``corner_looks``, ``coarse_geometry``); the engine
 (``Detector``) runs the crops.
 """
@@ -49,9 +56,11 @@ The geometry here is pure (``zoom_square``, ``corner_boxes``, ``corner_looks``, 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from detector.textline import beside_in_line
 from detector.tiling import REFERENCE_SHORT_SIDE, Tile, merge_detections
 from detector.types import Box, Detection
 
@@ -66,6 +75,13 @@ class ZoomConfig:
     high: float = 0.66  # policy.close_threshold's default (agent.config makes it follow the policy's)
     accept: float = 0.9  # the zoomed close's least score to replace the candidate's
     text_veto: float = 0.2  # a ja_char on the same box scoring this much keeps the candidate's score
+    # a ja_char beside the zoomed close in its line, at most this many character heights away, keeps the candidate's
+    # score too (detector.textline.beside_in_line; 0: off)
+    text_line_gap: float = 0.0
+    # a bare zoomed close (no plate, no outline) with a glyph of its own ink beside it in its row of the frame, at most
+    # this many of its sides away, keeps the candidate's score (detector.glyphs.bare_mark_in_row: "×10", a muted
+    # speaker's x; 0: off)
+    glyph_reach: float = 0.0
     match_iou: float = 0.4  # a zoomed box is "the same box" as the candidate above this IoU
     max_crops: int = 4  # candidates looked at per frame, best score first
     corners: int = 4  # screen corners looked at on a frame with no close at ``accept`` (top two first; 0: none)
@@ -170,19 +186,27 @@ def apply(
     zoomed: list[Detection],
     cfg: ZoomConfig,
     nms_iou: float = 0.5,
+    glyph: Callable[[Box], bool] | None = None,
 ) -> list[Detection]:
     """``dets`` with each candidate in ``looked`` replaced by the best zoomed close on its box (detections of the
     closer looks, in screen pixels) when that scores at least ``accept``, more than the candidate, and no zoomed
-    ja_char on its box reaches ``text_veto``. The replacement keeps the zoomed box too: the closer look fits it
+    ja_char on its box reaches ``text_veto``; nor when a ja_char (of the frame or the closer looks) sits beside the
+    zoomed box in its line (``text_line_gap``: a "×" written in a sentence, magnified, is a confident close), or
+    ``glyph`` (the engine's :func:`detector.glyphs.bare_mark_in_row` on the frame, with ``glyph_reach``) finds a
+    bare mark with a glyph beside it in its row. The replacement keeps the zoomed box too: the closer look fits it
     better, and a loose candidate box raised to a high score would be a confident false positive beside the real
     button. The result is merged again (``merge_detections``), so a raised box and the one it duplicates are one."""
+    texts = [d.box for d in (*dets, *zoomed) if d.label == "ja_char"] if cfg.text_line_gap > 0 else []
     new: dict[int, Detection] = {}
     for c in looked:
         same = _on_box(zoomed, c.box, cfg)
         best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
         text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
-        if best is not None and best.score >= cfg.accept and best.score > c.score and text < cfg.text_veto:
-            new[id(c)] = best
+        if best is None or best.score < cfg.accept or best.score <= c.score or text >= cfg.text_veto:
+            continue
+        if beside_in_line(best.box, texts, cfg.text_line_gap) or (glyph is not None and glyph(best.box)):
+            continue
+        new[id(c)] = best
     return _replaced(dets, new, nms_iou)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from detector.textline import beside_in_line
 from detector.types import Box, Detection
 
 
@@ -53,29 +54,17 @@ def text_overlap(box: Box, texts: list[Box]) -> float:
     return min(1.0, covered / box.area)
 
 
-# What "a character in a line of text" means to rule 3 (char_in_text_line), besides the configured gap.
-SAME_BOX_IOU = 0.4  # a ja_char box this close to the candidate's is the network reading the same mark as text
-LINE_HEIGHTS = (0.4, 2.5)  # candidate height / neighbour height: a "×" in a sentence is smaller than a kanji
-LINE_OVERLAP = 0.6  # the two share this much of the smaller height: the same line, not the one above
-SAME_MARK_WIDTH = 0.3  # a box overlapping the candidate by more than this share of the narrower width: no neighbour
+# A ja_char box this close to the candidate's is the network reading the same mark as text (rule 3).
+SAME_BOX_IOU = 0.4
 
 
 def char_in_text_line(box: Box, texts: list[Box], gap: float) -> bool:
     """True when ``box`` is read as a character (a text box on it with IoU >= ``SAME_BOX_IOU``) and another text
-    box of a similar height sits beside it in the same line, at most ``gap`` of that box's height away."""
+    box of a similar height sits beside it in the same line, at most ``gap`` of that box's height away
+    (:func:`detector.textline.beside_in_line`)."""
     if gap <= 0 or not any(box.iou(t) >= SAME_BOX_IOU for t in texts):
         return False
-    h, w = box.y2 - box.y1, box.x2 - box.x1
-    for t in texts:
-        th, tw = t.y2 - t.y1, t.x2 - t.x1
-        if th <= 0 or h <= 0 or not (LINE_HEIGHTS[0] <= h / th <= LINE_HEIGHTS[1]):
-            continue
-        if min(box.y2, t.y2) - max(box.y1, t.y1) < LINE_OVERLAP * min(h, th):
-            continue
-        apart = max(t.x1 - box.x2, box.x1 - t.x2)  # horizontal gap; negative when they overlap
-        if -SAME_MARK_WIDTH * min(w, tw) <= apart <= gap * th:
-            return True
-    return False
+    return beside_in_line(box, texts, gap)
 
 
 def class_threshold(label: str, cfg: PolicyConfig) -> float:

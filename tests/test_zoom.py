@@ -113,6 +113,43 @@ def test_apply_leaves_the_candidate_alone(zoomed, why):
     assert apply([c], [c], zoomed, Z) == [c], why
 
 
+@pytest.mark.parametrize(
+    ("text", "gap", "raised", "why"),
+    [
+        (Box(146, 98, 188, 142), 0.5, False, "a character 6 px right of it in its line"),
+        (Box(52, 100, 94, 140), 0.5, False, "one left of it (the end of a line)"),
+        (Box(170, 98, 212, 142), 0.5, True, "30 px away: more than half a character height"),
+        (Box(170, 98, 212, 142), 1.0, False, "within a whole character height"),
+        (Box(146, 40, 188, 84), 0.5, True, "on the line above"),
+        (Box(146, 0, 300, 400), 0.5, True, "a box 10x its height is no character of its line"),
+        (Box(146, 98, 188, 142), 0.0, True, "0: the guard off"),
+    ],
+)
+def test_apply_does_not_raise_a_close_in_a_line_of_text(text, gap, raised, why):
+    """A "×" written in a sentence, magnified, is a confident close: a candidate with a character beside it in its
+    line keeps its score, whether the character is the frame's or the closer look's."""
+    c = _det("close", 0.3)  # (100, 100) - (140, 140)
+    best = Detection(Box(100, 100, 140, 140), "close", 0.97)
+    cfg = replace(Z, text_line_gap=gap)
+    char = Detection(text, "ja_char", 0.6)
+    for dets, zoomed in (([c, char], [best]), ([c], [best, char])):
+        assert (apply(dets, [c], zoomed, cfg)[0] == best) is raised, why
+
+
+def test_apply_asks_the_glyph_test_about_the_zoomed_box_only_of_what_it_would_raise():
+    c, weak = _det("close", 0.3), _det("close", 0.2, x=500)
+    best = Detection(Box(101, 100, 140, 141), "close", 0.97)
+    asked = []
+
+    def glyph(box):
+        asked.append(box)
+        return True
+
+    assert apply([c, weak], [c, weak], [best], Z, glyph=glyph) == [c, weak]  # a glyph beside it: not raised
+    assert asked == [best.box]  # weak has no zoomed close at accept: nothing to ask
+    assert apply([c], [c], [best], Z, glyph=lambda box: False) == [best]
+
+
 def test_apply_never_lowers():
     c = _det("close", 0.95)
     assert apply([c], [c], [Detection(c.box, "close", 0.91)], Z) == [c]
@@ -288,6 +325,31 @@ def test_detect_with_zoom_only_replaces_close_candidates_in_the_band(tiny_weight
     assert len(r_on.detections) <= len(r_off.detections) + len(raised)
     untouched = [d for d in r_off.detections if d.label != "close"]
     assert all(d in r_on.detections for d in untouched)
+
+
+@pytest.mark.parametrize("glyph_found", [True, False])
+def test_detect_asks_the_glyph_test_on_the_frame_before_raising(tiny_weights, monkeypatch, glyph_found):
+    """With ``glyph_reach`` set, the engine asks :func:`detector.glyphs.bare_mark_in_row` about each close it would
+    raise, on the frame itself and with that reach, and raises it only when no glyph is found. (The closer look is
+    faked to confirm every candidate at 0.99: an untrained network has nothing to raise.)"""
+    import detector.engine as engine
+
+    img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
+    loose = ZoomConfig(low=0.0, high=1.0, max_crops=8, corners=0, refine=0, coarse=0, glyph_reach=1.0)
+    det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose), VERIFIER)
+    monkeypatch.setattr(det, "look_closer", lambda image, boxes, **kw: [Detection(b, "close", 0.99) for b in boxes])
+    asked = []
+
+    def glyph(image, box, reach):
+        asked.append((image is img, box, reach))
+        return glyph_found
+
+    monkeypatch.setattr(engine, "bare_mark_in_row", glyph)
+    got = det.detect(img)
+    assert got.timings.zoom_crops > 0 and len(asked) == got.timings.zoom_crops
+    assert {(same, reach) for same, _, reach in asked} == {(True, 1.0)}
+    raised = [d for d in got.detections if d.score == 0.99]
+    assert (raised == []) is glyph_found  # every candidate raised without a glyph beside it, none with one
 
 
 @pytest.mark.parametrize(
