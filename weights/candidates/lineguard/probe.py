@@ -14,6 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
+from raises import watch_looks  # noqa: E402  (beside this file)
+
 import detector.engine as engine  # noqa: E402
 from agent.config import load_config  # noqa: E402
 from detector.data import load_items, read_image  # noqa: E402
@@ -34,14 +36,7 @@ def main() -> int:
     cfg = load_config(Path(sys.argv[1]))
     det = engine.Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier.weights)
     zoom = cfg.detector.inference.zoom
-    seen = []
-    real = engine.apply_zoom
-
-    def spy(dets, looked, zoomed, z, nms_iou, glyph=None):
-        seen.append((dets, looked, zoomed))
-        return real(dets, looked, zoomed, z, nms_iou, glyph)
-
-    engine.apply_zoom = spy
+    seen = watch_looks()
     for name, screen in SCREENS:
         if not (Path("data") / name).is_dir():
             print(f"== {name} {screen}: data/{name} is not here (scripts/data.sh eval makes it)")

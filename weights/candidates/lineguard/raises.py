@@ -32,10 +32,9 @@ from detector.textline import beside_in_line  # noqa: E402
 from detector.types import Box  # noqa: E402
 
 
-def record(config: Path, out: Path, roots: list[Path], limit: int) -> None:
-    cfg = load_config(config)
-    det = engine.Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier.weights)
-    zoom = cfg.detector.inference.zoom
+def watch_looks() -> list:
+    """From now on, every call of the engine's candidates' look (detector.zoom.apply) appends what it was given,
+    (detections, candidates, zoomed detections), to the list returned (the caller clears it per screen)."""
     seen = []
     real = engine.apply_zoom
 
@@ -44,6 +43,14 @@ def record(config: Path, out: Path, roots: list[Path], limit: int) -> None:
         return real(dets, looked, zoomed, z, nms_iou, glyph)
 
     engine.apply_zoom = spy
+    return seen
+
+
+def record(config: Path, out: Path, roots: list[Path], limit: int) -> None:
+    cfg = load_config(config)
+    det = engine.Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier.weights)
+    zoom = cfg.detector.inference.zoom
+    seen = watch_looks()
     with out.open("w") as f:
         for root in roots:
             for item in tqdm(load_items([root], "val")[:limit], desc=root.name, file=sys.stderr):
