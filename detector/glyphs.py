@@ -16,6 +16,7 @@ GLYPH_HEIGHTS = (0.4, 2.5)  # blob height / the mark's longer side
 GLYPH_WIDTHS = (0.15, 3.0)  # blob width / the mark's longer side
 GLYPH_ROW = 0.5  # the blob's vertical centre at most this many mark sides from the mark's
 GLYPH_INSIDE = 0.5  # a blob with more than this share of its width over the mark's is the mark (or its plate)
+GLYPH_UP = 2.0  # the window glyphs are looked for in reaches this many of the mark's sides above and below its centre
 # a pixel within this of the mark's colour in every channel is its ink: at least the first (0-255), else the second
 # share of the mark's contrast with its surroundings (a dark x on a dark blur is ~20 apart from it)
 INK_TOLERANCE = (8.0, 0.5)
@@ -39,6 +40,7 @@ class _Mark:
     tolerance: float  # a pixel this near a colour in every channel is that colour (``INK_TOLERANCE``)
 
     def near(self, pixels: np.ndarray, color: np.ndarray) -> np.ndarray:
+        """Which of ``pixels`` (..., channels) are ``color`` within ``tolerance`` in every channel."""
         return np.abs(pixels - color).max(axis=-1) <= self.tolerance
 
 
@@ -80,9 +82,13 @@ def glyph_beside(image: np.ndarray, box: Box, reach: float) -> bool:
     quarter of its side wide); its ink in the window (``reach`` + 3 sides around the box across, 2 up and down) is
     every pixel near that colour in each channel (``INK_TOLERANCE``: half the mark's contrast with its
     surroundings). A blob touching the window's edge is background, not a glyph. ``reach`` 0: never."""
-    m = _mark(image, box, reach + GLYPH_WIDTHS[1], 2.0) if reach > 0 else None  # room for the widest glyph
-    if m is None:
-        return False
+    m = _mark(image, box, reach + GLYPH_WIDTHS[1], GLYPH_UP) if reach > 0 else None
+    return m is not None and _glyph_in_row(m, box, reach)
+
+
+def _glyph_in_row(m: _Mark, box: Box, reach: float) -> bool:
+    """:func:`glyph_beside` on a mark measured in a window at least ``reach`` + ``GLYPH_WIDTHS[1]`` of its sides
+    across and ``GLYPH_UP`` up and down (room for the widest glyph starting ``reach`` away)."""
     s, cy = max(box.width, box.height), box.center[1]
     bx1, _, bx2, _ = m.box
     ink = m.near(m.window, m.color).astype(np.uint8)
@@ -108,9 +114,12 @@ def bare_mark(image: np.ndarray, box: Box) -> bool:
     """True when ``box`` of ``image`` holds a bare mark: the middle of at least three of its four edges shows the
     colour of its surroundings (``BARE_DEPTH``, ``BARE_ALONG``, ``BARE_CLEAR``), as between the arms of a "×" boxed
     tightly; a close on a plate or in an outline shows the plate or the outline there."""
-    m = _mark(image, box, 0.5, 1.0)
-    if m is None:
-        return False
+    m = _mark(image, box, 0.5, 1.0)  # any window holding the ring around the box (a quarter of its side) will do
+    return m is not None and _bare(m)
+
+
+def _bare(m: _Mark) -> bool:
+    """:func:`bare_mark` on a measured mark."""
     bx1, by1, bx2, by2 = m.box
     w, h = bx2 - bx1, by2 - by1
     d0, d1 = (max(1, round(f * min(w, h))) for f in BARE_DEPTH)
@@ -133,4 +142,5 @@ def bare_mark_in_row(image: np.ndarray, box: Box, reach: float) -> bool:
     bare) and a glyph alone too much: on the ten judging sets, with reach 1, the glyph test alone kept down closes
     beside a timer "4:59", a mute button or the word CLOSE of their own pill, 1957 screens right / 31 false taps
     against 1967 / 34 (docs/experiments.md); each of those closes sits on a plate or in an outline."""
-    return bare_mark(image, box) and glyph_beside(image, box, reach)
+    m = _mark(image, box, reach + GLYPH_WIDTHS[1], GLYPH_UP) if reach > 0 else None  # measured once for both
+    return m is not None and _bare(m) and _glyph_in_row(m, box, reach)

@@ -199,15 +199,27 @@ def apply(
     texts = [d.box for d in (*dets, *zoomed) if d.label == "ja_char"] if cfg.text_line_gap > 0 else []
     new: dict[int, Detection] = {}
     for c in looked:
-        same = _on_box(zoomed, c.box, cfg)
-        best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
-        text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
-        if best is None or best.score < cfg.accept or best.score <= c.score or text >= cfg.text_veto:
-            continue
-        if beside_in_line(best.box, texts, cfg.text_line_gap) or (glyph is not None and glyph(best.box)):
+        best = confirmation(c, zoomed, cfg)
+        if (
+            best is None
+            or beside_in_line(best.box, texts, cfg.text_line_gap)
+            or (glyph is not None and glyph(best.box))
+        ):
             continue
         new[id(c)] = best
     return _replaced(dets, new, nms_iou)
+
+
+def confirmation(candidate: Detection, zoomed: list[Detection], cfg: ZoomConfig) -> Detection | None:
+    """The zoomed close that would replace ``candidate`` before :func:`apply`'s guards: the best-scoring close of
+    ``zoomed`` on its box (IoU >= ``match_iou``) when it scores at least ``accept`` and more than the candidate and
+    no zoomed ja_char on that box reaches ``text_veto``; None otherwise."""
+    same = _on_box(zoomed, candidate.box, cfg)
+    best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
+    text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
+    if best is None or best.score < cfg.accept or best.score <= candidate.score or text >= cfg.text_veto:
+        return None
+    return best
 
 
 def whole_cells(side: int, cell: int, how: str) -> int:

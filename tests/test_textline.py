@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from detector.glyphs import bare_mark, glyph_beside
+from detector.glyphs import bare_mark, bare_mark_in_row, glyph_beside
 from detector.textline import beside_in_line
 from detector.types import Box
 
@@ -105,3 +105,15 @@ def test_a_bare_x_is_bare_and_a_plated_or_ringed_one_is_not():
     squared = _screen()
     cv2.rectangle(squared, (201, 201), (238, 238), (40, 40, 40), 3)  # an x in a square outline
     assert not bare_mark(_x(squared, Box(208, 208, 232, 232), thickness=3), X)
+
+
+def test_the_guard_is_bare_and_glyph_measured_once():
+    """bare_mark_in_row measures the mark in one window for both tests: the same answers as the two tests apart."""
+    bare_with_digit = _x(_bar(_screen(), 250))
+    plated_with_digit = _bar(_screen(), 250)
+    cv2.circle(plated_with_digit, (220, 220), 20, (120, 120, 120), -1)
+    _x(plated_with_digit, color=(255, 255, 255))
+    for img, want in ((bare_with_digit, True), (plated_with_digit, False), (_x(_screen()), False)):
+        for reach in (0.0, 0.5, 1.0):
+            both = bare_mark(img, X) and glyph_beside(img, X, reach)
+            assert bare_mark_in_row(img, X, reach) is both is (want and reach > 0)

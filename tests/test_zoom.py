@@ -11,6 +11,7 @@ import pytest
 import torch
 from torchvision.ops import box_iou
 
+import detector.engine as engine
 from detector.engine import Detector, InferenceConfig
 from detector.tiling import Tile, merge_detections
 from detector.types import Box, Detection
@@ -332,8 +333,6 @@ def test_detect_asks_the_glyph_test_on_the_frame_before_raising(tiny_weights, mo
     """With ``glyph_reach`` set, the engine asks :func:`detector.glyphs.bare_mark_in_row` about each close it would
     raise, on the frame itself and with that reach, and raises it only when no glyph is found. (The closer look is
     faked to confirm every candidate at 0.99: an untrained network has nothing to raise.)"""
-    import detector.engine as engine
-
     img = np.random.default_rng(0).integers(0, 256, (2400, 1080, 3), dtype=np.uint8)
     loose = ZoomConfig(low=0.0, high=1.0, max_crops=8, corners=0, refine=0, coarse=0, glyph_reach=1.0)
     det = Detector.load(tiny_weights, InferenceConfig(runtime="torch", zoom=loose), VERIFIER)

@@ -21,6 +21,7 @@ from agent.config import load_config  # noqa: E402
 from detector.data import load_items, read_image  # noqa: E402
 from detector.glyphs import bare_mark, glyph_beside  # noqa: E402
 from detector.textline import beside_in_line  # noqa: E402
+from detector.zoom import confirmation  # noqa: E402
 
 SCREENS = [
     ("synth4", "val_11_000171"),
@@ -48,12 +49,8 @@ def main() -> int:
         print(f"== {name} {screen}")
         for dets, looked, zoomed in seen:
             for c in looked:
-                best = max(
-                    (z for z in zoomed if z.label == "close" and z.box.iou(c.box) >= zoom.match_iou),
-                    key=lambda z: z.score,
-                    default=None,
-                )
-                if best is None or best.score < zoom.accept:
+                best = confirmation(c, zoomed, zoom)
+                if best is None:
                     continue
                 b = best.box
                 print(f"  raised {c.score:.2f} -> {best.score:.2f} box {b.as_list(0)} (h {b.height:.0f})")

@@ -30,6 +30,7 @@ from detector.data import load_items, read_image  # noqa: E402
 from detector.glyphs import bare_mark, glyph_beside  # noqa: E402
 from detector.textline import beside_in_line  # noqa: E402
 from detector.types import Box  # noqa: E402
+from detector.zoom import confirmation  # noqa: E402
 
 
 def watch_looks() -> list:
@@ -58,10 +59,8 @@ def record(config: Path, out: Path, roots: list[Path], limit: int) -> None:
                 det.detect(read_image(item.image_path))
                 for dets, looked, zoomed in seen:
                     for c in looked:
-                        same = [z for z in zoomed if z.box.iou(c.box) >= zoom.match_iou]
-                        best = max((z for z in same if z.label == "close"), key=lambda z: z.score, default=None)
-                        text = max((z.score for z in same if z.label == "ja_char"), default=0.0)
-                        if best is None or best.score < zoom.accept or best.score <= c.score or text >= zoom.text_veto:
+                        best = confirmation(c, zoomed, zoom)
+                        if best is None:
                             continue
                         x, y = best.box.center
                         on = [o.label for o in item.objects if o.label in ("close", "skip") and o.box.contains(x, y)]
