@@ -109,6 +109,7 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "policy.close_over_text_threshold": (0.0, 1.0),
     "policy.ja_overlap": (0.0, 1.0),
     "policy.close_blocks_skip": (0.0, 1.0),
+    "policy.close_on_skip_iou": (0.0, 1.0),
     "policy.text_line_gap": (0.0, 10.0),
     "agent.interval_s": (0.05, 3600.0),
     "agent.confirm_delay_s": (0.0, 10.0),

@@ -11,7 +11,9 @@ Rules, in order:
 4. Any qualifying close beats any skip; among equals the highest score wins.
 5. A skip is tapped only when no close candidate scores ``close_blocks_skip`` or more: a close just under its
    threshold is most often the real target, and tapping the skip beside it is a wrong tap (the screen waits for a
-   surer frame instead).
+   surer frame instead). A candidate on the skip itself (IoU with the skip's box at least ``close_on_skip_iou``) is
+   the skip button read as a close as well, not a close beside it, and holds nothing back: the tap lands on that
+   button either way.
 6. The tap point is the centre of the chosen box, rounded to integer pixels.
 """
 
@@ -30,6 +32,7 @@ class PolicyConfig:
     close_over_text_threshold: float = 0.9
     ja_overlap: float = 0.3
     close_blocks_skip: float = 0.3  # 1.0 turns rule 5 off
+    close_on_skip_iou: float = 0.3  # rule 5's candidate on the skip itself; 0 turns that exception off
     text_line_gap: float = 0.5  # rule 3's "beside it in its line": gap in character heights; 0 turns it off
 
 
@@ -98,7 +101,19 @@ def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None
     closes = [d for d in detections if d.label == "close" and qualifies(d, texts, cfg)]
     if closes:  # rule 4
         return _best(closes, "close")
-    if any(d.label == "close" and d.score >= cfg.close_blocks_skip for d in detections):  # rule 5
-        return None
     skips = [d for d in detections if d.label == "skip" and qualifies(d, texts, cfg)]
-    return _best(skips, "skip") if skips else None
+    if not skips:
+        return None
+    skip = _best(skips, "skip")
+    if any(
+        d.label == "close" and d.score >= cfg.close_blocks_skip and not on_skip(d.box, skip.box, cfg)
+        for d in detections
+    ):
+        return None  # rule 5
+    return skip
+
+
+def on_skip(close: Box, skip: Box, cfg: PolicyConfig) -> bool:
+    """Rule 5's exception: a close candidate whose box is the skip's (IoU at least ``close_on_skip_iou``; never when
+    that is 0) is the skip button read both ways."""
+    return cfg.close_on_skip_iou > 0 and close.iou(skip) >= cfg.close_on_skip_iou

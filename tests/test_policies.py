@@ -47,6 +47,37 @@ def test_close_blocks_skip_can_be_turned_off():
     assert tap is not None and tap.label == "skip"
 
 
+# A "SKIP AD" pill the network also reads as a close under the close threshold, as on a held-out browser screen
+# (web_8_0166: the skip at 0.98, a close at 0.49 on the same pill, IoU 0.79).
+SKIP_PILL = Detection(Box(870, 1786, 1053, 1843), "skip", 0.98)
+PILL_AS_CLOSE = Detection(Box(883, 1780, 1058, 1841), "close", 0.49)
+
+
+def test_a_close_candidate_on_the_skip_itself_does_not_hold_it_back():
+    assert PILL_AS_CLOSE.box.iou(SKIP_PILL.box) == pytest.approx(0.80, abs=0.01)
+    tap = decide([SKIP_PILL, PILL_AS_CLOSE], CFG)
+    assert (tap.label, tap.x, tap.y) == ("skip", 962, 1814)
+    # beside the skip rather than on it, the same candidate holds it back (rule 5)
+    beside = Detection(Box(883, 1680, 1058, 1741), "close", 0.49)
+    assert decide([SKIP_PILL, beside], CFG) is None
+    # and one on the skip does not excuse another elsewhere
+    assert decide([SKIP_PILL, PILL_AS_CLOSE, WEAK_CLOSE], CFG) is None
+
+
+@pytest.mark.parametrize(("iou_bar", "tapped"), [(0.3, True), (0.79, True), (0.8, False), (0.0, False)])
+def test_the_skip_itself_is_judged_by_iou_and_can_be_turned_off(iou_bar, tapped):
+    cfg = PolicyConfig(close_threshold=0.6, skip_threshold=0.6, close_on_skip_iou=iou_bar)  # 0: the rule as before
+    tap = decide([SKIP_PILL, PILL_AS_CLOSE], cfg)
+    assert (tap is not None and tap.label == "skip") is tapped
+
+
+def test_the_exception_is_for_the_skip_that_would_be_tapped():
+    # the candidate lies on a weaker skip; the best skip, elsewhere, is the one held back
+    weak_skip = Detection(SKIP_PILL.box, "skip", 0.7)
+    assert decide([weak_skip, PILL_AS_CLOSE, SKIP], CFG) is None
+    assert decide([weak_skip, PILL_AS_CLOSE], CFG).label == "skip"
+
+
 # A "x" written in a line of Japanese text, as on a held-out screen where it scored 0.98: the network reads it as a
 # close and as a character (the ja_char box on it), between two kanji of the line.
 X_IN_LINE = Box(682, 937, 710, 964)
