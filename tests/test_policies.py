@@ -112,3 +112,18 @@ def test_a_close_in_a_line_of_text_is_never_tapped():
     other = Detection(Box(900, 100, 960, 160), "close", 0.7)  # the real close elsewhere is still tapped
     tap = decide([sure, other, *texts], CFG)
     assert tap is not None and (tap.x, tap.y) == (930, 130)
+
+
+def test_a_mark_written_in_a_line_of_text_does_not_hold_a_skip_back():
+    # rule 3 never takes it for a close (read as a character, a character beside it), so it is no close beside the
+    # skip either (synth4 val_11_000158: a skip held back by a "×" in a sentence scored 0.78 as a close)
+    texts = [Detection(b, "ja_char", 0.95) for b in (ON_IT, LEFT, RIGHT)]
+    in_line = Detection(X_IN_LINE, "close", 0.78)
+    assert decide([SKIP, in_line, *texts], CFG).label == "skip"
+    # over the text but not in a line (no character beside it): rule 3 only raises its threshold, and it holds back
+    assert decide([SKIP, in_line, texts[0]], CFG) is None
+    # with rule 3's line clause off, it holds back as any close candidate does
+    assert (
+        decide([SKIP, in_line, *texts], PolicyConfig(close_threshold=0.6, skip_threshold=0.6, text_line_gap=0.0))
+        is None
+    )
