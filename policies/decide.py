@@ -13,7 +13,7 @@ Rules, in order:
    threshold is most often the real target, and tapping the skip beside it is a wrong tap (the screen waits for a
    surer frame instead). A candidate on the skip itself (IoU with the skip's box at least ``close_on_skip_iou``) is
    the skip button read as a close as well, not a close beside it, and holds nothing back: the tap lands on that
-   button either way. Nor does a mark rule 3 never taps (written in a line of text): it is no close at all.
+   button either way.
 6. The tap point is the centre of the chosen box, rounded to integer pixels.
 """
 
@@ -75,16 +75,10 @@ def class_threshold(label: str, cfg: PolicyConfig) -> float:
     return {"close": cfg.close_threshold, "skip": cfg.skip_threshold}.get(label, float("inf"))
 
 
-def written_in_text(box: Box, texts: list[Box], cfg: PolicyConfig) -> bool:
-    """Rule 3's second clause: a close candidate over Japanese text (``ja_overlap``), read as a character itself,
-    with a character beside it in its line (:func:`char_in_text_line`): a mark written in a sentence, never a close."""
-    return text_overlap(box, texts) >= cfg.ja_overlap and char_in_text_line(box, texts, cfg.text_line_gap)
-
-
 def qualifies(det: Detection, texts: list[Box], cfg: PolicyConfig) -> bool:
     need = class_threshold(det.label, cfg)
     if det.label == "close" and text_overlap(det.box, texts) >= cfg.ja_overlap:
-        if written_in_text(det.box, texts, cfg):
+        if char_in_text_line(det.box, texts, cfg.text_line_gap):
             return False
         need = cfg.close_over_text_threshold
     return det.score >= need
@@ -111,21 +105,12 @@ def decide(detections: list[Detection], cfg: PolicyConfig) -> TapDecision | None
     if not skips:
         return None
     skip = _best(skips, "skip")
-    if any(blocks(d, skip, texts, cfg) for d in detections):
+    if any(
+        d.label == "close" and d.score >= cfg.close_blocks_skip and not on_skip(d.box, skip.box, cfg)
+        for d in detections
+    ):
         return None  # rule 5
     return skip
-
-
-def blocks(det: Detection, skip: TapDecision, texts: list[Box], cfg: PolicyConfig) -> bool:
-    """Rule 5: whether ``det`` holds back the tap on ``skip``: a close candidate scoring ``close_blocks_skip`` or
-    more that could be a close beside it, i.e. not the skip itself read as a close (:func:`on_skip`) and not a mark
-    rule 3 never takes for one (:func:`written_in_text`)."""
-    return (
-        det.label == "close"
-        and det.score >= cfg.close_blocks_skip
-        and not on_skip(det.box, skip.box, cfg)
-        and not written_in_text(det.box, texts, cfg)
-    )
 
 
 def on_skip(close: Box, skip: Box, cfg: PolicyConfig) -> bool:

@@ -114,16 +114,11 @@ def test_a_close_in_a_line_of_text_is_never_tapped():
     assert tap is not None and (tap.x, tap.y) == (930, 130)
 
 
-def test_a_mark_written_in_a_line_of_text_does_not_hold_a_skip_back():
-    # rule 3 never takes it for a close (read as a character, a character beside it), so it is no close beside the
-    # skip either (synth4 val_11_000158: a skip held back by a "×" in a sentence scored 0.78 as a close)
+def test_a_mark_written_in_a_line_of_text_still_holds_a_skip_back():
+    # Rule 3 never taps it, and it may still be the real close: on a held-out screen (synth12 val_37_000028) the close
+    # beside a Japanese title scored 0.94 and was read as written in the line; letting it go would tap the skip there,
+    # a wrong tap where there was a miss (docs/experiments.md, "Where the browser sets' targets are missed").
     texts = [Detection(b, "ja_char", 0.95) for b in (ON_IT, LEFT, RIGHT)]
-    in_line = Detection(X_IN_LINE, "close", 0.78)
-    assert decide([SKIP, in_line, *texts], CFG).label == "skip"
-    # over the text but not in a line (no character beside it): rule 3 only raises its threshold, and it holds back
-    assert decide([SKIP, in_line, texts[0]], CFG) is None
-    # with rule 3's line clause off, it holds back as any close candidate does
-    assert (
-        decide([SKIP, in_line, *texts], PolicyConfig(close_threshold=0.6, skip_threshold=0.6, text_line_gap=0.0))
-        is None
-    )
+    in_line = Detection(X_IN_LINE, "close", 0.94)
+    assert decide([in_line, *texts], CFG) is None  # not tapped as a close (rule 3)
+    assert decide([SKIP, in_line, *texts], CFG) is None  # nor is the skip (rule 5)
