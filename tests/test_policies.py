@@ -48,7 +48,7 @@ def test_close_blocks_skip_can_be_turned_off():
 
 
 # A "SKIP AD" pill the network also reads as a close under the close threshold, as on a held-out browser screen
-# (web_8_0166: the skip at 0.98, a close at 0.49 on the same pill, IoU 0.79).
+# (web_8_0166: the skip at 0.98, a close at 0.49 on the same pill, IoU 0.795).
 SKIP_PILL = Detection(Box(870, 1786, 1053, 1843), "skip", 0.98)
 PILL_AS_CLOSE = Detection(Box(883, 1780, 1058, 1841), "close", 0.49)
 
