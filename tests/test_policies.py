@@ -115,7 +115,7 @@ def test_a_close_in_a_line_of_text_is_never_tapped():
 
 
 def test_a_mark_written_in_a_line_of_text_still_holds_a_skip_back():
-    # Rule 3 never taps it, and it may still be the real close: on a held-out screen (synth12 val_37_000028) the close
+    # Rule 3 never taps it, and it may still be the real close: on a held-out screen (check37 val_37_000028) the close
     # beside a Japanese title scored 0.94 and was read as written in the line; letting it go would tap the skip there,
     # a wrong tap where there was a miss (docs/experiments.md, "Where the browser sets' targets are missed").
     texts = [Detection(b, "ja_char", 0.95) for b in (ON_IT, LEFT, RIGHT)]
