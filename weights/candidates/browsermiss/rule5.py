@@ -6,8 +6,9 @@ without it (hit: the skip tap would be right; wrong_button: a close was there an
 score, whether it lies on a labelled close, the shipped closer look's best close on its box (`Detector.look_closer`
 without `accept`, verified) and the pixel tests of `detector.glyphs` (`bare_mark_in_row` and `glyph_beside`, reach
 0.5 and 1). Then, per test, what rule 5 with blockers that pass the test exempted would change: the skips it lets go
-that are right and wrong. Writes a sheet of the blockers (red: the blocker's box) to --sheet. Run with rule 5 as it
-was before `policy.close_on_skip_iou` (runs/onskip0.yaml: config.yaml with absolute weight paths and that key 0).
+that are right and wrong. Writes a sheet of the blockers (`detector.render.failure_sheet`; green: the blocker's
+box) to --sheet. Run with rule 5 as it was before `policy.close_on_skip_iou` (runs/onskip0.yaml: config.yaml with
+absolute weight paths and that key 0).
 
     python3 weights/candidates/browsermiss/rule5.py --config runs/onskip0.yaml --data data/synth7 --data data/synth8 \
         --data data/synth3 --data data/webeval --data data/synth4 --data data/synth5 --data data/synth9 \
@@ -22,15 +23,14 @@ import dataclasses
 import sys
 from pathlib import Path
 
-import cv2
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from agent.judgecache import cached_sets, probe_arguments  # noqa: E402
 from detector.engine import Detector  # noqa: E402
 from detector.evaluate import judge  # noqa: E402
 from detector.glyphs import bare_mark_in_row, glyph_beside  # noqa: E402
 from detector.images import load_rgb  # noqa: E402
+from detector.render import SheetCell, failure_sheet, save_png  # noqa: E402
+from detector.types import GroundTruth  # noqa: E402
 
 TESTS = {
     "bare+glyph 0.5": lambda im, b: bare_mark_in_row(im, b, 0.5),
@@ -38,19 +38,6 @@ TESTS = {
     "glyph 0.5": lambda im, b: glyph_beside(im, b, 0.5),
     "glyph 1": lambda im, b: glyph_beside(im, b, 1.0),
 }
-SIDE = 180  # a sheet cell, px
-
-
-def cell(image: np.ndarray, box, text: str) -> np.ndarray:
-    cx, cy = box.center
-    r = max(50.0, max(box.width, box.height) * 1.5)
-    h, w = image.shape[:2]
-    x1, y1, x2, y2 = int(max(0, cx - r)), int(max(0, cy - r)), int(min(w, cx + r)), int(min(h, cy + r))
-    crop = cv2.cvtColor(image[y1:y2, x1:x2], cv2.COLOR_RGB2BGR)
-    cv2.rectangle(crop, (int(box.x1 - x1), int(box.y1 - y1)), (int(box.x2 - x1), int(box.y2 - y1)), (0, 0, 255), 1)
-    crop = cv2.resize(crop, (SIDE, SIDE))
-    cv2.putText(crop, text, (2, 12), cv2.FONT_HERSHEY_SIMPLEX, 0.4, (255, 0, 255), 1)
-    return crop
 
 
 def main() -> None:
@@ -79,7 +66,8 @@ def main() -> None:
                 look = max((z.score for z in zoomed if z.label == "close" and z.box.iou(x.box) >= match), default=0.0)
                 said = " ".join(f"{name}={'Y' if t(image, x.box) else '.'}" for name, t in TESTS.items())
                 print(f"  blocker {x.score:.2f} on a close: {'yes' if on else 'no '} closer look {look:.2f}  {said}")
-                cells.append(cell(image, x.box, f"{it.image_id[-7:]} {without[:5]} {x.score:.2f}"))
+                caption = f"{it.image_id} {without[:5]} {x.score:.2f}"
+                cells.append(SheetCell(image, (GroundTruth(x.box, "close"),), None, caption))
             for name, test in TESTS.items():
                 if all(test(image, x.box) for x in blockers):  # every blocker exempt: the skip is tapped
                     let_go[name][without] += 1
@@ -87,10 +75,7 @@ def main() -> None:
     print("blockers exempted when the test says yes: skips let go that are right (hit) and wrong (wrong_button)")
     for name, c in let_go.items():
         print(f"  {name:16} right {c['hit']:2}  wrong {c['wrong_button']:2}")
-    while len(cells) % 8:
-        cells.append(np.zeros((SIDE, SIDE, 3), np.uint8))
-    rows = [np.hstack(cells[i : i + 8]) for i in range(0, len(cells), 8)]
-    cv2.imwrite(str(args.sheet), np.vstack(rows))
+    save_png(failure_sheet(cells, cell_px=260, cols=8, crop=0.3), args.sheet)
 
 
 if __name__ == "__main__":
