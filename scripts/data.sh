@@ -6,7 +6,8 @@
 #      and playwright (a driver for Debian's chromium; nothing is downloaded by it);
 #   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval)
 #      and webeval8 and webeval9 (more browser-rendered screens, 300 and 600, for measure.sh), webeval10 (300 more,
-#      their closes from Iconify sets used nowhere else: scripts/fresh-close-icons.py)
+#      their closes from Iconify sets used nowhere else: scripts/fresh-close-icons.py), webeval12 and webeval12s (the
+#      same 300 pages, their text in web fonts no other set uses, scripts/fresh-fonts.py, and in the system fonts)
 #      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
@@ -120,5 +121,22 @@ if [ ! -f data/webeval10/meta.jsonl ]; then
   rm -rf data/webeval10
   python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval10 --n 300 --seed 10 \
     --close-icons "$icons/node_modules/freshclose/close-icons.json"
+fi
+# webeval12 (300, seed 12; since 2026-12-07): text in 10 Japanese and 8 Latin web fonts that neither training nor
+# the sets above use (scripts/fresh-fonts.py), and webeval12s, the same pages in the system fonts webeval.py draws
+# text in otherwise: the two differ only in their fonts
+if [ ! -f data/webeval12/meta.jsonl ] || [ ! -f data/webeval12s/meta.jsonl ]; then
+  webeval_needs
+  fonts=/tmp/closebot-webfonts
+  if [ ! -d "$fonts/node_modules/@expo-google-fonts/russo-one" ]; then
+    mkdir -p "$fonts"
+    # shellcheck disable=SC2046  # the package list is words
+    npm install --prefix "$fonts" --no-audit --no-fund --silent $(python3 scripts/fresh-fonts.py --packages)
+  fi
+  python3 scripts/fresh-fonts.py "$fonts/node_modules" "$fonts/out" "$fonts/fonts.png"
+  rm -rf data/webeval12 data/webeval12s
+  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval12 --n 300 --seed 12 \
+    --fonts "$fonts/out/fonts.json"
+  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval12s --n 300 --seed 12
 fi
 echo "data: done ($what)"

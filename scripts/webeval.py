@@ -11,7 +11,11 @@ Needs: Debian ``chromium``; ``pip install playwright`` (used only as a driver fo
 downloaded); the icon packages: ``npm install bootstrap-icons remixicon lucide-static ionicons@7 heroicons`` in
 ICONS_DIR. Usage: ``python scripts/webeval.py --icons DIR/node_modules --out data/webeval --n 150 --seed 7``.
 ``--label-shown``: a close or skip whose plate does not show is labelled by what does (a measurement, docs/experiments.md
-"Plates that do not show"; the sets keep the element's box).
+"Plates that do not show"; the sets keep the element's box). ``--fonts FILE``: the Japanese and Latin font families of
+scripts/fresh-fonts.py's ``fonts.json`` (web fonts no other set uses) instead of JA_FONTS / LATIN_FONTS; the lists are
+as long, so a seed draws the same pages with either and only the fonts differ. ``--extras``: what web pages draw that
+the pages otherwise do not (close marks as two CSS bars, shadowed or gradient plates, a countdown in a free top corner),
+from random numbers of its own, so a seed's pages are otherwise the ones drawn without it.
 """
 
 from __future__ import annotations
@@ -95,6 +99,68 @@ JA_FONTS = [
     "Aoyagi Soseki",
 ]
 LATIN_FONTS = ["Roboto", "Lato", "Open Sans", "DejaVu Sans", "Liberation Sans", "Cantarell", "Comic Neue", "Bebas Neue"]
+PAGE_CSS = [""]  # @font-face rules every page gets (use_fonts)
+# --extras: what the page draws besides, from its own random numbers (so the page is otherwise the one drawn without)
+EXTRAS: list[random.Random | None] = [None]
+
+
+def css_x(xr: random.Random, px: float, color: str) -> str:
+    """A close mark drawn as web pages often draw one: two rotated bars (no icon, no font), ``px`` CSS px square."""
+    length, thick = px * xr.uniform(0.7, 1.0), px * xr.uniform(0.07, 0.2)
+    caps = f"{thick / 2:.1f}px" if xr.random() < 0.5 else "0"
+    bar = (
+        f"position:absolute;left:50%;top:50%;width:{length:.1f}px;height:{thick:.1f}px;background:{color};"
+        f"border-radius:{caps};transform:translate(-50%,-50%) rotate"
+    )
+    return (
+        f'<div style="position:relative;display:inline-block;width:{px:.1f}px;height:{px:.1f}px">'
+        f'<span style="{bar}(45deg)"></span><span style="{bar}(-45deg)"></span></div>'
+    )
+
+
+def close_mark(icons: Path, rel: str, px: float, color: str) -> str:
+    """A close's mark: its icon, or with --extras half the time two CSS bars instead."""
+    xr = EXTRAS[0]
+    return css_x(xr, px, color) if xr is not None and xr.random() < 0.5 else svg(icons, rel, px, color)
+
+
+def plate_effect() -> str:
+    """With --extras, 40% of plates get a drop shadow or a gradient, as styled web buttons have; else nothing."""
+    xr = EXTRAS[0]
+    if xr is None or xr.random() >= 0.4:
+        return ""
+    if xr.random() < 0.5:
+        return (
+            f"box-shadow:0 {xr.uniform(0.5, 2):.1f}px {xr.uniform(2, 6):.1f}px rgba(0,0,0,{xr.uniform(0.2, 0.5):.2f});"
+        )
+    g = xr.randint(200, 240)
+    return f"background-image:linear-gradient(rgba(255,255,255,0.35),rgba({g},{g},{g},0.25));"
+
+
+def countdown(xr: random.Random, pale: bool, where: str) -> str:
+    """A video ad's countdown where its close will appear (``where``: a top corner), unlabelled: a number in a ring, a
+    progress ring, or a chip with seconds; tapping it is a false tap."""
+    size = xr.uniform(10, 22)
+    fg, bg = ("#333", "rgba(255,255,255,0.8)") if pale and xr.random() < 0.6 else ("#fff", "rgba(0,0,0,0.5)")
+    pos = f"{'right' if where == 'tr' else 'left'}:{xr.uniform(6, 22):.0f}px;top:{xr.uniform(26, 50):.0f}px"
+    n = xr.randint(1, 30)
+    form = xr.choice(["ring", "progress", "chip"])
+    if form == "chip":
+        text = xr.choice([f"{n}s", f"0:{n:02d}", f"{n}秒", f"Reward in {n}s"])
+        return (
+            f'<div style="position:absolute;{pos};padding:2px {size * 0.4:.0f}px;border-radius:{size:.0f}px;'
+            f'background:{bg};color:{fg};font:600 {size * 0.6:.0f}px Roboto">{text}</div>'
+        )
+    ring = (
+        f"border:{size * 0.08:.1f}px solid {fg};"
+        if form == "ring"
+        else f"border:{size * 0.1:.1f}px solid rgba(128,128,128,0.5);border-top-color:{fg};border-right-color:{fg};"
+    )
+    return (
+        f'<div style="position:absolute;{pos};box-sizing:border-box;width:{size * 1.5:.1f}px;height:{size * 1.5:.1f}px;'
+        f"border-radius:50%;{ring}background:{bg};color:{fg};display:flex;align-items:center;"
+        f'justify-content:center;font:700 {size * 0.7:.0f}px Roboto">{n}</div>'
+    )
 
 
 def svg(icons: Path, rel: str, px: float, color: str) -> str:
@@ -124,7 +190,7 @@ def close_button(rng: random.Random, icons: Path, pale: bool) -> str:
         )
     if style == "bare":
         color = rng.choice(["#000", "#555", "#888"] if pale else ["#fff", "#ddd", "#bbb"])
-        return f'<div data-label="close" data-ink="1" style="display:inline-block">{svg(icons, rel, size, color)}</div>'
+        return f'<div data-label="close" data-ink="1" style="display:inline-block">{close_mark(icons, rel, size, color)}</div>'
     if style == "char":
         ch = rng.choice("×✕✖Xx")
         return (
@@ -140,13 +206,14 @@ def close_button(rng: random.Random, icons: Path, pale: bool) -> str:
             f"height:{h:.0f}px;border-radius:{h / 2:.0f}px;background:{plate};color:{mark};"
             f'font:500 {h * 0.45:.0f}px {rng.choice(JA_FONTS)}">{svg(icons, rel, h * 0.5, mark)}{word}</div>'
         )
-    inner = svg(icons, rel, size * rng.uniform(0.5, 0.7), mark)
+    inner = close_mark(icons, rel, size * rng.uniform(0.5, 0.7), mark)
     radius = "50%" if style in ("circle", "ring") else f"{rng.uniform(3, 10):.0f}px"
     bg = "transparent" if style == "ring" else plate
     border = f"border:{rng.uniform(1.5, 3):.1f}px solid {mark};" if style == "ring" else ""
     return (
         f'<div data-label="close" style="display:inline-flex;align-items:center;justify-content:center;'
-        f'box-sizing:border-box;width:{size:.1f}px;height:{size:.1f}px;border-radius:{radius};background:{bg};{border}">'
+        f"box-sizing:border-box;width:{size:.1f}px;height:{size:.1f}px;border-radius:{radius};background:{bg};{border}"
+        f'{plate_effect() if style != "ring" else ""}">'
         f"{inner}</div>"
     )
 
@@ -264,6 +331,12 @@ def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, 
             ]
         )
         body.append(f'<div style="position:absolute;{pos}">{skip_button(rng, icons, pale)}</div>')
+    xr = EXTRAS[0]
+    if xr is not None and has_ad and xr.random() < 0.5:  # a countdown in a top corner the buttons leave free
+        taken = {where if want_close else None, "tr" if want_skip else None}
+        free = [c for c in ("tr", "tl") if c not in taken]
+        if free:
+            body.append(countdown(xr, pale, xr.choice(free)))
     for _ in range(rng.randint(0, 3)):
         body.append(
             f'<div style="position:absolute;left:{rng.uniform(10, 320):.0f}px;top:{rng.uniform(60, 760):.0f}px">'
@@ -282,7 +355,7 @@ def page(rng: random.Random, icons: Path, pool: assets.AssetPool) -> tuple[str, 
         f"{svg(icons, 'bootstrap-icons/icons/wifi.svg', 12, 'currentColor')}"
         f"{svg(icons, 'bootstrap-icons/icons/battery-full.svg', 14, 'currentColor')}</span></div>"
     )
-    return layout, page_html("".join(body) + status, bg)
+    return layout, page_html("".join(body) + status, bg, PAGE_CSS[0])
 
 
 def use_close_icons(icons: Path, table_file: Path) -> None:
@@ -296,6 +369,21 @@ def use_close_icons(icons: Path, table_file: Path) -> None:
     CLOSE_ICONS.update(table)
 
 
+def use_fonts(table_file: Path) -> None:
+    """Draw text in the families of ``table_file`` (scripts/fresh-fonts.py's fonts.json) instead of JA_FONTS and
+    LATIN_FONTS, every page importing its CSS; exits when a list's length differs (the pages would not be the
+    same draw) or the CSS is not there."""
+    table = json.loads(table_file.read_text())
+    css = Path(table.get("css", ""))
+    if len(table.get("ja", ())) != len(JA_FONTS) or len(table.get("latin", ())) != len(LATIN_FONTS):
+        sys.exit(f"webeval: {table_file}: want {len(JA_FONTS)} Japanese and {len(LATIN_FONTS)} Latin families")
+    if not css.is_file():
+        sys.exit(f"webeval: {table_file}: no such CSS file: {css}")
+    JA_FONTS[:] = table["ja"]
+    LATIN_FONTS[:] = table["latin"]
+    PAGE_CSS[0] = f"@import url('file://{css.resolve()}');"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--icons", type=Path, required=True, help="node_modules folder with the icon packages")
@@ -304,6 +392,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--close-icons", type=Path, help="JSON {family: [SVG paths under --icons]} to draw closes from")
+    ap.add_argument("--fonts", type=Path, help="scripts/fresh-fonts.py's fonts.json: the families to draw text in")
+    ap.add_argument(
+        "--extras",
+        action="store_true",
+        help="also draw, from random numbers of their own (the pages otherwise as without): close marks as two CSS "
+        "bars, plates with shadows or gradients, countdowns in a free top corner",
+    )
     ap.add_argument(
         "--label-shown",
         action="store_true",
@@ -312,6 +407,8 @@ def main() -> None:
     args = ap.parse_args()
     if args.close_icons is not None:
         use_close_icons(args.icons, args.close_icons)
+    if args.fonts is not None:
+        use_fonts(args.fonts)
 
     pool = assets.load_pool("val")
     thin = assets.thin_assets([pool])
@@ -321,6 +418,7 @@ def main() -> None:
     def screens():
         for i in range(args.n):
             rng = random.Random(f"web:{args.seed}:{i}")
+            EXTRAS[0] = random.Random(f"webextra:{args.seed}:{i}") if args.extras else None
             layout, doc = page(rng, args.icons, pool)
             yield WebScreen(f"web_{args.seed}_{i:04d}", layout, doc)
 

@@ -186,3 +186,40 @@ def test_webeval_close_icons_table_is_checked_before_any_page(tmp_path) -> None:
         webeval.CLOSE_ICONS.update(saved)
     icons = [h for h in drawn if "<svg" in h]  # (a close drawn as a character has no icon)
     assert icons and all("M1 1L15 15" in h for h in icons)
+
+
+def test_webeval_fonts_table_changes_the_fonts_and_nothing_else(tmp_path, pool) -> None:
+    """`scripts/webeval.py --fonts FILE` (webeval12's web fonts, scripts/fresh-fonts.py): a table whose lists are not
+    as long as webeval's own, or whose CSS is missing, is refused naming the file; a good one gives every page the
+    CSS and draws, seed for seed, the same pages with only the family names changed."""
+    icons = tmp_path / "svg"
+    rels = [r for rs in webeval.CLOSE_ICONS.values() for r in rs] + webeval.SKIP_ICONS + webeval.NEG_ICONS
+    for rel in {*rels, "bootstrap-icons/icons/wifi.svg", "bootstrap-icons/icons/battery-full.svg"}:
+        (icons / rel).parent.mkdir(parents=True, exist_ok=True)
+        (icons / rel).write_text('<svg viewBox="0 0 16 16"><path d="M1 1L15 15"/></svg>')
+    css = tmp_path / "fonts.css"
+    ja = [f"Fresh Ja {chr(65 + i)}" for i in range(len(webeval.JA_FONTS))]
+    latin = [f"Fresh Latin {chr(65 + i)}" for i in range(len(webeval.LATIN_FONTS))]
+    table = tmp_path / "fonts.json"
+    table.write_text(json.dumps({"ja": ja[:-1], "latin": latin, "css": str(css)}))
+    with pytest.raises(SystemExit, match="fonts.json: want 10 Japanese and 8 Latin families"):
+        webeval.use_fonts(table)
+    table.write_text(json.dumps({"ja": ja, "latin": latin, "css": str(css)}))
+    with pytest.raises(SystemExit, match="no such CSS file"):
+        webeval.use_fonts(table)
+    css.write_text("@font-face{font-family:'Fresh Ja A';src:url(file:///x.ttf)}")
+    before = [webeval.page(random.Random(f"w:{i}"), icons, pool) for i in range(40)]
+    saved = list(webeval.JA_FONTS), list(webeval.LATIN_FONTS), list(webeval.PAGE_CSS)
+    try:
+        webeval.use_fonts(table)
+        after = [webeval.page(random.Random(f"w:{i}"), icons, pool) for i in range(40)]
+    finally:
+        webeval.JA_FONTS[:], webeval.LATIN_FONTS[:], webeval.PAGE_CSS[:] = saved
+    html = "".join(doc for _, doc in after)
+    assert html.count(f"@import url('file://{css.resolve()}');") == 40
+    assert sum(html.count(f) for f in ja) > 40 and sum(html.count(f) for f in latin) > 0
+    for (layout, doc), (layout0, doc0) in zip(after, before, strict=True):
+        doc = doc.replace(f"@import url('file://{css.resolve()}');", "")
+        for fresh, own in [*zip(ja, saved[0], strict=True), *zip(latin, saved[1], strict=True)]:
+            doc = doc.replace(fresh, own)
+        assert (layout, doc) == (layout0, doc0)
