@@ -163,6 +163,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         DEFAULT_CLOSE_PILLS if args.close_pills is None else args.close_pills,
         args.condensed_x,
         args.raised_x,
+        args.mute_apart,
     )
     if not args.allow_thin_assets:
         from detector.synth import assets
@@ -766,6 +767,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="F",
         help="share of close marks (drawn or typed, not icons) on a plate made 60-78%% of it and set high, their top "
         "at its edge, as a browser sets a font's X in a circle (default 0: none, every set before 2026-12-07)",
+    )
+    s.add_argument(
+        "--mute-apart",
+        type=number_in(0, 1),
+        default=0.0,
+        metavar="F",
+        help="share of mute buttons on a screen with a close drawn as large as the close and, beside it, 0.3-0.8 of "
+        "its side away, so that a close never looks like a muted speaker's x (default 0: sized as any close and 8-40 "
+        "px away, as every set made before the flag)",
     )
     s.add_argument(
         "--allow-thin-assets",

@@ -260,6 +260,45 @@ def test_raised_marks_touch_their_plates_top_and_are_off_by_default():
             assert dy <= 0 and (-3 <= top + dy <= 6 or (dy == 0 and top <= 6))
 
 
+def test_mute_buttons_apart_from_the_close_and_off_by_default():
+    """`--mute-apart`: at 1 a mute button on a screen with a close is as large as the close (0.85-1.15 of its side)
+    and, beside it, 0.3-0.8 of its side away, so that no close looks like the x of a muted speaker; at the default 0
+    its size is the close's by chance only, and the share draws no random number (the sets made before the flag are
+    made the same)."""
+    import random
+
+    pool = assets.load_pool("train")
+    assert screen.Canvas(10, 10).close.mute_apart == 0.0
+    rng = random.Random(3)
+    state = rng.getstate()
+    assert screen._drawn_share(rng, 0.0) is False and rng.getstate() == state  # no draw at 0
+    assert screen._drawn_share(rng, 1.0) is True and rng.getstate() != state
+
+    def mute(seed: int, share: float) -> tuple[tuple, tuple | None]:
+        c = screen.Canvas(1080, 2400, close=screen.CloseMix(mute_apart=share))
+        screen.place_close(random.Random(seed), pool, c, "screen_tr", None)
+        (close,) = [o.box for o in c.objects if o.label == "close"]
+        placed = []
+        place = c.place
+        c.place = lambda sprite, x, y: placed.append((x, y, *sprite.image.size)) or place(sprite, x, y)
+        screen.mute_button(random.Random(1000 + seed), pool, c)
+        return close, placed[0] if placed else None
+
+    def matched(close: tuple, spot: tuple) -> bool:
+        side = min(close[2] - close[0], close[3] - close[1])
+        return 0.85 * side - 2 <= max(spot[2], spot[3]) <= 1.15 * side + 2
+
+    on = [mute(seed, 1.0) for seed in range(40)]
+    off = [mute(seed, 0.0) for seed in range(40)]
+    assert sum(spot is not None for _, spot in on) >= 30
+    assert all(matched(close, spot) for close, spot in on if spot is not None)
+    assert sum(not matched(close, spot) for close, spot in off if spot is not None) >= 20
+    beside = [(close, spot) for close, spot in on if spot and spot[1] == close[1] and spot[0] + spot[2] <= close[0]]
+    assert len(beside) >= 5  # placed just left of the close, in its row
+    for close, (x, _, w, _) in beside:
+        assert close[0] - (x + w) >= 0.3 * min(close[2] - close[0], close[3] - close[1]) - 1
+
+
 def test_close_mix_refuses_what_it_cannot_draw():
     """Sizes and shares are checked where they are made, naming the value: before any folder is made."""
     from detector.errors import DatasetError

@@ -128,6 +128,7 @@ def synthesize(
         "close_pills": close.pills,
         "condensed": close.condensed,
         "raised": close.raised,
+        "mute_apart": close.mute_apart,
         "train_layouts": list(screen.TRAIN_LAYOUTS),
         "val_layouts": list(screen.VAL_LAYOUTS),
         "held_out_fonts": list(assets.JA_VAL_FONTS + assets.LATIN_VAL_FONTS),

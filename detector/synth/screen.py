@@ -43,12 +43,15 @@ class CloseMix:
     pills: float = DEFAULT_CLOSE_PILLS  # share drawn as a pill with a word ("✕ 閉じる")
     condensed: float = 0.0  # share of drawn or typed marks squeezed like a condensed font's X
     raised: float = 0.0  # share of drawn or typed marks on a plate made big and set high, as a browser sets a font's X
+    # share of mute buttons on a screen with a close drawn as large as the close (0.85-1.15 of its side) and, beside
+    # it, at least 0.3-0.8 of its side away: a small close just right of a larger speaker is a muted-speaker icon
+    mute_apart: float = 0.0
 
     def __post_init__(self) -> None:
         lo, hi = self.px
         if not 8 <= lo <= hi <= 400:
             raise DatasetError(f"close button sizes {lo}-{hi} px: expected 8 <= MIN <= MAX <= 400")
-        for name in ("pills", "condensed", "raised"):
+        for name in ("pills", "condensed", "raised", "mute_apart"):
             share = getattr(self, name)
             if not 0 <= share <= 1:
                 raise DatasetError(f"close {name} {share}: expected a share from 0 to 1")
@@ -452,8 +455,15 @@ def place_close(
     c.place(sprite, x, y)
 
 
+def _drawn_share(rng: random.Random, share: float) -> bool:
+    """True with probability ``share``; at 0 without drawing a random number (sets made before a share existed are
+    made the same)."""
+    return share > 0 and rng.random() < share
+
+
 def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | None = None) -> None:
     """A video ad's mute button where closes go (a top corner, beside the close) and drawn like one; unlabelled.
+    With ``c.close.mute_apart``, that share of them as large as the close and, beside it, well apart from it.
 
     Ads draw the two alike, so the mute button mostly takes the close's scheme (``scheme`` when there is no close:
     the pale-background light-grey plate, the look the shipped pair took for a close at 0.97 in the demo)."""
@@ -462,15 +472,18 @@ def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | No
     close_scheme = close_obj.style.split("/")[0] if close_obj is not None else None
     if close_scheme in elements.CLOSE_SCHEMES and rng.random() < 0.6:
         scheme = close_scheme
-    sprite = elements.draw_sound_icon(rng, pool, close_size(rng, c), scheme)
-    sw, sh = sprite.image.size
     close = close_obj.box if close_obj is not None else None
+    side = min(close[2] - close[0], close[3] - close[1]) if close is not None else 0  # a pill: its height
+    apart = close is not None and _drawn_share(rng, c.close.mute_apart)
+    size = int(side * rng.uniform(0.85, 1.15)) if apart else close_size(rng, c)
+    sprite = elements.draw_sound_icon(rng, pool, size, scheme)
+    sw, sh = sprite.image.size
     for _ in range(6):
         top = rng.uniform(c.h * 0.035, c.h * 0.08)
         m = rng.uniform(10, 60) * u
         spots = [(m, top), (c.w - sw - m, top), (c.w - sw - m, c.h - sh - m * 2)]
         if close is not None:  # just left of the close, or under it
-            gap = rng.uniform(8, 40) * u
+            gap = max(rng.uniform(8, 40) * u, side * rng.uniform(0.3, 0.8) if apart else 0)
             spots += [(close[0] - gap - sw, close[1]), (close[0], close[3] + gap)] * 2
         x, y = rng.choice(spots)
         x, y = min(max(0, x), c.w - sw), min(max(0, y), c.h - sh)
