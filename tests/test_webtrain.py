@@ -188,15 +188,40 @@ def test_webeval_close_icons_table_is_checked_before_any_page(tmp_path) -> None:
     assert icons and all("M1 1L15 15" in h for h in icons)
 
 
-def test_webeval_fonts_table_changes_the_fonts_and_nothing_else(tmp_path, pool) -> None:
-    """`scripts/webeval.py --fonts FILE` (webeval12's web fonts, scripts/fresh-fonts.py): a table whose lists are not
-    as long as webeval's own, or whose CSS is missing, is refused naming the file; a good one gives every page the
-    CSS and draws, seed for seed, the same pages with only the family names changed."""
-    icons = tmp_path / "svg"
+def _webeval_icons(icons: Path) -> Path:
+    """Stand-ins for every icon file webeval.py's pages read (one drawing each), under ``icons``."""
     rels = [r for rs in webeval.CLOSE_ICONS.values() for r in rs] + webeval.SKIP_ICONS + webeval.NEG_ICONS
     for rel in {*rels, "bootstrap-icons/icons/wifi.svg", "bootstrap-icons/icons/battery-full.svg"}:
         (icons / rel).parent.mkdir(parents=True, exist_ok=True)
         (icons / rel).write_text('<svg viewBox="0 0 16 16"><path d="M1 1L15 15"/></svg>')
+    return icons
+
+
+def test_webeval_extras_draw_from_their_own_random_numbers(tmp_path, pool) -> None:
+    """`scripts/webeval.py --extras` (webeval13x): CSS-bar marks, shadowed plates and countdowns appear, and the
+    page's own random numbers are used exactly as without them (so the page is otherwise the same)."""
+    icons = _webeval_icons(tmp_path / "svg")
+    drawn = ""
+    try:
+        for i in range(60):
+            plain, extra = random.Random(f"w:{i}"), random.Random(f"w:{i}")
+            webeval.EXTRAS[0] = None
+            webeval.page(plain, icons, pool)
+            webeval.EXTRAS[0] = random.Random(f"x:{i}")
+            drawn += webeval.page(extra, icons, pool)[1]
+            assert extra.getstate() == plain.getstate()
+    finally:
+        webeval.EXTRAS[0] = None
+    assert "rotate(45deg)" in drawn and ("box-shadow" in drawn or "linear-gradient" in drawn)
+    countdown = r'font:(?:700|600) \d+px Roboto">(?:\d+|\d+s|0:\d\d|\d+秒|Reward in \d+s)</div>'
+    assert len(re.findall(countdown, drawn)) >= 5  # countdowns: a number in a ring, or a chip
+
+
+def test_webeval_fonts_table_changes_the_fonts_and_nothing_else(tmp_path, pool) -> None:
+    """`scripts/webeval.py --fonts FILE` (webeval12's web fonts, scripts/fresh-fonts.py): a table whose lists are not
+    as long as webeval's own, or whose CSS is missing, is refused naming the file; a good one gives every page the
+    CSS and draws, seed for seed, the same pages with only the family names changed."""
+    icons = _webeval_icons(tmp_path / "svg")
     css = tmp_path / "fonts.css"
     ja = [f"Fresh Ja {chr(65 + i)}" for i in range(len(webeval.JA_FONTS))]
     latin = [f"Fresh Latin {chr(65 + i)}" for i in range(len(webeval.LATIN_FONTS))]
