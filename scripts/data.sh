@@ -90,8 +90,9 @@ synth data/synth3 400 1 3    # = the first 400 val screens of --n 7000 --seed 3
 synth data/synth4 300 1 11   # = the 300 val screens of --n 3000 --seed 11
 synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (held-out icon sets, layouts, fonts, art)
 synth data/calib 64 0 31 --icons data/icons --size 1080x2400  # `closebot quantize` calibrates on these (training recipe)
-# the browser-rendered evaluation sets: webeval (150, seed 7), webeval8 (300 more, seed 8; since 2026-12-05) and
-# webeval9 (600 more, seed 9; since 2026-12-06)
+# the browser-rendered evaluation sets: webeval (150, seed 7), webeval8 (300 more, seed 8; since 2026-12-05),
+# webeval9 (600 more, seed 9; since 2026-12-06) and webeval12s (300 more, seed 12; since 2026-12-07: webeval12 below
+# in other fonts)
 icons=/tmp/closebot-webeval-icons
 webeval_needs() {  # the icon packages and playwright, once
   if [ ! -d "$icons/node_modules/bootstrap-icons" ]; then
@@ -100,7 +101,7 @@ webeval_needs() {  # the icon packages and playwright, once
   fi
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
 }
-for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9"; do
+for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9" "webeval12s 300 12"; do
   read -r name n seed <<< "$spec"
   [ -f data/$name/meta.jsonl ] && continue  # written last: a set without it was cut short
   webeval_needs
@@ -123,9 +124,9 @@ if [ ! -f data/webeval10/meta.jsonl ]; then
     --close-icons "$icons/node_modules/freshclose/close-icons.json"
 fi
 # webeval12 (300, seed 12; since 2026-12-07): text in 10 Japanese and 8 Latin web fonts that neither training nor
-# the sets above use (scripts/fresh-fonts.py), and webeval12s, the same pages in the system fonts webeval.py draws
-# text in otherwise: the two differ only in their fonts
-if [ ! -f data/webeval12/meta.jsonl ] || [ ! -f data/webeval12s/meta.jsonl ]; then
+# the sets above use (scripts/fresh-fonts.py); webeval12s (in the loop above) is the same pages in webeval.py's own
+# system fonts: the two differ only in their fonts
+if [ ! -f data/webeval12/meta.jsonl ]; then
   webeval_needs
   fonts=/tmp/closebot-webfonts
   if [ ! -d "$fonts/node_modules/@expo-google-fonts/russo-one" ]; then
@@ -134,9 +135,8 @@ if [ ! -f data/webeval12/meta.jsonl ] || [ ! -f data/webeval12s/meta.jsonl ]; th
     npm install --prefix "$fonts" --no-audit --no-fund --silent $(python3 scripts/fresh-fonts.py --packages)
   fi
   python3 scripts/fresh-fonts.py "$fonts/node_modules" "$fonts/out" "$fonts/fonts.png"
-  rm -rf data/webeval12 data/webeval12s
+  rm -rf data/webeval12
   python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval12 --n 300 --seed 12 \
     --fonts "$fonts/out/fonts.json"
-  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/webeval12s --n 300 --seed 12
 fi
 echo "data: done ($what)"

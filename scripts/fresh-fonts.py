@@ -12,7 +12,7 @@ either: only the fonts differ (webeval.py's ``--fonts``).
 
 Usage: python3 scripts/fresh-fonts.py FONTS_NODE_MODULES OUT_DIR SHEET.png
 (FONTS_NODE_MODULES: ``npm install $(python3 scripts/fresh-fonts.py --packages)`` run in a folder, its node_modules;
-2026-12-07: 18 packages, 3 s, 110 MB).
+2026-12-07: 18 packages, 3 s, 96 MB).
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from detector.synth.browser import CHROMIUM_ARGS  # noqa: E402
 
 # package -> (CSS family, version pinned: the ones webeval12 was first drawn with, 2026-12-07). None of the families
 # is installed by scripts/data.sh (training's and the other browser sets' fonts).
@@ -84,7 +87,7 @@ def check_and_sheet(families: list[tuple[str, str]], css_file: Path, work: Path,
     work.mkdir(parents=True, exist_ok=True)
     rows, failed = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--allow-file-access-from-files"])
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         pg = browser.new_page(viewport={"width": 1000, "height": 80})
         for i, (family, text) in enumerate(families):
             shots = []

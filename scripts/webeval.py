@@ -105,7 +105,8 @@ EXTRAS: list[random.Random | None] = [None]
 
 
 def css_x(xr: random.Random, px: float, color: str) -> str:
-    """A close mark drawn as web pages often draw one: two rotated bars (no icon, no font), ``px`` CSS px square."""
+    """A close mark drawn as web pages often draw one: two rotated bars (no icon, no font), ``px`` CSS px square.
+    Not scripts/webtrain.py's ``_bars`` on purpose: the evaluation pages share no drawing code with training's."""
     length, thick = px * xr.uniform(0.7, 1.0), px * xr.uniform(0.07, 0.2)
     caps = f"{thick / 2:.1f}px" if xr.random() < 0.5 else "0"
     bar = (

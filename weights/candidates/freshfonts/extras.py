@@ -1,21 +1,23 @@
 """What `scripts/webeval.py --extras` drew on each screen of a set (its pages drawn again, nothing rendered): close
 marks as CSS bars, plates with a shadow or gradient, countdowns; and the screens whose outcome differs from the same
-seed's set without extras (judge-policy's cached detections, browsermiss/outcomes.py's outcomes), with what each drew.
+seed's set without extras (runs/current.yaml's policy on judge-policy's cached detections), with what each drew.
 
     python3 weights/candidates/freshfonts/extras.py data/webeval13x data/webeval13 13 300
 """
 
 from __future__ import annotations
 
+import argparse
 import collections
 import importlib.util
 import random
-import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
+from agent.judgecache import cached_sets  # noqa: E402
+from detector.evaluate import judge  # noqa: E402
 from detector.synth import assets  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("webeval", ROOT / "scripts" / "webeval.py")
@@ -27,12 +29,12 @@ def drawn(seed: int, n: int) -> dict[str, set[str]]:
     """Screen id -> the extras its page got, by wrapping webeval's drawing functions while the pages are drawn."""
     seen: set[str] = set()
 
-    def wrap(name: str, tag: str, used=lambda out: bool(out)) -> None:
+    def wrap(name: str, tag: str) -> None:
         f = getattr(webeval, name)
 
         def g(*a, **k):
             out = f(*a, **k)
-            if used(out):
+            if out:  # plate_effect returns "" when it draws nothing
                 seen.add(tag)
             return out
 
@@ -50,17 +52,17 @@ def drawn(seed: int, n: int) -> dict[str, set[str]]:
     return out
 
 
-def outcomes(data: Path) -> dict[str, str]:
-    script = ROOT / "weights" / "candidates" / "browsermiss" / "outcomes.py"
-    cmd = [sys.executable, str(script), str(ROOT), "runs/current.yaml", data.name]
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT).stdout
-    return {line.split()[1]: line.split()[2] for line in text.splitlines()}
+def outcomes(config: Path, data: Path) -> dict[str, str]:
+    """Screen id -> its outcome under ``config``'s policy on the detections judge-policy cached for it."""
+    cfg, sets, cached = cached_sets(argparse.Namespace(config=config, data=[data], limit=400))
+    return {it.image_id: judge(it, d, cfg.policy).kind for it, d in zip(sets[data], cached[data], strict=True)}
 
 
 def main() -> None:
     extra_set, base_set, seed, n = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     tags = drawn(seed, n)
-    with_x, without = outcomes(extra_set), outcomes(base_set)
+    config = ROOT / "runs" / "current.yaml"
+    with_x, without = outcomes(config, extra_set), outcomes(config, base_set)
     count = collections.Counter(t for ts in tags.values() for t in ts)
     print(f"screens with each extra (of {n}): " + ", ".join(f"{t} {c}" for t, c in sorted(count.items())))
     for t in sorted(count):
