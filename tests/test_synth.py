@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from detector.synth import assets, screen
+from detector.synth import assets, elements, screen
 from detector.voc import read_split
 
 RESERVED = (
@@ -271,8 +271,8 @@ def test_mute_buttons_apart_from_the_close_and_off_by_default():
     assert screen.Canvas(10, 10).close.mute_apart == 0.0
     rng = random.Random(3)
     state = rng.getstate()
-    assert screen._drawn_share(rng, 0.0) is False and rng.getstate() == state  # no draw at 0
-    assert screen._drawn_share(rng, 1.0) is True and rng.getstate() != state
+    assert elements.drawn_share(rng, 0.0) is False and rng.getstate() == state  # no draw at 0
+    assert elements.drawn_share(rng, 1.0) is True and rng.getstate() != state
 
     def mute(seed: int, share: float) -> tuple[tuple, tuple | None]:
         c = screen.Canvas(1080, 2400, close=screen.CloseMix(mute_apart=share))

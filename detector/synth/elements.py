@@ -264,7 +264,7 @@ def draw_close(
             layer = _shrink(layer, size)
         else:
             layer = _plate(size, plate, rng)
-            high = raised > 0 and rng.random() < raised
+            high = drawn_share(rng, raised)
             frac = rng.uniform(0.6, 0.78) if high else rng.uniform(0.32, 0.6)
             ml, src = _mark_layer(size, mark, rng, pool, frac, rng.choice(("proc", "proc", "char")))
             ml, src = _condensed(rng, ml, src, condensed)
@@ -295,10 +295,16 @@ def _raise(rng: random.Random, mark: Image.Image) -> int:
     return min(0, round(mark.height * rng.uniform(-0.03, 0.06) - bb[1]))
 
 
+def drawn_share(rng: random.Random, share: float) -> bool:
+    """True with probability ``share``; at 0 without drawing a random number, so that sets made before a share
+    existed are made the same (the generator's optional kinds: condensed and raised marks, mute buttons apart)."""
+    return share > 0 and rng.random() < share
+
+
 def _condensed(rng: random.Random, layer: Image.Image, src: str, share: float) -> tuple[Image.Image, str]:
     """With probability ``share`` (none drawn at 0), ``layer`` (a mark centred on a square) squeezed to 55-80% of its
     width about its centre, and ``src`` marked ``_condensed``: a condensed font's X, legs steeper than 45 degrees."""
-    if share <= 0 or rng.random() >= share:
+    if not drawn_share(rng, share):
         return layer, src
     narrow = layer.resize((max(1, round(layer.width * rng.uniform(0.55, 0.8))), layer.height), Image.LANCZOS)
     out = Image.new("RGBA", layer.size, (0, 0, 0, 0))

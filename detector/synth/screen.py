@@ -455,12 +455,6 @@ def place_close(
     c.place(sprite, x, y)
 
 
-def _drawn_share(rng: random.Random, share: float) -> bool:
-    """True with probability ``share``; at 0 without drawing a random number (sets made before a share existed are
-    made the same)."""
-    return share > 0 and rng.random() < share
-
-
 def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | None = None) -> None:
     """A video ad's mute button where closes go (a top corner, beside the close) and drawn like one; unlabelled.
     With ``c.close.mute_apart``, that share of them as large as the close and, beside it, well apart from it.
@@ -474,7 +468,7 @@ def mute_button(rng: random.Random, pool: AssetPool, c: Canvas, scheme: str | No
         scheme = close_scheme
     close = close_obj.box if close_obj is not None else None
     side = min(close[2] - close[0], close[3] - close[1]) if close is not None else 0  # a pill: its height
-    apart = close is not None and _drawn_share(rng, c.close.mute_apart)
+    apart = close is not None and elements.drawn_share(rng, c.close.mute_apart)
     size = int(side * rng.uniform(0.85, 1.15)) if apart else close_size(rng, c)
     sprite = elements.draw_sound_icon(rng, pool, size, scheme)
     sw, sh = sprite.image.size
