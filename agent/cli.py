@@ -61,7 +61,7 @@ def _detector(args: argparse.Namespace, cfg=None):
     if getattr(args, "precision", None):
         inf = dataclasses.replace(inf, precision=args.precision)
     weights = args.weights or Path(cfg.detector.weights)
-    return cfg, Detector.load(weights, inf, _verifier(args, cfg))
+    return cfg, Detector.load(weights, inf, _verifier(args, cfg), cfg.detector.speaker.load())
 
 
 def _verifier(args: argparse.Namespace, cfg):
@@ -331,6 +331,21 @@ def cmd_train_verifier(args: argparse.Namespace) -> int:
     if "parts" in res:
         trained = sum("kept" not in part for part in res["parts"])
         print(f"{trained} of {len(res['parts'])} windows trained in {res['seconds']:.0f} s; verifier {args.out}")
+    return 0
+
+
+def cmd_train_speaker(args: argparse.Namespace) -> int:
+    from detector.speaker_train import train_speaker
+
+    make_room("--out", args.out)
+    res = train_speaker(list(args.data), args.icons, args.out, args.windows, args.epochs, args.seed, not args.quiet)
+    v = res["val"]
+    print(
+        f"speaker check {args.out}: {res['data']['muted_speakers']['train']} muted speakers to train on, "
+        f"{res['data']['muted_speakers']['val']} held out; {res['data']['windows']['train']} training windows; "
+        f"validation (held-out icon sets and screens): loss {v['loss']:.4f}, muted speakers at 0.99 or more "
+        f"{v['positives>=0.99']:.3f}, closes {v['negatives>=0.99']:.4f}; {res['seconds']['total']} s"
+    )
     return 0
 
 
@@ -642,7 +657,17 @@ def cmd_promote(args: argparse.Namespace) -> int:
             )
             return 2
         new_verifier = cfg.detector.verifier.load(args.new_verifier)
-    comp = compare(current, args.new, sets, args.limit, cfg.detector.inference, cfg.policy, verifier, new_verifier)
+    comp = compare(
+        current,
+        args.new,
+        sets,
+        args.limit,
+        cfg.detector.inference,
+        cfg.policy,
+        verifier,
+        new_verifier,
+        cfg.detector.speaker.load(),
+    )
     print(comp.table())
     what = f"{args.new} + {args.new_verifier}" if args.new_verifier else str(args.new)
     refusals = comp.refusals
@@ -955,6 +980,24 @@ def build_parser() -> argparse.ArgumentParser:
     tv.add_argument("--config", type=Path, default=None, help="config file (default: the repository's config.yaml)")
     tv.add_argument("--quiet", action="store_true")
     tv.set_defaults(func=cmd_train_verifier)
+
+    ts = sub.add_parser(
+        "train-speaker", help="train the speaker check (is a close candidate the x of a muted speaker?) from scratch"
+    )
+    ts.add_argument(
+        "--data",
+        type=Path,
+        action="append",
+        required=True,
+        help="VOC sets whose training screens give the backgrounds and the real closes (drawn with --mute-apart 1)",
+    )
+    ts.add_argument("--icons", type=Path, required=True, help="the icon cache of `closebot icons` (its muted speakers)")
+    ts.add_argument("--out", type=Path, required=True, help="speaker check file to write")
+    ts.add_argument("--windows", type=at_least(500), default=24000, help="training windows to draw (default 24000)")
+    ts.add_argument("--epochs", type=at_least(1), default=10)
+    ts.add_argument("--seed", type=int, default=0)
+    ts.add_argument("--quiet", action="store_true")
+    ts.set_defaults(func=cmd_train_speaker)
 
     mv = sub.add_parser(
         "merge-verifiers", help="one verifier file averaging the probabilities of several (mined on the same SSD)"

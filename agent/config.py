@@ -14,6 +14,7 @@ import yaml
 
 from detector.engine import InferenceConfig
 from detector.errors import ConfigError
+from detector.speaker import SpeakerCheck, SpeakerConfig
 from detector.verifier import Verifier
 from policies.decide import PolicyConfig
 from policies.temporal import TemporalConfig
@@ -21,6 +22,7 @@ from policies.temporal import TemporalConfig
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 DEFAULT_WEIGHTS = Path(__file__).resolve().parent.parent / "weights" / "closebot-ssd.pt"
 DEFAULT_VERIFIER = Path(__file__).resolve().parent.parent / "weights" / "closebot-verifier.pt"
+DEFAULT_SPEAKER = Path(__file__).resolve().parent.parent / "weights" / "closebot-speaker.pt"
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,23 @@ class VerifierSection:
 
 
 @dataclass(frozen=True)
+class SpeakerSection:
+    weights: str = str(DEFAULT_SPEAKER)  # "" turns the speaker check off
+    level: float = 0.999
+    min_score: float = 0.3
+
+    def load(self, path: str | Path | None = None) -> SpeakerCheck | None:
+        """The speaker check in ``path`` (default: ``weights``) with this section's settings; None when it is off."""
+        path = self.weights if path is None else path
+        return SpeakerCheck.load(path, SpeakerConfig(self.level, self.min_score)) if path else None
+
+
+@dataclass(frozen=True)
 class DetectorSection:
     weights: str = str(DEFAULT_WEIGHTS)
     inference: InferenceConfig = field(default_factory=InferenceConfig)
     verifier: VerifierSection = field(default_factory=VerifierSection)
+    speaker: SpeakerSection = field(default_factory=SpeakerSection)
 
     def verifier_weights(self) -> str | None:
         return self.verifier.weights or None
@@ -104,6 +119,8 @@ RANGES: dict[str, tuple[float | None, float | None]] = {
     "detector.inference.zoom.refine_context": (1.0, 32.0),
     "detector.inference.zoom.coarse": (0.0, 1.0),
     "detector.verifier.max_candidates": (1, 1000),
+    "detector.speaker.level": (0.0, 1.0),
+    "detector.speaker.min_score": (0.0, 1.0),
     "policy.close_threshold": (0.0, 1.0),
     "policy.skip_threshold": (0.0, 1.0),
     "policy.close_over_text_threshold": (0.0, 1.0),
@@ -246,6 +263,9 @@ def load_config(path: Path | str | None = None) -> Config:
     if det.verifier.weights and not Path(det.verifier.weights).is_absolute():
         ver = dataclasses.replace(det.verifier, weights=str((p.parent / det.verifier.weights).resolve()))
         det = dataclasses.replace(det, verifier=ver)
+    if det.speaker.weights and not Path(det.speaker.weights).is_absolute():
+        spk = dataclasses.replace(det.speaker, weights=str((p.parent / det.speaker.weights).resolve()))
+        det = dataclasses.replace(det, speaker=spk)
     if not _given(data, "detector.inference.zoom.high"):  # the closer look's band ends where close taps begin
         zoom = dataclasses.replace(det.inference.zoom, high=cfg.policy.close_threshold)
         det = dataclasses.replace(det, inference=dataclasses.replace(det.inference, zoom=zoom))

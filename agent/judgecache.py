@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.config import load_config
+from agent.config import SpeakerSection, load_config
 from detector.data import load_items
 from detector.engine import InferenceConfig
 from detector.evaluate import detect_all
@@ -32,11 +32,17 @@ from detector.weights import sha256_of
 from policies.decide import PolicyConfig
 
 
-def detector_key(weights: Path, verifier: Path | None, inference: InferenceConfig, limit: int) -> list[str]:
+def detector_key(
+    weights: Path, verifier: Path | None, inference: InferenceConfig, limit: int, speaker: SpeakerSection | None = None
+) -> list[str]:
     """What makes detections differ, besides the screens: the files' contents (the int8 graph's too when it runs),
-    the settings, --limit."""
+    the settings, --limit; and the speaker check's file and settings when ``speaker`` turns one on (a configuration
+    without one keeps the keys, and so the caches, it had before the check existed)."""
     int8 = sha256_of(int8_path(weights)) if inference.precision == "int8" else "fp32"
-    return [sha256_of(weights), sha256_of(verifier) if verifier else "none", int8, repr(inference), str(limit)]
+    key = [sha256_of(weights), sha256_of(verifier) if verifier else "none", int8, repr(inference), str(limit)]
+    if speaker is not None and speaker.weights:
+        key.append(f"speaker {sha256_of(Path(speaker.weights))} {speaker.level!r} {speaker.min_score!r}")
+    return key
 
 
 def cache_key(detector: list[str], items: list) -> str:
@@ -62,7 +68,8 @@ def cached_detections(
     alone) as a run of scripts/judge-policy.py cached them (``sets``: each root's first ``limit`` val screens); exits
     naming the missing file and the command that writes it."""
     cfg = load_config(config)
-    key = detector_key(Path(cfg.detector.weights), verifier_path(cfg, verifier), cfg.detector.inference, limit)
+    det = cfg.detector
+    key = detector_key(Path(det.weights), verifier_path(cfg, verifier), det.inference, limit, det.speaker)
     out = {}
     for root, items in sets.items():
         path = cache_path(cache, root, key, items)

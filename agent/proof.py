@@ -97,7 +97,8 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
     work = Path(opts.work)
     work.mkdir(parents=True, exist_ok=True)
     say(f"1/5 before: current weights, scenario 'novel', {opts.seconds:.0f} s")
-    before = _run(cfg, Detector.load(opts.weights, cfg.detector.inference, verifier), opts, "before")
+    speaker = cfg.detector.speaker.load()
+    before = _run(cfg, Detector.load(opts.weights, cfg.detector.inference, verifier, speaker), opts, "before")
     dataset = work / "harvested"
     say("2/5 harvest misses")
     hrep = harvest([before.root], dataset, show_progress=False)
@@ -167,7 +168,7 @@ def prove_loop(cfg: Config, opts: ProofOptions, say=print, verifier: Verifier | 
         new_verifier = Verifier.load(vout, verifier.max_candidates)
         say(f"    {verifier_s:.0f} s -> {vout}")
     say(f"5/5 after: fine-tuned weights, the same scenario and seed, {opts.seconds:.0f} s")
-    after = _run(cfg, Detector.load(out, cfg.detector.inference, new_verifier), opts, "after")
+    after = _run(cfg, Detector.load(out, cfg.detector.inference, new_verifier, speaker), opts, "after")
     return ProofResult(
         before=before.phones[0].report.to_dict(),
         after=after.phones[0].report.to_dict(),

@@ -25,6 +25,7 @@ from detector.glyphs import bare_mark_in_row
 from detector.model import ModelSpec, anchors_xyxy
 from detector.quantize import load_int8
 from detector.runtime import InferencePrecision, Runtime, make_runner, onnx_wanted
+from detector.speaker import SpeakerCheck
 from detector.tiling import (
     REFERENCE_SHORT_SIDE,
     TRAINING_TILE,
@@ -98,10 +99,13 @@ class DetectTimings:
     zoom_ms: float = 0.0  # the closer look at close candidates under the threshold (detector.zoom)
     zoom_crops: int = 0
     coarse: bool = False  # the frame got the coarse look too (detector.zoom; its time is in zoom_ms)
+    speaker_ms: float = 0.0  # the speaker check on the frame's closes (detector.speaker; 0 without one)
 
     @property
     def total_ms(self) -> float:
-        return self.preprocess_ms + self.model_ms + self.postprocess_ms + self.verify_ms + self.zoom_ms
+        return (
+            self.preprocess_ms + self.model_ms + self.postprocess_ms + self.verify_ms + self.zoom_ms + self.speaker_ms
+        )
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,7 @@ class Detector:
         source: str = "<memory>",
         verifier: Verifier | None = None,
         int8: bytes | None = None,
+        speaker: SpeakerCheck | None = None,
     ) -> None:
         if cfg.zoom.enabled and verifier is None:
             # The closer look was chosen and measured with the verifier vetting what it raises. Without one, the
@@ -170,28 +175,36 @@ class Detector:
         self.verifier = (
             verifier.on_runtime("onnxruntime" if on_onnx else "torch", self.threads) if verifier is not None else None
         )
+        # the last word on a frame's closes: a muted speaker's x is dropped (detector.speaker); it runs on the CPU
+        self.speaker = speaker
         log.info(
-            "detector %s on %s (%s, %s), %d threads, verifier %s",
+            "detector %s on %s (%s, %s), %d threads, verifier %s, speaker check %s",
             source,
             self.device,
             self.runner.name,
             self.runner.precision,
             self.threads,
             f"{self.verifier.source} ({self.verifier.runtime})" if self.verifier else "none",
+            self.speaker.source if self.speaker else "none",
         )
 
     @classmethod
     def load(
-        cls, path: Path | str, cfg: InferenceConfig | None = None, verifier: Path | str | Verifier | None = None
+        cls,
+        path: Path | str,
+        cfg: InferenceConfig | None = None,
+        verifier: Path | str | Verifier | None = None,
+        speaker: SpeakerCheck | None = None,
     ) -> Detector:
-        """The detector in weights file ``path``, with the verifier in file ``verifier`` (or that object) if given;
-        with ``precision: int8``, the int8 graph beside ``path`` (checked to be made from it)."""
+        """The detector in weights file ``path``, with the verifier in file ``verifier`` (or that object) and the
+        speaker check ``speaker`` if given; with ``precision: int8``, the int8 graph beside ``path`` (checked to be
+        made from it)."""
         cfg = cfg or InferenceConfig()
         w = load_weights(path)
         if isinstance(verifier, str | Path):
             verifier = Verifier.load(verifier)
         int8 = load_int8(path, w.manifest["sha256"]) if cfg.precision == "int8" else None
-        return cls(model_from_weights(w), w.spec, cfg, w.manifest, str(path), verifier, int8)
+        return cls(model_from_weights(w), w.spec, cfg, w.manifest, str(path), verifier, int8, speaker)
 
     def plan(self, width: int, height: int) -> list[Tile]:
         c = self.cfg
@@ -391,6 +404,9 @@ class Detector:
             zoomed = self.look_closer(image, [d.box for d in refined], zoom.refine_context, verify=False)
             dets = refine_boxes(dets, refined, zoomed, zoom, self.cfg.nms_iou)
         tf = time.perf_counter()
+        if self.speaker is not None:  # last: whatever look found it, a muted speaker's x is no close
+            dets = self.speaker.apply(image, dets)
+        tg = time.perf_counter()
         below = []
         if ap_floor is not None and ap_floor < self.cfg.min_score:
             below = [
@@ -410,6 +426,7 @@ class Detector:
             (tf - te) * 1000,
             len(looked) + len(corners) + len(refined),
             coarse,
+            (tg - tf) * 1000,
         )
         return DetectResult(w, h, dets, timings, below)
 

@@ -25,6 +25,7 @@ from detector.data import load_items
 from detector.engine import Detector, InferenceConfig
 from detector.errors import DatasetError
 from detector.evaluate import WRONG_KINDS, TapChange, detect_all, judge, tap_change
+from detector.speaker import SpeakerCheck
 from detector.types import Detection
 from detector.verifier import Verifier
 from detector.weights import manifest_path, sha256_of
@@ -168,11 +169,13 @@ def compare(
     policy: PolicyConfig,
     verifier: Verifier | None = None,
     new_verifier: Verifier | None = None,
+    speaker: SpeakerCheck | None = None,
 ) -> Comparison:
     """Both SSDs judged on the same sets: the current one with ``verifier``, the new one with ``new_verifier`` when
-    given (a pair is promoted together), else with the same ``verifier`` (the one that will run with either)."""
-    cur_det = Detector.load(current, cfg, verifier)
-    new_det = Detector.load(new, cfg, new_verifier or verifier)
+    given (a pair is promoted together), else with the same ``verifier`` (the one that will run with either); both
+    with the speaker check ``speaker`` when there is one (the configuration's, which runs with either)."""
+    cur_det = Detector.load(current, cfg, verifier, speaker)
+    new_det = Detector.load(new, cfg, new_verifier or verifier, speaker)
     rows = []
     for name, root in eval_sets:
         items = load_items([root], "val")[: limit or None]

@@ -89,7 +89,9 @@ def main() -> int:
     ap.add_argument("--save", type=Path)
     args = ap.parse_args()
     cfg = load_config(args.config)
-    det = Detector.load(Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load())
+    det = Detector.load(
+        Path(cfg.detector.weights), cfg.detector.inference, cfg.detector.verifier.load(), cfg.detector.speaker.load()
+    )
     for root in args.data:
         items = load_items([root], "val")[: args.limit]
         dets, below = detect_for_eval(det, items)

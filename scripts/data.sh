@@ -7,8 +7,9 @@
 #   3. the sets: eval = the held-out val screens measure.sh and promote read (synth3/synth4/synth5/synth9 val, webeval)
 #      and webeval8 and webeval9 (more browser-rendered screens, 300 and 600, for measure.sh), webeval10 (300 more,
 #      their closes from Iconify sets used nowhere else: scripts/fresh-close-icons.py), webeval12 and webeval12s (the
-#      same 300 pages, their text in web fonts no other set uses, scripts/fresh-fonts.py, and in the system fonts)
-#      and the 64 calibration screens of `closebot quantize` (data/calib, 1080x2400);
+#      same 300 pages, their text in web fonts no other set uses, scripts/fresh-fonts.py, and in the system fonts),
+#      webeval8x2 and webeval8x4 (webeval8's pages shot as a 720x1600 and a 1440x3200 phone) and the 64 calibration
+#      screens of `closebot quantize` (data/calib, 1080x2400);
 #      train = also the full synth8/synth7/synth5 (train + val), the fine-tuning mix of candidate ft9, and the full
 #      synth10 (small closes, --close-px 16-64), with synth5 the training screens of candidate ft10, and synth3tr and
 #      synth4tr (train screens of synth3's and synth4's recipes); all six are what the from-scratch run reads; and
@@ -91,8 +92,9 @@ synth data/synth4 300 1 11   # = the 300 val screens of --n 3000 --seed 11
 synth data/synth9 400 1 23 --icons data/icons  # a seed no training set uses (held-out icon sets, layouts, fonts, art)
 synth data/calib 64 0 31 --icons data/icons --size 1080x2400  # `closebot quantize` calibrates on these (training recipe)
 # the browser-rendered evaluation sets: webeval (150, seed 7), webeval8 (300 more, seed 8; since 2026-12-05),
-# webeval9 (600 more, seed 9; since 2026-12-06) and webeval12s (300 more, seed 12; since 2026-12-07: webeval12 below
-# in other fonts)
+# webeval9 (600 more, seed 9; since 2026-12-06), webeval12s (300 more, seed 12; since 2026-12-07: webeval12 below
+# in other fonts), and webeval8x2 and webeval8x4 (since 2026-12-08: webeval8's pages at device scale 2 and 4, a
+# 720x1600 and a 1440x3200 phone, where the others are 1080x2400)
 icons=/tmp/closebot-webeval-icons
 webeval_needs() {  # the icon packages and playwright, once
   if [ ! -d "$icons/node_modules/bootstrap-icons" ]; then
@@ -101,12 +103,13 @@ webeval_needs() {  # the icon packages and playwright, once
   fi
   python3 -c "import playwright" 2>/dev/null || python3 -m pip install -q playwright
 }
-for spec in "webeval 150 7" "webeval8 300 8" "webeval9 600 9" "webeval12s 300 12"; do
-  read -r name n seed <<< "$spec"
+for spec in "webeval 150 7 3" "webeval8 300 8 3" "webeval9 600 9 3" "webeval12s 300 12 3" "webeval8x2 300 8 2" \
+  "webeval8x4 300 8 4"; do
+  read -r name n seed scale <<< "$spec"
   [ -f data/$name/meta.jsonl ] && continue  # written last: a set without it was cut short
   webeval_needs
   rm -rf data/$name
-  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/$name --n $n --seed $seed
+  python3 scripts/webeval.py --icons "$icons/node_modules" --out data/$name --n $n --seed $seed --scale $scale
 done
 # webeval10 (300, seed 10; since 2026-12-07): the same pages, their closes drawn from 11 Iconify sets that neither
 # training nor the browser sets above use (scripts/fresh-close-icons.py; none of the reserved families)

@@ -53,7 +53,7 @@ def main() -> int:
     verifier = verifier_path(cfg, args.verifier)
     weights = Path(cfg.detector.weights)
     args.cache.mkdir(parents=True, exist_ok=True)
-    key = detector_key(weights, verifier, cfg.detector.inference, args.limit)  # the files hashed once, not per set
+    key = detector_key(weights, verifier, cfg.detector.inference, args.limit, cfg.detector.speaker)  # hashed once
     detector = None
     sets = {}
     for root in args.data:
@@ -64,7 +64,7 @@ def main() -> int:
             continue
         if detector is None:
             second_look = cfg.detector.verifier.load(verifier) if verifier else None  # load(None): the config's
-            detector = Detector.load(weights, cfg.detector.inference, second_look)
+            detector = Detector.load(weights, cfg.detector.inference, second_look, cfg.detector.speaker.load())
         sets[root.name] = (items, detect_all(detector, items))
         path.write_bytes(pickle.dumps(sets[root.name][1]))
     base = None

@@ -401,6 +401,13 @@ def main() -> None:
         "bars, plates with shadows or gradients, countdowns in a free top corner",
     )
     ap.add_argument(
+        "--scale",
+        type=int,
+        choices=(2, 3, 4),
+        default=3,
+        help="device pixels per CSS pixel: the same pages shot as a 720x1600 (2), 1080x2400 (3) or 1440x3200 (4) phone",
+    )
+    ap.add_argument(
         "--label-shown",
         action="store_true",
         help="label a close/skip whose plate does not show with the box of what does (its mark): a measurement",
@@ -423,7 +430,9 @@ def main() -> None:
             layout, doc = page(rng, args.icons, pool)
             yield WebScreen(f"web_{args.seed}_{i:04d}", layout, doc)
 
-    metas = render(screens(), args.out, total=args.n, chromium=args.chromium, label_shown=args.label_shown)
+    metas = render(
+        screens(), args.out, total=args.n, chromium=args.chromium, label_shown=args.label_shown, scale=args.scale
+    )
     undrawn = sum(len(m.get("undrawn", ())) for m in metas)
     print(
         f"wrote {len(metas)} browser-rendered screens to {args.out} "

@@ -8,6 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
+import cv2
+
 from detector.synth.browser import WebScreen, page_html, render
 from detector.voc import read_annotation
 
@@ -68,3 +70,26 @@ def test_label_shown_boxes_the_mark_of_a_plate_that_does_not_show(tmp_path: Path
             assert box == element
         faint = next(o for o in read_annotation(out / "Annotations" / "faint.xml")[3] if o.label == "close")
         assert (faint.box.x1, faint.box.y1, faint.box.x2, faint.box.y2) == element
+
+
+def test_scale_shoots_the_same_page_at_other_phone_sizes(tmp_path: Path) -> None:
+    """``scale`` (webeval.py --scale): the same CSS layout shot at 2 and 4 device pixels per CSS pixel, a 720x1600
+    and a 1440x3200 phone; the screenshot and every box scale with it, and the hidden-element shots used to keep
+    only what shows line up with the screen at that scale (the faint plate is still found)."""
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is missing: run scripts/setup.sh"
+    screens = [WebScreen("faint", "test", _page("rgba(0,0,0,0.04)", "#222"))]
+    for scale, (w, h) in ((2, (720, 1600)), (4, (1440, 3200))):
+        out = tmp_path / str(scale)
+        render(screens, out, chromium=chromium, show_progress=False, scale=scale)
+        _, width, height, objects = read_annotation(out / "Annotations" / "faint.xml")
+        assert (width, height) == (w, h)
+        assert cv2.imread(str(out / "JPEGImages" / "faint.png")).shape[:2] == (h, w)
+        close = next(o for o in objects if o.label == "close")
+        assert (close.box.x1, close.box.y1, close.box.x2, close.box.y2) == (
+            w - 50 * scale,
+            30 * scale,
+            w - 10 * scale,
+            70 * scale,
+        )
+        assert sorted(o.label for o in objects) == ["close", "ja_char", "ja_char"]

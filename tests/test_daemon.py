@@ -24,7 +24,8 @@ REPO = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def detector() -> Detector:
     cfg = load_config()
-    return Detector.load(cfg.detector.weights, cfg.detector.inference, cfg.detector.verifier_weights())
+    det = cfg.detector
+    return Detector.load(det.weights, det.inference, det.verifier_weights(), det.speaker.load())
 
 
 def test_closes_ads_and_never_taps_outside_a_button(adb_server, sim_phone, detector, tmp_path) -> None:

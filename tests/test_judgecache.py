@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from agent import judgecache
+from agent.config import SpeakerSection
 from detector.data import load_items
 from detector.engine import InferenceConfig
 from detector.types import Box, Detection
@@ -34,9 +35,13 @@ def test_the_key_follows_the_files_the_settings_and_the_screens(tiny_weights: Pa
         judgecache.detector_key(tiny_weights, tiny_weights, InferenceConfig(), 400),  # a verifier
         judgecache.detector_key(tiny_weights, None, dataclasses.replace(InferenceConfig(), min_score=0.3), 400),
         judgecache.detector_key(tiny_weights, None, InferenceConfig(), 300),
+        judgecache.detector_key(tiny_weights, None, InferenceConfig(), 400, SpeakerSection(str(tiny_weights))),
+        judgecache.detector_key(tiny_weights, None, InferenceConfig(), 400, SpeakerSection(str(tiny_weights), 0.9)),
     ]
     names = {judgecache.cache_path(tmp_path, tiny_dataset, k, items).name for k in changed}
-    assert len(names) == 4 and path.name not in names
+    assert len(names) == 6 and path.name not in names
+    off = judgecache.detector_key(tiny_weights, None, InferenceConfig(), 400, SpeakerSection(""))
+    assert off == key  # a configuration without the check keeps its key (and its caches)
     assert judgecache.cache_path(tmp_path, tiny_dataset, key, items[1:]).name != path.name  # other screens
 
 
@@ -51,7 +56,7 @@ def test_a_missing_cache_names_the_command_and_a_written_one_is_read(tiny_weight
     from agent.config import load_config
 
     cfg = load_config(config)
-    key = judgecache.detector_key(tiny_weights, None, cfg.detector.inference, 400)
+    key = judgecache.detector_key(tiny_weights, None, cfg.detector.inference, 400, cfg.detector.speaker)
     dets = [[Detection(Box(1, 2, 30, 40), "close", 0.9)] for _ in items]
     path = judgecache.cache_path(tmp_path / "cache", tiny_dataset, key, items)
     path.parent.mkdir()

@@ -136,13 +136,15 @@ def render(
     jpeg_quality: int | None = None,
     show_progress: bool = True,
     label_shown: bool = False,
+    scale: int = SCALE,
 ) -> list[dict]:
     """Render ``screens`` into the VOC set ``out`` (JPEGImages/, Annotations/, ImageSets/Main/{train,val}.txt, the
     pages under html/, meta.jsonl); PNG screenshots unless ``jpeg_quality`` is given. Returns the meta rows: id,
     layout, the labels drawn, and under ``undrawn`` those of labelled elements that changed no pixel of the screen
     (the screen is shot again where the targets are with them hidden, and where the Japanese text is with it hidden:
     :func:`detector.synth.visibility.shown_box`), left out of the annotation. ``label_shown``: a close or skip box is
-    the part of it that changed the screen."""
+    the part of it that changed the screen. ``scale``: device pixels per CSS pixel (the page's layout is the same at
+    every scale: 2 shoots a 720x1600 phone, 3 a 1080x2400 one, 4 a 1440x3200 one)."""
     from playwright.sync_api import sync_playwright
     from tqdm import tqdm
 
@@ -151,10 +153,10 @@ def render(
     metas: list[dict] = []
     ids: dict[str, list[str]] = {"train": [], "val": []}
     suffix = ".png" if jpeg_quality is None else ".jpg"
-    w, h = CSS_W * SCALE, CSS_H * SCALE
+    w, h = CSS_W * scale, CSS_H * scale
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        ctx = browser.new_context(viewport={"width": CSS_W, "height": CSS_H}, device_scale_factor=SCALE)
+        ctx = browser.new_context(viewport={"width": CSS_W, "height": CSS_H}, device_scale_factor=scale)
         pg = ctx.new_page()
         for screen in tqdm(screens, total=total, desc="screens", disable=not show_progress):
             html_path = out / "html" / f"{screen.image_id}.html"
@@ -176,12 +178,12 @@ def render(
                     pg.evaluate(SET_VISIBILITY_JS, [selector, "hidden"])
                     part = _decode(pg.screenshot(clip=clip))
                     pg.evaluate(SET_VISIBILITY_JS, [selector, ""])
-                    x, y = clip["x"] * SCALE, clip["y"] * SCALE
+                    x, y = clip["x"] * scale, clip["y"] * scale
                     without[selector] = shown.copy()
                     without[selector][y : y + part.shape[0], x : x + part.shape[1]] = part
             objs, undrawn = [], []
             for label, x1, y1, x2, y2 in found:
-                b = Box(max(0, x1 * SCALE), max(0, y1 * SCALE), min(w, x2 * SCALE), min(h, y2 * SCALE))
+                b = Box(max(0, x1 * scale), max(0, y1 * scale), min(w, x2 * scale), min(h, y2 * scale))
                 if b.width >= 3 and b.height >= 3:
                     hidden = without[JA if label == "ja_char" else TARGETS]
                     seen = shown_box(shown, hidden, b)  # None: it changed no pixel
