@@ -232,7 +232,7 @@ def run_bench(
     det.detect(imgs[0])  # warm-up: first-call allocations and kernel selection
     templates = _templates()
     timed, tm = timed_in_turn(det, imgs, templates, spread(len(imgs), max(1, template_frames)))
-    totals, pre, model, post, verify, zoom, crops, coarse = [], [], [], [], [], [], [], []
+    totals, pre, model, post, verify, zoom, crops, coarse, speaker = [], [], [], [], [], [], [], [], []
     for ms, r in timed:
         totals.append(ms)
         pre.append(r.timings.preprocess_ms)
@@ -242,6 +242,7 @@ def run_bench(
         zoom.append(r.timings.zoom_ms)
         crops.append(r.timings.zoom_crops)
         coarse.append(r.timings.coarse)
+        speaker.append(r.timings.speaker_ms)
     eager_ms = None
     if det.runner.name != "torch":  # the same tiles through eager PyTorch, for the runtime's share of the speed
         eager = TorchRunner(det.model, det.device)
@@ -272,6 +273,8 @@ def run_bench(
         "median_postprocess_ms": round(statistics.median(post), 1),
         "verifier": det.verifier.source if det.verifier else None,
         "median_verify_ms": round(statistics.median(verify), 1),
+        "speaker_check": det.speaker.source if det.speaker else None,
+        "mean_speaker_ms": round(statistics.fmean(speaker), 2),
         "zoom": det.cfg.zoom.enabled,
         "median_zoom_ms": round(statistics.median(zoom), 1),
         "mean_zoom_ms": round(statistics.fmean(zoom), 1),
@@ -308,6 +311,7 @@ def run_bench(
             f"{result['median_preprocess_ms']} / {result['median_model_ms']} / {result['median_postprocess_ms']}"
             f" / {result['median_verify_ms'] if det.verifier else 'off'}",
         ),
+        ("  speaker check: mean ms per frame", result["mean_speaker_ms"] if det.speaker else "off"),
         (
             "  closer look: median / mean ms, crops per frame, frames with a coarse look",
             f"{result['median_zoom_ms']} / {result['mean_zoom_ms']}, {result['zoom_crops_per_frame']},"

@@ -97,3 +97,5 @@ def test_the_summary_counts_the_frames_with_a_coarse_look_and_takes_medians(tiny
     assert result["zoom_crops_per_frame"] == 4.0 and result["speedup_vs_template"] == round(1050.0 / 52.0, 1)
     line = next(row for row in result["table"].splitlines() if row.lstrip().startswith("closer look"))
     assert line.endswith("20.0 / 20.0, 4.0, 3 of 5")
+    speaker = next(row for row in result["table"].splitlines() if row.lstrip().startswith("speaker check"))
+    assert speaker.endswith("off") and result["speaker_check"] is None  # this detector has none

@@ -3,9 +3,9 @@ at least --from is shown to the check (its window on the screen, data.window); w
 speaker" with at least a level's probability, the detection is either dropped (``drop``: it no longer holds a skip
 back under policy rule 5 either) or kept under the tap threshold (``demote``: its score set just under
 policy.close_threshold, so it is never tapped but still holds a skip back). Every screen is judged again with the
-configuration's policy. Prints per level and mode right / false taps per set and in all, the change against no
-check with its 95% paired interval, and the Japanese-text screens without a target that are clean; with --show, the
-screens a level changes.
+configuration's policy. Prints per level and mode right / false taps in all and per set, the change against no check
+(C) with its 95% paired interval, and the Japanese-text screens without a target that are clean; with --show, first
+the screens a level changes.
 
 Usage: python weights/candidates/speakerx/probe.py --config C --check FILE.pt --data data/synth7 ... [--levels ...]
 """
@@ -24,9 +24,21 @@ sys.path.insert(0, str(ROOT))
 
 from agent import judgecache as judge  # noqa: E402
 from detector.evaluate import judge as judge_screen  # noqa: E402
-from detector.evaluate import tap_change  # noqa: E402
-from detector.promote import judged  # noqa: E402
 from detector.speaker import SpeakerCheck  # noqa: E402
+
+
+def ja_clean(sets, dets, cfg) -> str:
+    """Screens of the generator's held-out sets (synth7 and synth8 are the thresholds' own) with Japanese text and no
+    target that have nothing at a tap threshold, as `closebot eval` counts them."""
+    clean = total = 0
+    for root, items in sets.items():
+        if root.name.startswith("synth") and root.name not in ("synth7", "synth8"):
+            for it, d in zip(items, dets[root], strict=True):
+                o = judge_screen(it, d, cfg.policy)
+                if o.has_ja and not (o.has_close or o.has_skip):
+                    total += 1
+                    clean += not o.stray_at_threshold
+    return f"{clean} of {total}"
 
 
 def main() -> int:
@@ -67,31 +79,15 @@ def main() -> int:
             out.append(d)
         return out
 
-    base = None
-    for mode, level in [("none", 2.0)] + [(m, float(v)) for m in ("drop", "demote") for v in args.levels.split(",")]:
-        rows, ja_total, ja_clean = [], 0, 0
-        for root, items in sets.items():
-            dets = [checked(root.name, it, d, mode, level) for it, d in zip(items, cached[root], strict=True)]
-            rows.append(judged(root.name, items, dets, cfg.policy))
-            if root.name.startswith("synth") and root.name not in ("synth7", "synth8"):
-                for it, d in zip(items, dets, strict=True):
-                    o = judge_screen(it, d, cfg.policy)
-                    if o.has_ja and not (o.has_close or o.has_skip):
-                        ja_total += 1
-                        ja_clean += not o.stray_at_threshold
-        line = " ".join(f"{r.name} {r.hits}/{r.false_taps}" for r in rows)
-        hits, false = sum(r.hits for r in rows), sum(r.false_taps for r in rows)
-        pairs = [] if base is None else [(list(a.kinds), list(b.kinds)) for a, b in zip(base, rows, strict=True)]
-        change = "" if base is None else f"; {tap_change(pairs)}"
-        print(f"{mode} {level:g}: {line}; all {hits}/{false}{change}; ja clean {ja_clean}/{ja_total}", flush=True)
-        if base is None:
-            base = rows
-        if args.show == f"{mode}:{level:g}":
-            for before, after in zip(base, rows, strict=True):
-                items = next(its for r, its in sets.items() if r.name == before.name)
-                for it, a, b in zip(items, before.kinds, after.kinds, strict=True):
-                    if a != b:
-                        print(f"  {before.name} {it.image_id}: {a} -> {b}")
+    judge.print_judged("none (C)", sets, cached, cached, cfg.policy)
+    for mode, level in [(m, float(v)) for m in ("drop", "demote") for v in args.levels.split(",")]:
+        joined = {
+            root: [checked(root.name, it, d, mode, level) for it, d in zip(items, cached[root], strict=True)]
+            for root, items in sets.items()
+        }
+        show = f"{mode} {level:g} " if args.show == f"{mode}:{level:g}" else None
+        judge.print_judged(f"{mode} {level:g}", sets, cached, joined, cfg.policy, show)
+        print(f"  Japanese-text screens clean: {ja_clean(sets, cached, cfg)} -> {ja_clean(sets, joined, cfg)}")
     return 0
 
 
