@@ -14,6 +14,7 @@ import torch
 from detector import promote
 from detector.engine import InferenceConfig
 from detector.promote import Comparison, SetScore, commit, compare, install, stage
+from detector.speaker import SpeakerCheck, SpeakerConfig, SpeakerNet
 from detector.verifier import Verifier, VerifierNet, VerifierSpec, save_verifier
 from detector.weights import load_weights, sha256_of
 from policies.decide import PolicyConfig
@@ -93,10 +94,18 @@ def test_a_verifier_pair_is_judged_and_installed_together(
     old, new = Verifier.load(tmp_path / "v-old.pt"), Verifier.load(tmp_path / "v-new.pt")
     loaded = []  # which verifier each side's detector got
     real_load = promote.Detector.load
-    monkeypatch.setattr(promote.Detector, "load", lambda path, cfg, v=None: loaded.append(v) or real_load(path, cfg, v))
-    comp = compare(tiny_weights, tiny_weights, [("tiny", tiny_dataset)], 3, InferenceConfig(), PolicyConfig(), old, new)
+    speaker = SpeakerCheck(SpeakerNet(), SpeakerConfig())  # the configuration's check, the same for both sides
+
+    def load(path, cfg, v=None, s=None):
+        loaded.append((v, s))
+        return real_load(path, cfg, v, s)
+
+    monkeypatch.setattr(promote.Detector, "load", load)
+    sets = [("tiny", tiny_dataset)]
+    comp = compare(tiny_weights, tiny_weights, sets, 3, InferenceConfig(), PolicyConfig(), old, new, speaker)
     assert comp.sets[0][0].screens == 3
-    assert loaded == [old, new]  # the installed SSD with the installed verifier, the candidate with the candidate
+    # the installed SSD with the installed verifier, the candidate with the candidate; the check with both
+    assert loaded == [(old, speaker), (new, speaker)]
     installed = tmp_path / "weights" / "closebot-verifier.pt"
     assert install(installed, tmp_path / "v-old.pt", comp, []) is None  # nothing installed before: nothing kept
     prev = install(installed, tmp_path / "v-new.pt", comp, [str(tiny_dataset)])
